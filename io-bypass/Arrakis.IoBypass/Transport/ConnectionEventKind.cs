@@ -1,0 +1,17 @@
+namespace Arrakis.IoBypass.Transport;
+
+/// <summary>What a <see cref="ConnectionEvent"/> reports.</summary>
+public enum ConnectionEventKind : byte
+{
+    /// <summary>A new connection was accepted and is owned by the polling thread from now on.</summary>
+    Accepted,
+
+    /// <summary>Bytes (or end of stream, or an error) are ready to receive.</summary>
+    Readable,
+
+    /// <summary>The connection can take more bytes after an earlier partial send.</summary>
+    Writable,
+
+    /// <summary>Another thread called <see cref="IConnectionSource.Wake"/>.</summary>
+    Wakeup,
+}

@@ -1,0 +1,41 @@
+namespace Arrakis.IoBypass.Transport;
+
+/// <summary>
+/// A network source that one data-plane thread polls: kernel sockets (epoll), the user-space TCP
+/// stack over an AF_XDP queue, or an in-memory network in tests. Connections are identified by a
+/// number that is unique among the open connections of this source.
+/// </summary>
+/// <remarks>
+/// Threading: every member except <see cref="Wake"/> is called only by the owning data-plane thread.
+/// Results at the I/O edge are byte counts or negative errno values (<see cref="Errno"/>), never
+/// exceptions.
+/// </remarks>
+public interface IConnectionSource : IDisposable
+{
+    /// <summary>Short name for the startup report and INFO ("epoll", "af_xdp", "in-memory").</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Fills <paramref name="events"/> with ready events; waits up to <paramref name="timeoutMs"/>
+    /// (0: do not block, -1: forever) when none is ready. Returns the number of events.
+    /// </summary>
+    int Poll(Span<ConnectionEvent> events, int timeoutMs);
+
+    /// <summary>Receives into <paramref name="buffer"/>: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing now).</summary>
+    int Receive(long connection, Span<byte> buffer);
+
+    /// <summary>Sends from <paramref name="data"/>: bytes taken (maybe fewer), or -errno (-EAGAIN: the send buffer is full).</summary>
+    int Send(long connection, ReadOnlySpan<byte> data);
+
+    /// <summary>Chooses which readiness events the connection reports.</summary>
+    void SetInterest(long connection, bool readable, bool writable);
+
+    /// <summary>Closes the connection; its number may be reused afterwards.</summary>
+    void Close(long connection);
+
+    /// <summary>Peer and local addresses as "ip:port" for CLIENT LIST.</summary>
+    (string Remote, string Local) DescribeEndpoints(long connection);
+
+    /// <summary>Makes a blocked <see cref="Poll"/> return a <see cref="ConnectionEventKind.Wakeup"/>. Any thread.</summary>
+    void Wake();
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Arrakis.Protocol;
+using Arrakis.Server.DataPlane;
+using Arrakis.Server.Keyspace;
+using Arrakis.Server.Runtime;
+using Arrakis.Server.Sessions;
+
+namespace Arrakis.Server.Commands;
+
+/// <summary>
+/// Everything a handler needs for one command: the arguments (spans into the connection's input
+/// buffer), the reply writer, the database view and the server state. One per connection, reused.
+/// </summary>
+internal sealed class CommandContext(ClientSession session, ServerState server, DataPlaneThread thread)
+{
+    public ClientSession Session { get; } = session;
+    public ServerState Server { get; } = server;
+    public DataPlaneThread Thread { get; } = thread;
+    public ThreadStats Stats => Thread.Stats;
+    public RespWriter Reply => Session.Writer;
+    public CommandDefinition Command { get; set; } = null!;
+
+    /// <summary>Time of this command in Unix ms; one value per command, as Redis caches it.</summary>
+    public long NowMs { get; set; }
+
+    /// <summary>Where argument offsets start in the input buffer.</summary>
+    public int ArgBase { get; set; }
+
+    public int ArgCount => Session.Args.Count;
+
+    public ReadOnlySpan<byte> Arg(int i)
+    {
+        var args = Session.Args;
+        return args.IsInline
+            ? args.Get(default, i)
+            : Session.Input.Buffer.AsSpan(ArgBase + args.OffsetOf(i), args.LengthOf(i));
+    }
+
+    public byte[] ArgBytes(int i) => Arg(i).ToArray();
+
+    public string ArgString(int i) => Encoding.UTF8.GetString(Arg(i));
+
+    /// <summary>Argument as Latin-1 text, byte for byte (for echoing user input inside error messages).</summary>
+    public string ArgText(int i) => Encoding.Latin1.GetString(Arg(i));
+
+    public bool ArgIs(int i, string word)
+    {
+        var a = Arg(i);
+        if (a.Length != word.Length) return false;
+        for (int k = 0; k < a.Length; k++)
+        {
+            int c = a[k];
+            if (c is >= 'a' and <= 'z') c -= 32;
+            int w = word[k];
+            if (w is >= 'a' and <= 'z') w -= 32;
+            if (c != w) return false;
+        }
+        return true;
+    }
+
+    public Db Db => new(Server.Keyspace, Session.Db, NowMs, Stats);
+
+    public Db DbAt(int index) => new(Server.Keyspace, index, NowMs, Stats);
+
+    public void Error(string message)
+    {
+        Reply.WriteError(message);
+        Stats.ErrorReplies++;
+    }
+
+    public void SyntaxError() => Error(Errors.Syntax);
+
+    public void WrongType() => Error(Errors.WrongType);
+
+    /// <summary>Parses argument <paramref name="i"/> as a 64-bit integer, replying Redis's error when it is not.</summary>
+    public bool TryArgLong(int i, out long value, string error = Errors.NotInteger)
+    {
+        if (RespNumber.TryParseInt64(Arg(i), out value)) return true;
+        Error(error);
+        return false;
+    }
+
+    /// <summary>Parses argument <paramref name="i"/> as a double (Redis's strtod rules), replying Redis's error when it is not.</summary>
+    public bool TryArgDouble(int i, out double value, string error = Errors.NotFloat)
+    {
+        if (Numbers.TryParseDouble(Arg(i), out value)) return true;
+        Error(error);
+        return false;
+    }
+}

@@ -1,0 +1,42 @@
+using Arrakis.Protocol;
+
+namespace Arrakis.Server.Commands;
+
+/// <summary>
+/// A command (or subcommand) as Redis 7 describes it in COMMAND INFO: arity, flags, key positions;
+/// plus our handler. Key positions drive stripe locking.
+/// </summary>
+internal sealed class CommandDefinition
+{
+    public required string Name { get; init; }          // "get", or "kill" for client|kill
+    public required string FullName { get; init; }      // "get", "client|kill"
+    public int Arity { get; init; }
+    public int FirstKey { get; init; }
+    public int LastKey { get; init; }
+    public int KeyStep { get; init; }
+    public bool IsWrite { get; init; }
+    public bool NoAuth { get; init; }
+    public bool IsAdmin { get; init; }
+    public bool SkipMonitor { get; init; }
+    public bool NoKeyspace { get; init; }
+    public CommandHandler? Handler { get; set; }
+    public Dictionary<string, CommandDefinition>? Subcommands { get; set; }
+
+    /// <summary>COMMAND INFO entry (subcommands trimmed to the implemented ones).</summary>
+    public RespValue? Info { get; set; }
+
+    /// <summary>COMMAND DOCS entry.</summary>
+    public RespValue? Docs { get; set; }
+
+    public bool IsContainer => Subcommands is not null;
+
+    public CommandDefinition? FindSubcommand(ReadOnlySpan<byte> name)
+    {
+        if (Subcommands is null || name.Length > 64) return null;
+        Span<char> lower = stackalloc char[name.Length];
+        for (int i = 0; i < name.Length; i++) lower[i] = (char)(name[i] is >= (byte)'A' and <= (byte)'Z' ? name[i] + 32 : name[i]);
+        return Subcommands.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(lower, out var d) ? d : null;
+    }
+
+    public bool ArityMatches(int argc) => Arity >= 0 ? argc == Arity : argc >= -Arity;
+}

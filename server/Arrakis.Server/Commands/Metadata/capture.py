@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Captures Redis 7's own command metadata (COMMAND INFO and COMMAND DOCS, RESP3) for the commands
+Arrakis implements, from a running Debian redis-server. Arrakis embeds the result so that COMMAND
+answers exactly as Redis does and so that key positions drive stripe locking.
+
+usage: capture.py PORT  (reads command names from commands.txt, writes command-info.resp, command-docs.resp)
+"""
+import os, socket, sys
+
+def request(sock, *args):
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a.encode() if isinstance(a, str) else a
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    sock.sendall(out)
+
+def read_reply(f):
+    """Returns the raw bytes of one RESP3 reply."""
+    line = f.readline()
+    t, body = line[:1], line[1:-2]
+    raw = line
+    if t in b"+-:,#_(":
+        return raw
+    if t in b"$=!":
+        n = int(body)
+        return raw + (f.read(n + 2) if n >= 0 else b"")
+    if t in b"*~>":
+        for _ in range(max(int(body), 0)):
+            raw += read_reply(f)
+        return raw
+    if t in b"%|":
+        for _ in range(int(body) * 2):
+            raw += read_reply(f)
+        return raw
+    raise ValueError(line)
+
+here = os.path.dirname(os.path.abspath(__file__))
+names = [l.strip() for l in open(os.path.join(here, "commands.txt")) if l.strip() and not l.startswith("#")]
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+f = s.makefile("rb")
+request(s, "HELLO", "3"); read_reply(f)
+for verb, out in (("INFO", "command-info.resp"), ("DOCS", "command-docs.resp")):
+    request(s, "COMMAND", verb, *names)
+    data = read_reply(f)
+    open(os.path.join(here, out), "wb").write(data)
+    print(verb, len(data), "bytes")

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using Arrakis.Server.Text;
+
+namespace Arrakis.Server.Configuration;
+
+/// <summary>
+/// The parameters Arrakis understands, for CONFIG GET/SET and for redis.conf / command-line
+/// directives. Every parameter listed here changes behaviour; read-only ones report what the
+/// server really does (save "", appendonly no: this build keeps no snapshot or AOF of its own).
+/// </summary>
+internal static class ConfigRegistry
+{
+    public static readonly ConfigParameter[] All = Build();
+
+    private static ConfigParameter[] Build()
+    {
+        var list = new List<ConfigParameter>
+        {
+            Immutable("port", o => o.Port.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, 65535, x => o.Port = (int)x)),
+            Immutable("bind", o => string.Join(' ', o.Bind), (o, v) => { o.Bind = v.Split(' ', StringSplitOptions.RemoveEmptyEntries); return null; }),
+            Immutable("tcp-backlog", o => o.TcpBacklog.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.TcpBacklog = (int)x)),
+            Immutable("databases", o => o.Databases.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.Databases = (int)x)),
+            Immutable("arrakis-threads", o => o.Threads.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, 256, x => o.Threads = (int)x)),
+            Immutable("arrakis-network", o => o.Network, (o, v) => { o.Network = v; return null; }),
+            Immutable("save", _ => "", (_, v) => v.Length == 0 ? null : "this build keeps no RDB snapshots"),
+            Immutable("appendonly", _ => "no", (_, v) => v == "no" ? null : "this build has no AOF; its own log comes with the persistence work"),
+            Immutable("maxmemory", _ => "0", (_, v) => v == "0" ? null : "eviction is not supported"),
+            Immutable("maxmemory-policy", _ => "noeviction", (_, v) => v == "noeviction" ? null : "eviction is not supported"),
+            Mutable("requirepass", o => o.RequirePass, (o, v) => { o.RequirePass = v; return null; }),
+            Mutable("maxclients", o => o.MaxClients.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.MaxClients = (int)x)),
+            Mutable("timeout", o => o.Timeout.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.Timeout = (int)x)),
+            Mutable("hz", o => o.Hz.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.Hz = (int)Math.Clamp(x, 1, 500))),
+            Mutable("proto-max-bulk-len", o => o.ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1024 * 1024, long.MaxValue, x => o.ProtoMaxBulkLen = x)),
+            Mutable("client-query-buffer-limit", o => o.ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1024 * 1024, long.MaxValue, x => o.ClientQueryBufferLimit = x)),
+            Mutable("client-output-buffer-limit", FormatOutputLimits, SetOutputLimits),
+            Mutable("slowlog-log-slower-than", o => o.SlowlogLogSlowerThan.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, -1, long.MaxValue, x => o.SlowlogLogSlowerThan = x)),
+            Mutable("slowlog-max-len", o => o.SlowlogMaxLen.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, long.MaxValue, x => o.SlowlogMaxLen = (int)Math.Min(x, int.MaxValue))),
+            Mutable("arrakis-idle-spin-us", o => o.IdleSpinMicroseconds.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, 1_000_000, x => o.IdleSpinMicroseconds = (int)x)),
+        };
+        return list.ToArray();
+    }
+
+    public static ConfigParameter? Find(string name)
+    {
+        foreach (var p in All)
+        {
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p;
+        }
+        return null;
+    }
+
+    public static IEnumerable<ConfigParameter> Matching(ReadOnlySpan<byte> pattern)
+    {
+        var result = new List<ConfigParameter>();
+        foreach (var p in All)
+        {
+            if (Glob.Match(pattern, Encoding.ASCII.GetBytes(p.Name), noCase: true)) result.Add(p);
+        }
+        return result;
+    }
+
+    private static ConfigParameter Mutable(string name, Func<ServerOptions, string> get, Func<ServerOptions, string, string?> set) =>
+        new(name, get, set) { StartupSet = set };
+
+    private static ConfigParameter Immutable(string name, Func<ServerOptions, string> get, Func<ServerOptions, string, string?> set) =>
+        new(name, get, null) { StartupSet = set };
+
+    private static string? Int(string v, long min, long max, Action<long> apply)
+    {
+        if (!long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long x)) return "argument couldn't be parsed into an integer";
+        if (x < min || x > max) return $"argument must be between {min} and {max} inclusive";
+        apply(x);
+        return null;
+    }
+
+    private static string? Memory(string v, long min, long max, Action<long> apply)
+    {
+        if (!TryParseMemory(v, out long x)) return "argument must be a memory value";
+        if (x < min || x > max) return $"argument must be between {min} and {max} inclusive";
+        apply(x);
+        return null;
+    }
+
+    /// <summary>Redis's memtoull: a number with an optional b, k, kb, m, mb, g, gb unit (case-insensitive).</summary>
+    public static bool TryParseMemory(string v, out long bytes)
+    {
+        bytes = 0;
+        string s = v.ToLowerInvariant();
+        long mul = 1;
+        foreach (var (unit, m) in new (string, long)[] { ("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1000L * 1000 * 1000), ("m", 1000L * 1000), ("k", 1000L), ("b", 1L) })
+        {
+            if (s.EndsWith(unit, StringComparison.Ordinal))
+            {
+                mul = m;
+                s = s[..^unit.Length];
+                break;
+            }
+        }
+        if (s.Length == 0 || !s.All(char.IsAsciiDigit) || !long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long n)) return false;
+        try
+        {
+            bytes = checked(n * mul);
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private static string FormatOutputLimits(ServerOptions o) =>
+        $"normal {o.OutputHardLimit} {o.OutputSoftLimit} {o.OutputSoftSeconds} slave 268435456 67108864 60 pubsub {o.PubSubHardLimit} {o.PubSubSoftLimit} {o.PubSubSoftSeconds}";
+
+    private static string? SetOutputLimits(ServerOptions o, string v)
+    {
+        var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts.Length % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+        var updates = new List<Action>();
+        for (int i = 0; i < parts.Length; i += 4)
+        {
+            if (!TryParseMemory(parts[i + 1], out long hard) || !TryParseMemory(parts[i + 2], out long soft) ||
+                !long.TryParse(parts[i + 3], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds > int.MaxValue)
+                return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+            switch (parts[i].ToLowerInvariant())
+            {
+                case "normal":
+                    updates.Add(() => { o.OutputHardLimit = hard; o.OutputSoftLimit = soft; o.OutputSoftSeconds = (int)seconds; });
+                    break;
+                case "pubsub":
+                    updates.Add(() => { o.PubSubHardLimit = hard; o.PubSubSoftLimit = soft; o.PubSubSoftSeconds = (int)seconds; });
+                    break;
+                case "slave" or "replica":
+                    break; // no replication in this build: accepted as Redis does, and nothing uses it
+                default:
+                    return "Invalid client class specified in buffer limit configuration.";
+            }
+        }
+        foreach (var u in updates) u();
+        return null;
+    }
+}

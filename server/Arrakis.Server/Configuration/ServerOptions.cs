@@ -1,0 +1,39 @@
+namespace Arrakis.Server.Configuration;
+
+/// <summary>
+/// The server's settings, named after redis.conf directives. Read by data-plane threads without
+/// locks (each field is a single word; a CONFIG SET is seen by the next command).
+/// </summary>
+public sealed class ServerOptions
+{
+    public int Port { get; set; } = 6379;
+    public string[] Bind { get; set; } = ["127.0.0.1"];
+    public int TcpBacklog { get; set; } = 511;
+    public string RequirePass { get; set; } = "";
+    public int MaxClients { get; set; } = 10000;
+    /// <summary>Close clients idle for this many seconds; 0 = never.</summary>
+    public int Timeout { get; set; }
+    public int Databases { get; set; } = 16;
+    /// <summary>Background task frequency (active expiry, client timeouts), per second.</summary>
+    public int Hz { get; set; } = 10;
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+    /// <summary>Normal clients' output limit: hard bytes, soft bytes, soft seconds (0 = none, Redis's default).</summary>
+    public long OutputHardLimit { get; set; }
+    public long OutputSoftLimit { get; set; }
+    public int OutputSoftSeconds { get; set; }
+    /// <summary>Pub/sub clients' output limit (Redis's default 32mb 8mb 60).</summary>
+    public long PubSubHardLimit { get; set; } = 32L * 1024 * 1024;
+    public long PubSubSoftLimit { get; set; } = 8L * 1024 * 1024;
+    public int PubSubSoftSeconds { get; set; } = 60;
+    public long SlowlogLogSlowerThan { get; set; } = 10000;
+    public int SlowlogMaxLen { get; set; } = 128;
+    /// <summary>Data-plane threads.</summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
+    /// <summary>How long an idle data-plane thread polls before it blocks, in microseconds.</summary>
+    public int IdleSpinMicroseconds { get; set; } = 50;
+    /// <summary>Pending reply bytes above which a client's input is no longer read (backpressure).</summary>
+    public int OutputBackpressureBytes { get; set; } = 1024 * 1024;
+    /// <summary>Network source: "epoll" (kernel sockets).</summary>
+    public string Network { get; set; } = "epoll";
+}

@@ -1,0 +1,51 @@
+using Arrakis.Server.Runtime;
+
+namespace Arrakis.Server.DataPlane;
+
+/// <summary>
+/// The active expiry cycle of one data-plane thread over the stripes it owns (stripe i belongs to
+/// thread i mod threads): visits keys with a TTL from a rolling cursor, removes expired ones, and
+/// stops when its time budget is spent (Redis: ACTIVE_EXPIRE_CYCLE_SLOW, 25% of a cron tick).
+/// </summary>
+internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int threads, ThreadStats stats)
+{
+    private const int SlotsPerVisit = 64;
+    private int _nextStripe = -1;
+
+    public void RunCycle(long nowUnixMs, int budgetMs)
+    {
+        if (_nextStripe < 0) _nextStripe = index;
+        long deadline = ServerClock.MonotonicMs + budgetMs;
+        stats.ActiveExpiryCycles++;
+        int owned = (Keyspace.Keyspace.StripeCount - index + threads - 1) / threads;
+        for (int visited = 0; visited < owned; visited++)
+        {
+            var stripe = keyspace[_nextStripe];
+            _nextStripe += threads;
+            if (_nextStripe >= Keyspace.Keyspace.StripeCount) _nextStripe = index;
+            lock (stripe.Gate)
+            {
+                for (int db = 0; db < stripe.Tables.Length; db++)
+                {
+                    var table = stripe.Tables[db];
+                    if (table is null || table.VolatileCount == 0) continue;
+                    int cursor = stripe.ExpiryCursor[db];
+                    int slots = table.SlotCount;
+                    for (int k = 0; k < SlotsPerVisit && slots > 0; k++)
+                    {
+                        if (cursor >= slots) cursor = 0;
+                        ref var e = ref table.Slot(cursor);
+                        if (e.Key is not null && e.ExpireAt != 0 && e.ExpireAt <= nowUnixMs)
+                        {
+                            table.RemoveAt(cursor);
+                            stats.ExpiredKeys++;
+                        }
+                        cursor++;
+                    }
+                    stripe.ExpiryCursor[db] = cursor;
+                }
+            }
+            if ((visited & 15) == 15 && ServerClock.MonotonicMs >= deadline) break;
+        }
+    }
+}

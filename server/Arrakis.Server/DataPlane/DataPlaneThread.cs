@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Arrakis.IoBypass.Transport;
+using Arrakis.Protocol;
+using Arrakis.Server.Commands;
+using Arrakis.Server.Runtime;
+using Arrakis.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace Arrakis.Server.DataPlane;
+
+/// <summary>
+/// One data-plane thread: polls its network source, and for each readable connection runs
+/// receive -> parse -> execute -> reply, sending all replies of one receive together (pipelining).
+/// Spins for a short time when idle, then blocks in the source's poll until the next timer.
+/// </summary>
+/// <remarks>Everything but <see cref="Deliver"/>, <see cref="Wake"/> and <see cref="Stop"/> runs on
+/// this thread.</remarks>
+internal sealed class DataPlaneThread
+{
+    private readonly ServerState _server;
+    private readonly IConnectionSource _source;
+    private readonly ILogger _log;
+    private readonly Dictionary<long, CommandContext> _sessions = new();
+    private readonly ConcurrentQueue<(ClientSession Session, byte[] Bytes)> _mailbox = new();
+    private readonly ConnectionEvent[] _events = new ConnectionEvent[256];
+    private readonly ActiveExpiry _expiry;
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    public DataPlaneThread(int index, int threadCount, ServerState server, IConnectionSource source, ILogger log)
+    {
+        Index = index;
+        _server = server;
+        _source = source;
+        _log = log;
+        _expiry = new ActiveExpiry(server.Keyspace, index, threadCount, Stats);
+        server.ThreadStats.Add(Stats);
+    }
+
+    public int Index { get; }
+
+    public ThreadStats Stats { get; } = new();
+
+    public string SourceName => _source.Name;
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = $"arrakis-dp-{Index}" };
+        _thread.Start();
+    }
+
+    /// <summary>Asks the loop to finish: pending replies are flushed, connections closed. Any thread.</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        _source.Wake();
+    }
+
+    public void Join(TimeSpan timeout) => _thread?.Join(timeout);
+
+    public void Wake() => _source.Wake();
+
+    /// <summary>Queues bytes for a session owned by this thread (MONITOR lines). Any thread.</summary>
+    public void Deliver(ClientSession session, byte[] bytes)
+    {
+        _mailbox.Enqueue((session, bytes));
+        _source.Wake();
+    }
+
+    private void Run()
+    {
+        long lastActivity = Stopwatch.GetTimestamp();
+        long nextCron = ServerClock.MonotonicMs;
+        try
+        {
+            while (!_stopping)
+            {
+                int n = _source.Poll(_events, 0);
+                if (n == 0)
+                {
+                    long spinTicks = _server.Options.IdleSpinMicroseconds * Stopwatch.Frequency / 1_000_000;
+                    if (Stopwatch.GetTimestamp() - lastActivity >= spinTicks)
+                    {
+                        int wait = (int)Math.Clamp(nextCron - ServerClock.MonotonicMs, 0, 1000);
+                        n = _source.Poll(_events, wait);
+                    }
+                    else
+                    {
+                        Thread.SpinWait(20);
+                    }
+                }
+                if (n > 0)
+                {
+                    lastActivity = Stopwatch.GetTimestamp();
+                    for (int i = 0; i < n; i++) Handle(_events[i]);
+                }
+                if (!_mailbox.IsEmpty) DrainMailbox();
+                long now = ServerClock.MonotonicMs;
+                if (now >= nextCron)
+                {
+                    Cron(now);
+                    nextCron = now + 1000 / Math.Max(1, _server.Options.Hz);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _log.LogCritical(e, "data-plane thread {Index} failed", Index);
+            throw;
+        }
+        finally
+        {
+            foreach (var ctx in _sessions.Values.ToList())
+            {
+                Flush(ctx);
+                Close(ctx, reason: null);
+            }
+            _source.Dispose();
+        }
+    }
+
+    private void Handle(ConnectionEvent e)
+    {
+        switch (e.Kind)
+        {
+            case ConnectionEventKind.Accepted:
+                Accept(e.Connection);
+                break;
+            case ConnectionEventKind.Readable:
+                if (_sessions.TryGetValue(e.Connection, out var r)) OnReadable(r);
+                break;
+            case ConnectionEventKind.Writable:
+                if (_sessions.TryGetValue(e.Connection, out var w)) OnWritable(w);
+                break;
+            case ConnectionEventKind.Wakeup:
+                foreach (var ctx in _sessions.Values.ToList())
+                {
+                    if (ctx.Session.KillRequested) Close(ctx, reason: null);
+                }
+                break;
+        }
+    }
+
+    private void Accept(long connection)
+    {
+        var (remote, local) = _source.DescribeEndpoints(connection);
+        if (_server.Clients.Count >= _server.Options.MaxClients)
+        {
+            _source.Send(connection, "-ERR max number of clients reached\r\n"u8);
+            _source.Close(connection);
+            Stats.RejectedConnections++;
+            return;
+        }
+        var session = new ClientSession(_server.Clients.NextId(), connection, this, _server.Limits, remote, local);
+        session.Authenticated = _server.Options.RequirePass.Length == 0;
+        _server.Clients.Add(session);
+        _sessions[connection] = new CommandContext(session, _server, this);
+        Stats.Connections++;
+        _source.SetInterest(connection, readable: true, writable: false);
+    }
+
+    private void OnReadable(CommandContext ctx)
+    {
+        var s = ctx.Session;
+        if (s.ReadPaused || s.CloseAfterReply) return;
+        var free = s.Input.FreeSpace(_server.Options.ClientQueryBufferLimit);
+        if (free.IsEmpty)
+        {
+            _log.LogWarning("Closing client that reached max query buffer length: id={Id} addr={Addr}", s.Id, s.Remote);
+            Close(ctx, reason: "query buffer limit");
+            return;
+        }
+        int n = _source.Receive(s.Connection, free);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+        if (n <= 0)
+        {
+            Close(ctx, reason: null);
+            return;
+        }
+        s.Input.End += n;
+        Stats.NetInputBytes += n;
+        s.LastInteractionMs = ServerClock.MonotonicMs;
+        ProcessInput(ctx);
+        Flush(ctx);
+    }
+
+    private void OnWritable(CommandContext ctx)
+    {
+        Flush(ctx);
+        var s = ctx.Session;
+        if (!s.Closed && s.ReadPaused && s.Output.Pending < _server.Options.OutputBackpressureBytes / 2)
+        {
+            s.ReadPaused = false;
+            ProcessInput(ctx);
+            Flush(ctx);
+        }
+    }
+
+    private void ProcessInput(CommandContext ctx)
+    {
+        var s = ctx.Session;
+        var requirePass = _server.Options.RequirePass.Length > 0;
+        while (!s.CloseAfterReply && !s.ReadPaused && !s.Closed)
+        {
+            if (s.Input.Unparsed == 0) break;
+            s.Reader.AuthenticationRequired = requirePass && !s.Authenticated;
+            var status = s.Reader.TryRead(s.Input.UnparsedSpan, s.Args, out int consumed);
+            if (status == RespParseStatus.NeedMoreData) break;
+            if (status == RespParseStatus.InvalidData)
+            {
+                s.Writer.WriteError("ERR " + s.Reader.Error);
+                Stats.ErrorReplies++;
+                s.CloseAfterReply = true;
+                s.Input.Start = s.Input.End;
+                break;
+            }
+            ctx.ArgBase = s.Input.Start;
+            if (s.Args.Count > 0) CommandDispatcher.Execute(ctx);
+            s.Input.Start += consumed;
+            if (s.Output.Pending >= _server.Options.OutputBackpressureBytes) s.ReadPaused = true;
+        }
+        s.Input.Trim();
+        CheckOutputLimits(ctx);
+    }
+
+    private void CheckOutputLimits(CommandContext ctx)
+    {
+        var s = ctx.Session;
+        var o = _server.Options;
+        long hard = s.IsMonitor ? 0 : o.OutputHardLimit, soft = s.IsMonitor ? 0 : o.OutputSoftLimit;
+        int pending = s.Output.Pending;
+        if (hard > 0 && pending >= hard)
+        {
+            OverLimit(ctx);
+            return;
+        }
+        if (soft > 0 && pending >= soft)
+        {
+            long now = ServerClock.MonotonicMs;
+            if (s.SoftLimitSinceMs < 0) s.SoftLimitSinceMs = now;
+            else if (now - s.SoftLimitSinceMs >= o.OutputSoftSeconds * 1000L) OverLimit(ctx);
+        }
+        else
+        {
+            s.SoftLimitSinceMs = -1;
+        }
+    }
+
+    private void OverLimit(CommandContext ctx)
+    {
+        _log.LogWarning("Client id={Id} addr={Addr} closed for overcoming of output buffer limits.", ctx.Session.Id, ctx.Session.Remote);
+        ctx.Session.Output.Clear();
+        Close(ctx, reason: "output buffer limit");
+    }
+
+    /// <summary>Sends pending replies; arms write interest when the socket is full; closes after QUIT.</summary>
+    private void Flush(CommandContext ctx)
+    {
+        var s = ctx.Session;
+        if (s.Closed) return;
+        while (s.Output.Pending > 0)
+        {
+            int n = _source.Send(s.Connection, s.Output.PendingSpan);
+            if (n == -Errno.EAGAIN) break;
+            if (n < 0)
+            {
+                Close(ctx, reason: null);
+                return;
+            }
+            s.Output.Consume(n);
+            Stats.NetOutputBytes += n;
+        }
+        if (s.CloseAfterReply && s.Output.Pending == 0)
+        {
+            Close(ctx, reason: null);
+            return;
+        }
+        _source.SetInterest(s.Connection, readable: !s.ReadPaused && !s.CloseAfterReply, writable: s.Output.Pending > 0);
+    }
+
+    private void Close(CommandContext ctx, string? reason)
+    {
+        var s = ctx.Session;
+        if (s.Closed) return;
+        s.Closed = true;
+        _sessions.Remove(s.Connection);
+        _server.Clients.Remove(s);
+        _server.Monitors.TryRemove(s.Id, out _);
+        _source.Close(s.Connection);
+        s.Input.Release();
+        s.Output.Release();
+        if (reason is not null) _log.LogDebug("closed client {Id}: {Reason}", s.Id, reason);
+    }
+
+    private void DrainMailbox()
+    {
+        while (_mailbox.TryDequeue(out var item))
+        {
+            if (item.Session.Closed || !_sessions.TryGetValue(item.Session.Connection, out var ctx) || ctx.Session != item.Session) continue;
+            item.Session.Writer.WriteRaw(item.Bytes);
+            Flush(ctx);
+        }
+    }
+
+    private void Cron(long nowMs)
+    {
+        _expiry.RunCycle(ServerClock.UnixMs, budgetMs: Math.Max(1, 250 / Math.Max(1, _server.Options.Hz)));
+        int timeout = _server.Options.Timeout;
+        if (timeout <= 0 && _sessions.Count == 0) return;
+        List<CommandContext>? closing = null;
+        foreach (var ctx in _sessions.Values)
+        {
+            var s = ctx.Session;
+            if (s.KillRequested || (timeout > 0 && !s.IsMonitor && nowMs - s.LastInteractionMs > timeout * 1000L))
+                (closing ??= new()).Add(ctx);
+            else if (s.SoftLimitSinceMs >= 0) CheckOutputLimits(ctx);
+        }
+        if (closing is null) return;
+        foreach (var ctx in closing) Close(ctx, reason: "idle timeout or kill");
+    }
+}

@@ -1,0 +1,110 @@
+using Arrakis.Server.Runtime;
+
+namespace Arrakis.Server.Keyspace;
+
+/// <summary>
+/// A view of one database for one command: lookups apply lazy expiry and update the access time.
+/// The caller holds the stripe lock of every key it passes.
+/// </summary>
+internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStats stats)
+{
+    public int Index { get; } = index;
+
+    public long NowMs { get; } = nowMs;
+
+    public Keyspace Keyspace { get; } = keyspace;
+
+    /// <summary>Finds a live key. Returns false (and removes it) when it has expired.</summary>
+    public bool TryFind(ReadOnlySpan<byte> key, out KeyTable table, out int slot, bool touch = true)
+    {
+        int hash = KeyTable.Hash(key);
+        var stripe = Keyspace[Keyspace.StripeOf(hash)];
+        table = stripe.Tables[Index]!;
+        slot = -1;
+        if (table is null) return false;
+        slot = table.Find(key, hash);
+        if (slot < 0) return false;
+        ref var e = ref table.Slot(slot);
+        if (e.ExpireAt != 0 && e.ExpireAt <= NowMs)
+        {
+            table.RemoveAt(slot);
+            stats.ExpiredKeys++;
+            slot = -1;
+            return false;
+        }
+        if (touch) e.LastAccess = ServerClock.Seconds;
+        return true;
+    }
+
+    /// <summary>The value of a live key, or null; counts a keyspace hit or miss.</summary>
+    public object? Get(ReadOnlySpan<byte> key)
+    {
+        if (TryFind(key, out var table, out int slot))
+        {
+            stats.KeyspaceHits++;
+            return table.Slot(slot).Value;
+        }
+        stats.KeyspaceMisses++;
+        return null;
+    }
+
+    /// <summary>The value of a live key without counting hits (for writes).</summary>
+    public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? table.Slot(slot).Value : null;
+
+    public bool Exists(ReadOnlySpan<byte> key) => TryFind(key, out _, out _);
+
+    /// <summary>Sets a key's value. <paramref name="keepTtl"/> keeps an existing expiry, else it is cleared
+    /// (or set to <paramref name="expireAt"/> when not 0).</summary>
+    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
+    {
+        int hash = KeyTable.Hash(key);
+        var table = Keyspace[Keyspace.StripeOf(hash)].Table(Index);
+        int slot = table.Find(key, hash);
+        if (slot >= 0 && table.Slot(slot).ExpireAt is var old && old != 0 && old <= NowMs)
+        {
+            table.RemoveAt(slot);
+            stats.ExpiredKeys++;
+            slot = -1;
+        }
+        if (slot < 0) slot = table.Add(key.ToArray(), hash, value);
+        ref var e = ref table.Slot(slot);
+        e.Value = value;
+        e.Flags = flags;
+        e.LastAccess = ServerClock.Seconds;
+        if (!keepTtl) table.SetExpire(slot, expireAt);
+        stats.Dirty++;
+    }
+
+    /// <summary>Replaces the value of an existing live key in place (keeps the expiry).</summary>
+    public void Replace(KeyTable table, int slot, object value, byte flags)
+    {
+        ref var e = ref table.Slot(slot);
+        e.Value = value;
+        e.Flags = flags;
+        stats.Dirty++;
+    }
+
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        if (!TryFind(key, out var table, out int slot)) return false;
+        table.RemoveAt(slot);
+        stats.Dirty++;
+        return true;
+    }
+
+    /// <summary>Expiry in Unix ms of a live key: -2 missing, -1 persistent.</summary>
+    public long GetExpire(ReadOnlySpan<byte> key)
+    {
+        if (!TryFind(key, out var table, out int slot)) return -2;
+        long at = table.Slot(slot).ExpireAt;
+        return at == 0 ? -1 : at;
+    }
+
+    public void SetExpire(KeyTable table, int slot, long expireAt)
+    {
+        table.SetExpire(slot, expireAt);
+        stats.Dirty++;
+    }
+
+    public ThreadStats Stats => stats;
+}

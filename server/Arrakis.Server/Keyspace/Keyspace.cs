@@ -1,0 +1,59 @@
+namespace Arrakis.Server.Keyspace;
+
+/// <summary>
+/// All databases, partitioned into lock stripes by key hash. A command locks the stripes of its
+/// keys (ascending order, so no deadlock) and then works on <see cref="Db"/> views; commands that
+/// see the whole keyspace (FLUSHALL, SWAPDB, KEYS) lock every stripe.
+/// </summary>
+internal sealed class Keyspace
+{
+    public const int StripeCount = 256;
+
+    private readonly Stripe[] _stripes;
+
+    public Keyspace(int databases)
+    {
+        Databases = databases;
+        _stripes = new Stripe[StripeCount];
+        for (int i = 0; i < StripeCount; i++) _stripes[i] = new Stripe(i, databases);
+    }
+
+    public int Databases { get; }
+
+    public Stripe this[int index] => _stripes[index];
+
+    public static int StripeOf(int hash) => hash & (StripeCount - 1);
+
+    public Stripe StripeFor(ReadOnlySpan<byte> key) => _stripes[StripeOf(KeyTable.Hash(key))];
+
+    public void LockAll()
+    {
+        foreach (var s in _stripes) s.Gate.Enter();
+    }
+
+    public void UnlockAll()
+    {
+        for (int i = _stripes.Length - 1; i >= 0; i--) _stripes[i].Gate.Exit();
+    }
+
+    /// <summary>Keys in database <paramref name="db"/> (expired ones not yet removed included, as Redis's DBSIZE).</summary>
+    public long Count(int db)
+    {
+        long n = 0;
+        foreach (var s in _stripes)
+        {
+            lock (s.Gate) n += s.Tables[db]?.Count ?? 0;
+        }
+        return n;
+    }
+
+    public long VolatileCount(int db)
+    {
+        long n = 0;
+        foreach (var s in _stripes)
+        {
+            lock (s.Gate) n += s.Tables[db]?.VolatileCount ?? 0;
+        }
+        return n;
+    }
+}

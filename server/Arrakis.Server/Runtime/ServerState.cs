@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Arrakis.Protocol;
+using Arrakis.Server.Commands;
+using Arrakis.Server.Configuration;
+using Arrakis.Server.Sessions;
+
+namespace Arrakis.Server.Runtime;
+
+/// <summary>
+/// What all data-plane threads share: options, keyspace, clients, command table, slow log,
+/// monitors, and the counters INFO reports. Thread-safe members only.
+/// </summary>
+internal sealed class ServerState
+{
+    public ServerState(ServerOptions options)
+    {
+        Options = options;
+        Keyspace = new Keyspace.Keyspace(options.Databases);
+        Commands = CommandTable.Default;
+        RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        Limits = new RequestLimits { MaxBulkLength = options.ProtoMaxBulkLen };
+    }
+
+    public ServerOptions Options { get; }
+    public Keyspace.Keyspace Keyspace { get; }
+    public CommandTable Commands { get; }
+    public ClientRegistry Clients { get; } = new();
+    public SlowLog SlowLog { get; } = new();
+    public string RunId { get; }
+    public RequestLimits Limits { get; }
+    public long StartUnixMs { get; } = ServerClock.UnixMs;
+    public long StartMonotonicMs { get; } = ServerClock.MonotonicMs;
+    public string ExecutablePath { get; set; } = Environment.ProcessPath ?? "";
+    public string ConfigFile { get; set; } = "";
+    public string NetworkDescription { get; set; } = "";
+
+    /// <summary>Every thread's counters, for INFO.</summary>
+    public ConcurrentBag<ThreadStats> ThreadStats { get; } = new();
+
+    /// <summary>Clients in MONITOR mode; fed by every thread.</summary>
+    public ConcurrentDictionary<long, ClientSession> Monitors { get; } = new();
+
+    /// <summary>Raised by SHUTDOWN; the host stops the server.</summary>
+    public event Action? ShutdownRequested;
+
+    public void RequestShutdown() => ShutdownRequested?.Invoke();
+
+    /// <summary>Counters reset by CONFIG RESETSTAT that no thread owns.</summary>
+    public long StatResetUnixMs;
+
+    public long Sum(Func<ThreadStats, long> field)
+    {
+        long n = 0;
+        foreach (var s in ThreadStats) n += field(s);
+        return n;
+    }
+}

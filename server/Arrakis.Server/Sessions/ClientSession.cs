@@ -1,0 +1,54 @@
+using Arrakis.Protocol;
+using Arrakis.Server.DataPlane;
+
+namespace Arrakis.Server.Sessions;
+
+/// <summary>
+/// One client connection's state. Owned by the data-plane thread that accepted it; other threads
+/// only read the descriptive fields (CLIENT LIST) and set <see cref="KillRequested"/>.
+/// </summary>
+internal sealed class ClientSession
+{
+    public ClientSession(long id, long connection, DataPlaneThread owner, RequestLimits limits, string remote, string local)
+    {
+        Id = id;
+        Connection = connection;
+        Owner = owner;
+        Reader = new RequestReader(limits);
+        Writer = new RespWriter(Output);
+        Remote = remote;
+        Local = local;
+        CreatedMs = Runtime.ServerClock.MonotonicMs;
+        LastInteractionMs = CreatedMs;
+    }
+
+    public long Id { get; }
+    public long Connection { get; }
+    public DataPlaneThread Owner { get; }
+    public string Remote { get; }
+    public string Local { get; }
+    public long CreatedMs { get; }
+
+    public readonly InputBuffer Input = new();
+    public readonly OutputBuffer Output = new();
+    public readonly RequestArguments Args = new();
+    public RequestReader Reader { get; }
+    public RespWriter Writer { get; }
+
+    public volatile string Name = "";
+    public volatile string LibName = "";
+    public volatile string LibVersion = "";
+    public volatile int Db;
+    public volatile string LastCommand = "NULL";
+    public long LastInteractionMs;
+    public bool Authenticated;
+    public RespVersion Protocol = RespVersion.Resp2;
+    public ReplyMode ReplyMode = ReplyMode.On;
+    public bool NoEvict;
+    public bool IsMonitor;
+    public bool CloseAfterReply;
+    public bool ReadPaused;
+    public volatile bool KillRequested;
+    public long SoftLimitSinceMs = -1;
+    public bool Closed;
+}
