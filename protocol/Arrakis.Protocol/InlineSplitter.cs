@@ -5,10 +5,10 @@ namespace Arrakis.Protocol;
 /// "double quotes" take \n \r \t \b \a \\ \" and \xHH escapes, 'single quotes' take \', and a closing
 /// quote must be followed by a blank or the end of the line.
 /// </summary>
-internal static class InlineSplitter
+public static class InlineSplitter
 {
     /// <summary>Adds the arguments of <paramref name="line"/> to <paramref name="args"/>; false on unbalanced quotes.</summary>
-    public static bool TrySplit(ReadOnlySpan<byte> line, RequestArguments args)
+    internal static bool TrySplit(ReadOnlySpan<byte> line, RequestArguments args)
     {
         int nul = line.IndexOf((byte)0);
         if (nul >= 0) line = line[..nul]; // C strings end at NUL, and so did Redis's parser.
@@ -101,6 +101,17 @@ internal static class InlineSplitter
             }
             current[..len].CopyTo(args.AddInline(len));
         }
+    }
+
+    /// <summary>Splits one line (config files, tools); null on unbalanced quotes.</summary>
+    public static List<byte[]>? Split(ReadOnlySpan<byte> line)
+    {
+        var args = new RequestArguments();
+        args.Reset(inline: true);
+        if (!TrySplit(line, args)) return null;
+        var result = new List<byte[]>(args.Count);
+        for (int i = 0; i < args.Count; i++) result.Add(args.Get(default, i).ToArray());
+        return result;
     }
 
     private static byte At(ReadOnlySpan<byte> line, int i) => i < line.Length ? line[i] : (byte)0;

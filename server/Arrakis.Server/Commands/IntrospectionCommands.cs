@@ -34,7 +34,7 @@ internal static class IntrospectionCommands
         for (int i = 2; i < c.ArgCount; i++)
         {
             var d = Lookup(c, c.ArgString(i));
-            if (d?.Info is null) c.Reply.WriteNullArray();
+            if (d?.Info is null) c.Reply.WriteNull();
             else d.Info.WriteTo(c.Reply);
         }
     }

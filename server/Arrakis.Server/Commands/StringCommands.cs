@@ -189,7 +189,7 @@ internal static class StringCommands
         var add = c.Arg(2);
         if (v is null)
         {
-            db.Set(key, add.ToArray(), flags: EntryFlags.RawString);
+            db.Set(key, add.ToArray());
             c.Reply.WriteInteger(add.Length);
             return;
         }

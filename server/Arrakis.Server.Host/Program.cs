@@ -1,0 +1,43 @@
+using Arrakis.Server.Configuration;
+using Arrakis.Server.Host;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// arrakis-server [path/to/redis.conf] [--directive value ...]
+ServerOptions options;
+string configFile = "";
+List<string> warnings;
+try
+{
+    (options, configFile, warnings) = StartupOptions.Build(args, Environment.GetEnvironmentVariables(), AppContext.BaseDirectory);
+}
+catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"arrakis-server: {e.Message}");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(new StartupInfo(configFile, warnings));
+builder.Services.AddHostedService<ServerService>();
+using var host = builder.Build();
+try
+{
+    await host.RunAsync();
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"arrakis-server: {e.Message}");
+    return 1;
+}
+return Environment.ExitCode;

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Arrakis.Integration.Tests.Infrastructure;
+
+/// <summary>A real server process (arrakis-server or Debian's redis-server) on a free loopback port, killed by PID on dispose.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static ServerProcess StartArrakis(params string[] extra)
+    {
+        int port = FreePort.Next();
+        string dll = Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll");
+        var args = new List<string> { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        args.AddRange(extra);
+        return Start("dotnet", args, port);
+    }
+
+    public static ServerProcess StartRedis(params string[] extra)
+    {
+        int port = FreePort.Next();
+        var args = new List<string> { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "yes" };
+        args.AddRange(extra);
+        return Start(RedisServerPath(), args, port);
+    }
+
+    public static string RedisServerPath()
+    {
+        foreach (var p in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })
+        {
+            if (File.Exists(p)) return p;
+        }
+        throw new InvalidOperationException("redis-server is not installed: the test command installs Debian's redis-server package (apt-get install redis-server)");
+    }
+
+    private static ServerProcess Start(string file, List<string> args, int port)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        var sp = new ServerProcess(p, port);
+        p.OutputDataReceived += (_, e) => { lock (sp._output) sp._output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { lock (sp._output) sp._output.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        sp.WaitReady();
+        return sp;
+    }
+
+    private void WaitReady()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"server exited with {_process.ExitCode}: {Output}");
+            try
+            {
+                using var c = new RespConnection(Port);
+                if (c.Call("PING").Text == "PONG") return;
+            }
+            catch (SocketException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException("server did not answer PING: " + Output);
+    }
+
+    /// <summary>Sends SIGTERM and waits for the exit code.</summary>
+    public int Terminate(TimeSpan timeout)
+    {
+        Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        if (!_process.WaitForExit((int)timeout.TotalMilliseconds)) throw new TimeoutException("no exit after SIGTERM");
+        return _process.ExitCode;
+    }
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit((int)timeout.TotalMilliseconds);
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}
