@@ -75,7 +75,8 @@ public sealed class ServerProcess : IDisposable
             try
             {
                 using var c = new RespConnection(Port);
-                if (c.Call("PING").Text == "PONG") return;
+                var reply = c.Call("PING").Text;
+                if (reply == "PONG" || reply.StartsWith("NOAUTH", StringComparison.Ordinal)) return;
             }
             catch (SocketException)
             {

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Arrakis.Integration.Tests.Infrastructure;
+
+namespace Arrakis.Integration.Tests.Clients;
+
+/// <summary>redis-cli (Debian's redis-tools) and redis-py (Debian's python3-redis) against arrakis-server.</summary>
+[Collection("servers")]
+public sealed class CommandLineClientTests(ServerPairFixture servers)
+{
+    private static (int Code, string Output) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(30000), "client did not finish");
+        return (p.ExitCode, output);
+    }
+
+    [Fact]
+    public void Redis_cli_sets_gets_and_reads_info()
+    {
+        string port = servers.Arrakis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("OK", Run("redis-cli", "-p", port, "-n", "7", "set", "cli:key", "a b").Output.Trim());
+        Assert.Equal("a b", Run("redis-cli", "-p", port, "-n", "7", "get", "cli:key").Output.Trim());
+        Assert.Equal("(integer) 3", Run("redis-cli", "-p", port, "-n", "7", "--no-raw", "strlen", "cli:key").Output.Trim());
+        Assert.Contains("redis_version:7.0.15", Run("redis-cli", "-p", port, "info", "server").Output);
+        var err = Run("redis-cli", "-p", port, "nosuchcmd");
+        Assert.Contains("ERR unknown command 'nosuchcmd'", err.Output);
+        Assert.Equal("PONG", Run("redis-cli", "-p", port, "-3", "ping").Output.Trim());
+    }
+
+    [Fact]
+    public void Redis_py_client_round_trips()
+    {
+        string script = $$"""
+import redis
+r = redis.Redis(host='127.0.0.1', port={{servers.Arrakis.Port}}, db=8)
+r.flushdb()
+assert r.set('py:a', 'x', ex=100) is True
+assert r.get('py:a') == b'x'
+assert 95 <= r.ttl('py:a') <= 100
+assert r.incrby('py:n', 10) == 10
+assert r.mget(['py:a', 'py:none']) == [b'x', None]
+assert sorted(r.keys('py:*')) == [b'py:a', b'py:n']
+assert r.setbit('py:b', 5, 1) == 0 and r.bitcount('py:b') == 1
+p = r.pipeline(transaction=False)
+for i in range(100): p.incr('py:c')
+assert p.execute()[-1] == 100
+try:
+    r.execute_command('NOPE')
+    raise SystemExit('no error')
+except redis.ResponseError as e:
+    assert "unknown command 'NOPE'" in str(e), str(e)
+print('ok')
+""";
+        var (code, output) = Run("/usr/bin/python3", "-c", script);
+        Assert.True(code == 0, output);
+        Assert.Equal("ok", output.Trim());
+    }
+}
