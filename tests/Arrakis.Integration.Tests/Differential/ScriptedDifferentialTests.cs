@@ -194,7 +194,7 @@ public sealed class ScriptedDifferentialTests(ServerPairFixture servers)
         h.Run("OBJECT", "REFCOUNT", "i");
         h.Run("OBJECT", "REFCOUNT", "e");
         h.Run("OBJECT", "FREQ", "e");
-        h.Run("OBJECT", "IDLETIME", "e");
+        h.Run(Compare.NearInteger, "OBJECT", "IDLETIME", "e");
         h.Run("OBJECT", "BOGUS", "e");
         h.Run("EXPIRE", "e", "100");
         h.Run(Compare.NearInteger, "TTL", "e");
