@@ -1,0 +1,25 @@
+# Arrakis: build with the .NET SDK, run on the .NET runtime as a non-root user.
+# Inside a container the portable network source (kernel sockets) is used; bind 0.0.0.0 so that
+# published ports reach it, and set a password (--requirepass) before exposing it beyond a host.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY protocol/ protocol/
+COPY io-bypass/ io-bypass/
+COPY server/ server/
+RUN dotnet publish server/Arrakis.Server.Host/Arrakis.Server.Host.csproj -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends redis-tools \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /data arrakis \
+ && mkdir -p /data && chown arrakis /data
+WORKDIR /data
+COPY --from=build /app /app
+USER arrakis
+VOLUME ["/data"]
+EXPOSE 6379
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD redis-cli -p 6379 ping | grep -q PONG || exit 1
+ENTRYPOINT ["dotnet", "/app/arrakis-server.dll"]
+CMD ["--bind", "0.0.0.0", "--port", "6379"]

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds arrakis-server (Release) and runs it in the foreground: kernel sockets, no log, 127.0.0.1:6379.
+# Arguments go to the server: server/run.sh [redis.conf] [--port 6380 --requirepass s --threads 2 ...]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "server/run.sh: the .NET 10 SDK (dotnet) is required and not on PATH" >&2
+  exit 2
+fi
+dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+exec dotnet "$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll" "$@"
