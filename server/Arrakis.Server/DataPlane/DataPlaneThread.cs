@@ -79,7 +79,7 @@ internal sealed class DataPlaneThread
                 int n = _source.Poll(_events, 0);
                 if (n == 0)
                 {
-                    long spinTicks = _server.Options.IdleSpinMicroseconds * Stopwatch.Frequency / 1_000_000;
+                    long spinTicks = Math.Max(0, _server.Options.IdleSpinMicroseconds) * Stopwatch.Frequency / 1_000_000;
                     if (Stopwatch.GetTimestamp() - lastActivity >= spinTicks)
                     {
                         int wait = (int)Math.Clamp(nextCron - ServerClock.MonotonicMs, 0, 1000);

@@ -17,6 +17,7 @@ public sealed class ArrakisServer : IDisposable
     public ArrakisServer(ServerOptions options, Func<int, IConnectionSource> sourceFactory, ILogger? log = null)
     {
         _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        options.ResolveAuto();
         State = new ServerState(options);
         for (int i = 0; i < options.Threads; i++)
             _threads.Add(new DataPlaneThread(i, options.Threads, State, sourceFactory(i), _log));
