@@ -35,6 +35,14 @@ public sealed class ServerProcess : IDisposable
         return Start("dotnet", args, port);
     }
 
+    /// <summary>Starts arrakis-server with exactly these arguments (config file first, if any) and environment.</summary>
+    public static ServerProcess StartArrakisRaw(IEnumerable<string> args, int port, Dictionary<string, string>? env)
+    {
+        var all = new List<string> { Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll") };
+        all.AddRange(args);
+        return Start("dotnet", all, port, env);
+    }
+
     public static ServerProcess StartRedis(params string[] extra)
     {
         int port = FreePort.Next();
@@ -52,10 +60,11 @@ public sealed class ServerProcess : IDisposable
         throw new InvalidOperationException("redis-server is not installed: the test command installs Debian's redis-server package (apt-get install redis-server)");
     }
 
-    private static ServerProcess Start(string file, List<string> args, int port)
+    private static ServerProcess Start(string file, List<string> args, int port, Dictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         var sp = new ServerProcess(p, port);
         p.OutputDataReceived += (_, e) => { lock (sp._output) sp._output.AppendLine(e.Data); };

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Arrakis.Integration.Tests.Infrastructure;
+
+namespace Arrakis.Integration.Tests;
+
+/// <summary>redis.conf files, command-line directives and environment variables reach the server.</summary>
+public sealed class ConfigurationSourcesTests
+{
+    [Fact]
+    public void Config_file_then_command_line_with_unknown_directive_warning()
+    {
+        string dir = Directory.CreateTempSubdirectory("arrakis-conf").FullName;
+        string conf = Path.Combine(dir, "redis.conf");
+        File.WriteAllText(conf, "# test\nmaxclients 77\ntimeout 30\nsave \"\"\nno-such-directive 1\nslowlog-max-len 5\n");
+        int port = FreePort.Next();
+        using var server = StartWith(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--slowlog-max-len", "9"], conf, port, null);
+        using var c = new RespConnection(port);
+        Assert.Equal("77", c.Call("CONFIG", "GET", "maxclients").Items![1].Text);
+        Assert.Equal("30", c.Call("CONFIG", "GET", "timeout").Items![1].Text);
+        Assert.Equal("9", c.Call("CONFIG", "GET", "slowlog-max-len").Items![1].Text);
+        Assert.Contains(conf, c.Call("INFO", "server").Text);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!server.Output.Contains("unknown directive 'no-such-directive'", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.Contains("unknown directive 'no-such-directive'", server.Output);
+    }
+
+    [Fact]
+    public void Environment_variables_set_options()
+    {
+        int port = FreePort.Next();
+        using var server = StartWith([], null, port, new() { ["ARRAKIS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["ARRAKIS_MAXCLIENTS"] = "55" });
+        using var c = new RespConnection(port);
+        Assert.Equal("55", c.Call("CONFIG", "GET", "maxclients").Items![1].Text);
+    }
+
+    [Fact]
+    public void Bad_value_and_busy_port_fail_with_a_clear_message()
+    {
+        var (code, output) = RunToExit(["--port", "notaport"]);
+        Assert.Equal(2, code);
+        Assert.Contains("bad value for 'port'", output);
+        using var redis = ServerProcess.StartRedis();
+        (code, output) = RunToExit(["--port", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("Address already in use", output);
+    }
+
+    private static (int Code, string Output) RunToExit(string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(30000))
+        {
+            p.Kill(true);
+            throw new TimeoutException("server did not exit");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static ServerProcess StartWith(string[] args, string? conf, int port, Dictionary<string, string>? env) =>
+        ServerProcess.StartArrakisRaw(conf is null ? args : [conf, .. args], port, env);
+}

@@ -1,0 +1,155 @@
+using System.Text;
+using Arrakis.Integration.Tests.Infrastructure;
+using Arrakis.Protocol;
+
+namespace Arrakis.Integration.Tests.Differential;
+
+/// <summary>Replies that differ by nature (ids, addresses, cursors, timings) compared by their structure.</summary>
+[Collection("servers")]
+public sealed class IntrospectionDifferentialTests(ServerPairFixture servers)
+{
+    private static List<string> Fields(string info) =>
+        info.Split("\r\n").Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(':')[0]).ToList();
+
+    [Fact]
+    public void Info_sections_use_redis_field_names()
+    {
+        using var ours = new RespConnection(servers.Arrakis.Port);
+        using var theirs = new RespConnection(servers.Redis.Port);
+        ours.Call("SET", "info:k", "v");
+        theirs.Call("SET", "info:k", "v");
+        foreach (var section in new[] { "server", "clients", "memory", "persistence", "stats", "replication", "cpu" })
+        {
+            var mine = Fields(ours.Call("INFO", section).Text).Where(f => !f.StartsWith("arrakis_", StringComparison.Ordinal)).ToList();
+            var redis = Fields(theirs.Call("INFO", section).Text).ToHashSet();
+            Assert.NotEmpty(mine);
+            Assert.All(mine, f => Assert.True(redis.Contains(f), $"INFO {section}: '{f}' is not a Redis field"));
+        }
+        Assert.Matches(@"^# Keyspace\r\n(db\d+:keys=\d+,expires=\d+,avg_ttl=\d+\r\n)+$", ours.Call("INFO", "keyspace").Text);
+        var all = ours.Call("INFO").Text;
+        foreach (var header in new[] { "# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Keyspace" })
+            Assert.Contains(header, all);
+    }
+
+    [Fact]
+    public void Client_list_has_redis_fields_in_redis_order()
+    {
+        using var ours = new RespConnection(servers.Arrakis.Port);
+        using var theirs = new RespConnection(servers.Redis.Port);
+        static string[] Keys(string line) => line.Trim().Split(' ').Select(kv => kv.Split('=')[0]).ToArray();
+        var mine = Keys(ours.Call("CLIENT", "INFO").Text).Except(["lib-name", "lib-ver"]).ToArray(); // 7.2 fields, for CLIENT SETINFO
+        var redis = Keys(theirs.Call("CLIENT", "INFO").Text);
+        Assert.Equal(redis, mine);
+        Assert.Contains("cmd=client|info", ours.Call("CLIENT", "INFO").Text);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("50")]
+    [InlineData("1000")]
+    public void Scan_iterates_the_same_keys_as_redis(string count)
+    {
+        var sets = new List<HashSet<string>>();
+        foreach (var server in new[] { servers.Arrakis, servers.Redis })
+        {
+            using var c = new RespConnection(server.Port);
+            c.Call("SELECT", "13");
+            c.Call("FLUSHDB");
+            for (int i = 0; i < 300; i++) c.Call("SET", (i % 3 == 0 ? "user:" : "item:") + i, "v");
+            var seen = new HashSet<string>();
+            string cursor = "0";
+            int calls = 0;
+            do
+            {
+                var reply = c.Call("SCAN", cursor, "MATCH", "user:*", "COUNT", count);
+                cursor = reply.Items![0].Text;
+                foreach (var k in reply.Items[1].Items!) Assert.True(seen.Add(k.Text), "returned twice: " + k.Text);
+                Assert.True(++calls < 10000);
+            }
+            while (cursor != "0");
+            sets.Add(seen);
+        }
+        Assert.Equal(100, sets[0].Count);
+        Assert.True(sets[0].SetEquals(sets[1]));
+    }
+
+    [Fact]
+    public void Scan_returns_every_key_present_for_the_whole_scan_while_the_keyspace_grows()
+    {
+        using var c = new RespConnection(servers.Arrakis.Port);
+        c.Call("SELECT", "14");
+        c.Call("FLUSHDB");
+        for (int i = 0; i < 500; i++) c.Call("SET", "stay:" + i, "v");
+        var seen = new HashSet<string>();
+        string cursor = "0";
+        int extra = 0;
+        do
+        {
+            var reply = c.Call("SCAN", cursor, "COUNT", "20");
+            cursor = reply.Items![0].Text;
+            foreach (var k in reply.Items[1].Items!) seen.Add(k.Text);
+            for (int j = 0; j < 50; j++) c.Call("SET", "grow:" + extra++, "v");
+            c.Call("DEL", "grow:" + (extra - 7));
+        }
+        while (cursor != "0");
+        for (int i = 0; i < 500; i++) Assert.Contains("stay:" + i, seen);
+    }
+
+    [Fact]
+    public void Hello_with_auth_and_setname_matches_redis_when_a_password_is_set()
+    {
+        using var arrakis = ServerProcess.StartArrakis("--requirepass", "pw");
+        using var redis = ServerProcess.StartRedis("--requirepass", "pw");
+        var replies = new List<List<string>>();
+        foreach (var server in new[] { arrakis, redis })
+        {
+            using var c = new RespConnection(server.Port);
+            var list = new List<string>();
+            foreach (var cmd in new[] { new[] { "HELLO", "3" }, ["PING"], ["HELLO", "3", "AUTH", "default", "bad"], ["HELLO", "3", "AUTH", "nobody", "pw"],
+                         ["HELLO", "3", "AUTH", "default", "pw", "SETNAME", "app"], ["CLIENT", "GETNAME"], ["AUTH", "pw"], ["AUTH", "default", "pw"], ["RESET"], ["GET", "x"] })
+            {
+                var (value, raw) = c.CallRaw(cmd.Select(Encoding.UTF8.GetBytes).ToArray());
+                list.Add(cmd[0] == "HELLO" && value.Type == RespType.Map ? "map:" + string.Join(",", value.Items!.Where((_, i) => i % 2 == 0).Select(k => k.Text)) : Encoding.UTF8.GetString(raw));
+            }
+            replies.Add(list);
+        }
+        Assert.Equal(replies[1], replies[0]);
+    }
+
+    [Fact]
+    public void Slowlog_records_commands_over_the_threshold()
+    {
+        using var c = new RespConnection(servers.Arrakis.Port);
+        c.Call("SLOWLOG", "RESET");
+        c.Call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        try
+        {
+            c.Call("SET", "slow:key", "value");
+            var entries = c.Call("SLOWLOG", "GET", "-1");
+            Assert.Contains(entries.Items!, e => e.Items![3].Items!.Select(a => a.Text).SequenceEqual(["SET", "slow:key", "value"]));
+            Assert.True(c.Call("SLOWLOG", "LEN").Integer >= 1);
+        }
+        finally
+        {
+            c.Call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            c.Call("SLOWLOG", "RESET");
+        }
+        Assert.Equal(0, c.Call("SLOWLOG", "LEN").Integer);
+    }
+
+    [Fact]
+    public void Command_count_and_list_describe_exactly_the_implemented_commands()
+    {
+        using var c = new RespConnection(servers.Arrakis.Port);
+        long count = c.Call("COMMAND", "COUNT").Integer;
+        var all = c.Call("COMMAND");
+        Assert.Equal(count, all.Items!.Length);
+        foreach (var entry in all.Items)
+        {
+            string name = entry.Items![0].Text;
+            if (name is "shutdown" or "monitor" or "debug" or "quit") continue;
+            var reply = c.Call(name.ToUpperInvariant());
+            Assert.DoesNotContain("unknown command", reply.Text);
+        }
+    }
+}
