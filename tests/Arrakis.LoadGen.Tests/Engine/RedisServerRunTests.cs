@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Arrakis.LoadGen.Engine;
+using Arrakis.LoadGen.Options;
+
+namespace Arrakis.LoadGen.Tests.Engine;
+
+/// <summary>A short real workload against Debian's redis-server: counts add up, --verify passes, errors are counted.</summary>
+public sealed class RedisServerRunTests : IDisposable
+{
+    private readonly Process _redis;
+    private readonly int _port;
+
+    public RedisServerRunTests()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        _port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        if (!File.Exists("/usr/bin/redis-server")) throw new InvalidOperationException("redis-server missing: tests/run.sh installs it");
+        _redis = Process.Start(new ProcessStartInfo("/usr/bin/redis-server", $"--port {_port} --bind 127.0.0.1 --save \"\" --appendonly no") { RedirectStandardOutput = true })!;
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var c = new TcpClient("127.0.0.1", _port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 8)]
+    public void Counts_add_up_and_verify_passes(bool resp3, int pipeline)
+    {
+        var o = new LoadGenOptions { Port = _port, Threads = 2, Clients = 4, Pipeline = pipeline, Requests = 500, SetRatio = 1, GetRatio = 1, KeyMaximum = 50, Verify = true, Resp3 = resp3, DataSizeMin = 1, DataSizeMax = 300 };
+        var r = LoadRunner.Run(o);
+        Assert.False(r.Aborted);
+        Assert.Equal(2 * 4 * 500, r.Totals.Count);
+        Assert.Equal(r.Totals.Count, r.Commands.Sum(c => c.Count));
+        var gets = r.Commands.Single(c => c.Name == "Gets");
+        Assert.Equal(gets.Count, gets.Hits + gets.Misses);
+        Assert.True(gets.Hits > 0);
+        Assert.Equal(0, r.Totals.VerifyFailures);
+        Assert.Equal(0, r.Totals.Errors);
+    }
+
+    [Fact]
+    public void Verify_catches_values_that_this_run_did_not_set()
+    {
+        var poison = new LoadGenOptions { Port = _port, Clients = 1, Requests = 20, KeyMaximum = 0, KeyPrefix = "verify:", Commands = { new CommandSpec(["SET", "__key__", "garbage"], 1, "Sets") } };
+        LoadRunner.Run(poison);
+        var o = new LoadGenOptions { Port = _port, Clients = 1, Requests = 20, SetRatio = 0, GetRatio = 1, KeyMaximum = 0, KeyPrefix = "verify:", Verify = true };
+        var r = LoadRunner.Run(o);
+        Assert.Equal(20, r.Totals.VerifyFailures);
+    }
+
+    [Fact]
+    public void Server_errors_are_counted_not_hidden()
+    {
+        var o = new LoadGenOptions { Port = _port, Clients = 2, Requests = 10, Commands = { new CommandSpec(["NOSUCHCOMMAND", "__key__"], 1, "Nosuchcommands") } };
+        var r = LoadRunner.Run(o);
+        Assert.Equal(20, r.Totals.Errors);
+        Assert.Contains(r.Problems, p => p.Contains("unknown command", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unreachable_server_is_a_clear_error()
+    {
+        var e = Assert.Throws<OptionException>(() => LoadRunner.Run(new LoadGenOptions { Port = 1, Clients = 1 }));
+        Assert.StartsWith("cannot connect to 127.0.0.1:1", e.Message);
+    }
+
+    public void Dispose()
+    {
+        _redis.Kill();
+        _redis.WaitForExit(5000);
+        _redis.Dispose();
+    }
+}
