@@ -84,6 +84,25 @@ public sealed class RobustnessTests(ServerPairFixture servers)
     }
 
     [Fact]
+    public void Query_buffer_limit_closes_a_client_whose_request_outgrows_it()
+    {
+        using var server = ServerProcess.StartArrakis("--client-query-buffer-limit", "1mb");
+        using var c = new RespConnection(server.Port);
+        c.SendRaw("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n"u8);
+        var chunk = new byte[64 * 1024];
+        try
+        {
+            for (int i = 0; i < 40; i++) c.SendRaw(chunk);
+        }
+        catch (IOException)
+        {
+        }
+        Assert.Empty(c.ReadToClose());
+        using var other = new RespConnection(server.Port);
+        Assert.Equal("PONG", other.Call("PING").Text);
+    }
+
+    [Fact]
     public void Maxclients_is_enforced_with_redis_error()
     {
         using var server = ServerProcess.StartArrakis("--maxclients", "2");

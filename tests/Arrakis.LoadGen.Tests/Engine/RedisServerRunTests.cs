@@ -71,6 +71,67 @@ public sealed class RedisServerRunTests : IDisposable
     }
 
     [Fact]
+    public void Auth_db_and_resp3_handshake_reach_a_password_protected_server()
+    {
+        using var secured = Start("--requirepass s3cret");
+        var o = new LoadGenOptions { Port = secured.Port, Clients = 2, Requests = 50, Auth = "s3cret", Db = 3, Resp3 = true, KeyMaximum = 5, KeyPrefix = "authdb:" };
+        var r = LoadRunner.Run(o);
+        Assert.Equal(100, r.Totals.Count);
+        Assert.Equal(0, r.Totals.Errors);
+        var bad = Assert.Throws<OptionException>(() => LoadRunner.Run(new LoadGenOptions { Port = secured.Port, Clients = 1, Auth = "wrong" }));
+        Assert.Contains("WRONGPASS", bad.Message);
+    }
+
+    [Fact]
+    public void A_dropped_connection_is_reported_and_stops_the_run()
+    {
+        using var victim = Start("");
+        var o = new LoadGenOptions { Port = victim.Port, Clients = 4, TestTimeSeconds = 30, KeyMaximum = 5 };
+        var killer = new Thread(() =>
+        {
+            Thread.Sleep(500);
+            victim.Process.Kill();
+        });
+        killer.Start();
+        var r = LoadRunner.Run(o);
+        killer.Join();
+        Assert.True(r.Aborted);
+        Assert.Contains(r.Problems, p => p.Contains("dropped", StringComparison.Ordinal));
+    }
+
+    private sealed record RedisInstance(Process Process, int Port) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill();
+            Process.WaitForExit(5000);
+            Process.Dispose();
+        }
+    }
+
+    private static RedisInstance Start(string extra)
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        var p = Process.Start(new ProcessStartInfo("/usr/bin/redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no {extra}") { RedirectStandardOutput = true })!;
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var c = new TcpClient("127.0.0.1", port);
+                return new RedisInstance(p, port);
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        throw new TimeoutException("redis-server did not start");
+    }
+
+    [Fact]
     public void Unreachable_server_is_a_clear_error()
     {
         var e = Assert.Throws<OptionException>(() => LoadRunner.Run(new LoadGenOptions { Port = 1, Clients = 1 }));
