@@ -24,6 +24,7 @@ internal static class ClientCommands
         h["client|setinfo"] = SetInfo;
         h["client|no-evict"] = NoEvict;
         h["client|reply"] = Reply;
+        h["client|unblock"] = Unblock;
     }
 
     /// <summary>Redis allows names of printable ASCII without spaces.</summary>
@@ -145,12 +146,15 @@ internal static class ClientCommands
     public static string Describe(ClientSession s, Runtime.ServerState server, long now)
     {
         var inv = CultureInfo.InvariantCulture;
-        string flags = s.IsMonitor ? "O" : "N";
+        string flags = s.IsMonitor ? "O" : s.SubscriptionCount > 0 ? "P" : "";
+        if (s.MultiQueue is not null) flags += "x";
+        if (s.Blocked is not null) flags += "b";
+        if (flags.Length == 0) flags = "N";
         if (s.NoEvict) flags += "e";
         string events = "r" + (s.Output.Pending > 0 ? "w" : "");
         return string.Create(inv,
             $"id={s.Id} addr={s.Remote} laddr={s.Local} fd={s.Connection} name={s.Name} age={(now - s.CreatedMs) / 1000} idle={(now - s.LastInteractionMs) / 1000} " +
-            $"flags={flags} db={s.Db} sub=0 psub=0 ssub=0 multi=-1 qbuf={s.Input.Unparsed} qbuf-free={Math.Max(0, s.Input.Buffer.Length - s.Input.End)} " +
+            $"flags={flags} db={s.Db} sub={s.Channels.Count} psub={s.Patterns.Count} ssub={s.ShardChannels.Count} multi={(s.MultiQueue?.Count ?? -1)} qbuf={s.Input.Unparsed} qbuf-free={Math.Max(0, s.Input.Buffer.Length - s.Input.End)} " +
             $"argv-mem=0 multi-mem=0 rbs={s.Input.Buffer.Length} rbp={s.Input.Buffer.Length} obl={s.Output.Pending} oll=0 omem={s.Output.Pending} " +
             $"tot-mem={s.Input.Buffer.Length + s.Output.Capacity} events={events} cmd={s.LastCommand.ToLowerInvariant()} user=default redir=-1 resp={(int)s.Protocol} " +
             $"lib-name={s.LibName} lib-ver={s.LibVersion}");
@@ -243,6 +247,34 @@ internal static class ClientCommands
             killed++;
         }
         c.Reply.WriteInteger(killed);
+    }
+
+    private static void Unblock(CommandContext c)
+    {
+        if (!c.TryArgLong(2, out long id)) return;
+        bool error = false;
+        if (c.ArgCount == 4)
+        {
+            if (c.ArgIs(3, "ERROR")) error = true;
+            else if (!c.ArgIs(3, "TIMEOUT"))
+            {
+                c.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        else if (c.ArgCount > 4)
+        {
+            c.SyntaxError();
+            return;
+        }
+        if (!c.Server.Clients.TryGet(id, out var target) || target.Blocked is not { } b || !c.Server.Blocking.TryRemove(b))
+        {
+            c.Reply.WriteInteger(0);
+            return;
+        }
+        var reply = error ? "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"u8.ToArray() : Blocking.BlockingRegistry.TimeoutReply(b);
+        target.Owner.Deliver(target, reply, b);
+        c.Reply.WriteInteger(1);
     }
 
     private static void Kill(CommandContext c, ClientSession target)

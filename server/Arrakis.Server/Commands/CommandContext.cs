@@ -17,7 +17,24 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     public ServerState Server { get; } = server;
     public DataPlaneThread Thread { get; } = thread;
     public ThreadStats Stats => Thread.Stats;
-    public RespWriter Reply => Session.Writer;
+    /// <summary>Where this command's reply goes: the session's writer, or a capture for a blocked client being served.</summary>
+    public RespWriter Reply => _reply ?? Session.Writer;
+
+    private RespWriter? _reply;
+    private byte[][]? _external;
+
+    /// <summary>Runs the next command on arguments held outside the input buffer (MULTI queue, blocked clients).</summary>
+    public void UseExternal(byte[][]? args, RespWriter? reply = null)
+    {
+        _external = args;
+        _reply = reply;
+    }
+
+    /// <summary>True while running a queued command inside EXEC (blocking commands then do not block).</summary>
+    public bool InExec { get; set; }
+
+    /// <summary>True while a blocked client's command is retried for it: no data means no reply (it keeps waiting).</summary>
+    public bool ServingBlocked { get; init; }
     public CommandDefinition Command { get; set; } = null!;
 
     /// <summary>Time of this command in Unix ms; one value per command, as Redis caches it.</summary>
@@ -26,10 +43,11 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     /// <summary>Where argument offsets start in the input buffer.</summary>
     public int ArgBase { get; set; }
 
-    public int ArgCount => Session.Args.Count;
+    public int ArgCount => _external?.Length ?? Session.Args.Count;
 
     public ReadOnlySpan<byte> Arg(int i)
     {
+        if (_external is not null) return _external[i];
         var args = Session.Args;
         return args.IsInline
             ? args.Get(default, i)
@@ -37,6 +55,14 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     }
 
     public byte[] ArgBytes(int i) => Arg(i).ToArray();
+
+    /// <summary>All arguments copied out (for queueing).</summary>
+    public byte[][] CopyArgs()
+    {
+        var copy = new byte[ArgCount][];
+        for (int i = 0; i < copy.Length; i++) copy[i] = ArgBytes(i);
+        return copy;
+    }
 
     public string ArgString(int i) => Encoding.UTF8.GetString(Arg(i));
 

@@ -19,6 +19,9 @@ internal sealed class CommandDefinition
     public bool IsAdmin { get; init; }
     public bool SkipMonitor { get; init; }
     public bool NoKeyspace { get; init; }
+    public bool MovableKeys { get; init; }
+    public bool NoMulti { get; init; }
+    public bool IsPubSub { get; init; }
     public CommandHandler? Handler { get; set; }
     public Dictionary<string, CommandDefinition>? Subcommands { get; set; }
 

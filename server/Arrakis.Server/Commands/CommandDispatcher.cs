@@ -14,6 +14,7 @@ namespace Arrakis.Server.Commands;
 /// ordinary commands.</remarks>
 internal static class CommandDispatcher
 {
+    /// <summary>Runs one request read from the network (or, inside EXEC, from the queue).</summary>
     public static void Execute(CommandContext ctx)
     {
         var session = ctx.Session;
@@ -46,7 +47,34 @@ internal static class CommandDispatcher
             Reject(ctx, Errors.NoAuth);
             return;
         }
+        if (session.MultiQueue is not null && def.NoMulti)
+        {
+            Reject(ctx, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        if (session.SubscriptionCount > 0 && session.Protocol == Protocol.RespVersion.Resp2 && !AllowedWhileSubscribed(def))
+        {
+            Reject(ctx, $"ERR Can't execute '{def.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (session.MultiQueue is not null && !TransactionCommands.RunsImmediatelyInMulti(def))
+        {
+            session.MultiQueue.Add(ctx.CopyArgs());
+            ctx.Reply.WriteRaw("+QUEUED\r\n"u8);
+            return;
+        }
+        Run(ctx, def);
+        if (ctx.Thread.ReadyKeys.Count > 0) server.Blocking.ServeReady(ctx);
+    }
 
+    private static bool AllowedWhileSubscribed(CommandDefinition def) =>
+        def.FullName is "subscribe" or "unsubscribe" or "psubscribe" or "punsubscribe" or "ssubscribe" or "sunsubscribe" or "ping" or "quit" or "reset";
+
+    /// <summary>Runs a resolved command: MONITOR feed, stripe locks, handler, slow log.</summary>
+    public static void Run(CommandContext ctx, CommandDefinition def)
+    {
+        var session = ctx.Session;
+        var server = ctx.Server;
         ctx.Command = def;
         ctx.NowMs = Runtime.ServerClock.UnixMs;
         session.LastCommand = def.FullName;
@@ -54,12 +82,24 @@ internal static class CommandDispatcher
 
         int mark = session.Output.Mark;
         long start = Stopwatch.GetTimestamp();
-        if (def.FirstKey > 0 && !def.NoKeyspace) RunLocked(ctx, def);
+        if (def.MovableKeys)
+        {
+            server.Keyspace.LockAll();
+            try
+            {
+                def.Handler!(ctx);
+            }
+            finally
+            {
+                server.Keyspace.UnlockAll();
+            }
+        }
+        else if (def.FirstKey > 0 && !def.NoKeyspace) RunLocked(ctx, def);
         else def.Handler!(ctx);
         long elapsedUs = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         ctx.Stats.Commands++;
 
-        if (session.ReplyMode != ReplyMode.On) ApplyReplyMode(session, mark);
+        if (session.ReplyMode != ReplyMode.On && !ctx.ServingBlocked) ApplyReplyMode(session, mark);
         long threshold = server.Options.SlowlogLogSlowerThan;
         if (threshold >= 0 && elapsedUs >= threshold) LogSlow(ctx, elapsedUs);
     }
@@ -67,6 +107,7 @@ internal static class CommandDispatcher
     private static void Reject(CommandContext ctx, string error)
     {
         int mark = ctx.Session.Output.Mark;
+        if (ctx.Session.MultiQueue is not null) ctx.Session.MultiError = true;
         ctx.Error(error);
         if (ctx.Session.ReplyMode != ReplyMode.On) ApplyReplyMode(ctx.Session, mark);
     }

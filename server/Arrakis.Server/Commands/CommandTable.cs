@@ -49,6 +49,14 @@ internal sealed class CommandTable
         ExpireCommands.Register(handlers);
         StringCommands.Register(handlers);
         BitCommands.Register(handlers);
+        ListCommands.Register(handlers);
+        HashCommands.Register(handlers);
+        SetCommands.Register(handlers);
+        SortedSetCommands.Register(handlers);
+        BlockingCommands.Register(handlers);
+        TransactionCommands.Register(handlers);
+        PubSubCommands.Register(handlers);
+        HyperLogLogCommands.Register(handlers);
 
         foreach (var info in infos.Items!.Select(i => AddNewerSubcommands(i)))
         {
@@ -79,6 +87,13 @@ internal sealed class CommandTable
     /// </summary>
     private static RespValue AddNewerSubcommands(RespValue info)
     {
+        if (info.Items![0].Text is "zrank" or "zrevrank")
+        {
+            // Redis 7.2 added ZRANK/ZREVRANK ... WITHSCORE (arity 3 became -3).
+            var patched = (RespValue[])info.Items.Clone();
+            patched[1] = new RespValue(RespType.Integer, "-3"u8.ToArray());
+            return new RespValue(info.Type, items: patched);
+        }
         if (info.Items![0].Text != "client") return info;
         static RespValue Bulk(string s) => new(RespType.BulkString, System.Text.Encoding.ASCII.GetBytes(s));
         static RespValue Int(long v) => new(RespType.Integer, System.Text.Encoding.ASCII.GetBytes(v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -113,6 +128,9 @@ internal sealed class CommandTable
             NoAuth = flags.Contains("no_auth"),
             IsAdmin = flags.Contains("admin"),
             SkipMonitor = flags.Contains("skip_monitor"),
+            MovableKeys = flags.Contains("movablekeys"),
+            NoMulti = flags.Contains("no_multi"),
+            IsPubSub = flags.Contains("pubsub"),
             Info = info,
             Handler = handlers.GetValueOrDefault(fullName),
         };

@@ -27,6 +27,14 @@ internal static class ConnectionCommands
             c.Error(Errors.WrongArgs("ping"));
             return;
         }
+        if (c.Session.SubscriptionCount > 0 && !c.Reply.IsResp3)
+        {
+            // RESP2 clients in subscribed mode get PING's answer in the shape of a pub/sub message.
+            c.Reply.WriteArrayHeader(2);
+            c.Reply.WriteBulk("pong"u8);
+            c.Reply.WriteBulk(c.ArgCount == 2 ? c.Arg(1) : default);
+            return;
+        }
         if (c.ArgCount == 2) c.Reply.WriteBulk(c.Arg(1));
         else c.Reply.WriteRaw("+PONG\r\n"u8);
     }
@@ -158,6 +166,8 @@ internal static class ConnectionCommands
             c.Server.Monitors.TryRemove(s.Id, out _);
         }
         s.Authenticated = c.Server.Options.RequirePass.Length == 0;
+        TransactionCommands.Discard(c);
+        c.Server.PubSub.RemoveAll(s);
         c.Reply.WriteRaw("+RESET\r\n"u8);
     }
 }

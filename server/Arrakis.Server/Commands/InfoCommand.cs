@@ -79,7 +79,7 @@ internal static class InfoCommand
                 F("maxclients", o.MaxClients);
                 F("client_recent_max_input_buffer", 0);
                 F("client_recent_max_output_buffer", 0);
-                F("blocked_clients", 0);
+                F("blocked_clients", s.Blocking.BlockedClients);
                 F("tracking_clients", 0);
                 F("clients_in_timeout_table", 0);
                 break;
@@ -135,8 +135,8 @@ internal static class InfoCommand
                 F("evicted_keys", 0);
                 F("keyspace_hits", s.Sum(t => t.KeyspaceHits));
                 F("keyspace_misses", s.Sum(t => t.KeyspaceMisses));
-                F("pubsub_channels", 0);
-                F("pubsub_patterns", 0);
+                F("pubsub_channels", s.PubSub.ChannelCount);
+                F("pubsub_patterns", s.PubSub.PatternCount);
                 F("total_error_replies", s.Sum(t => t.ErrorReplies));
                 F("unexpected_error_replies", 0);
                 break;

@@ -31,6 +31,10 @@ internal static class KeyCommands
     public static string TypeName(object value) => value switch
     {
         byte[] => "string",
+        Values.ListValue => "list",
+        Values.HashValue => "hash",
+        Values.SetValue => "set",
+        Values.SortedSetValue => "zset",
         _ => "none",
     };
 
@@ -193,7 +197,7 @@ internal static class KeyCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        target.Set(dst, Values.Clone(e.Value!), e.ExpireAt, flags: e.Flags);
+        target.Set(dst, ValueKinds.Clone(e.Value!), e.ExpireAt, flags: e.Flags);
         c.Reply.WriteInteger(1);
     }
 
@@ -241,7 +245,7 @@ internal static class KeyCommands
         switch (what)
         {
             case 'e':
-                c.Reply.WriteBulk(Values.Encoding(e.Value!, e.Flags));
+                c.Reply.WriteBulk(ValueKinds.Encoding(e.Value!, e.Flags));
                 break;
             case 'i':
                 c.Reply.WriteInteger(Math.Max(0, Runtime.ServerClock.Seconds - e.LastAccess));

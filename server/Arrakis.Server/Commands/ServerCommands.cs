@@ -62,6 +62,7 @@ internal static class ServerCommands
                 ks[i].Tables[db] = null;
             }
             c.Stats.Dirty += removed;
+            ks.Watches.TouchDatabase(db);
         }
         finally
         {
@@ -98,6 +99,8 @@ internal static class ServerCommands
                 (cur[a], cur[b]) = (cur[b], cur[a]);
             }
             c.Stats.Dirty++;
+            ks.Watches.TouchDatabase((int)a);
+            ks.Watches.TouchDatabase((int)b);
         }
         finally
         {

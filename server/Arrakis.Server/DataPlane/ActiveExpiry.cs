@@ -37,6 +37,7 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                         ref var e = ref table.Slot(cursor);
                         if (e.Key is not null && e.ExpireAt != 0 && e.ExpireAt <= nowUnixMs)
                         {
+                            keyspace.Watches.Touch(db, e.Key);
                             table.RemoveAt(cursor);
                             stats.ExpiredKeys++;
                         }

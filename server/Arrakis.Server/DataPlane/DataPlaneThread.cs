@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Arrakis.IoBypass.Transport;
 using Arrakis.Protocol;
+using Arrakis.Server.Blocking;
 using Arrakis.Server.Commands;
 using Arrakis.Server.Runtime;
 using Arrakis.Server.Sessions;
@@ -22,7 +23,8 @@ internal sealed class DataPlaneThread
     private readonly IConnectionSource _source;
     private readonly ILogger _log;
     private readonly Dictionary<long, CommandContext> _sessions = new();
-    private readonly ConcurrentQueue<(ClientSession Session, byte[] Bytes)> _mailbox = new();
+    private readonly ConcurrentQueue<(ClientSession Session, byte[] Bytes, BlockedClient? Unblock)> _mailbox = new();
+    private readonly List<BlockedClient> _blocked = new();
     private readonly ConnectionEvent[] _events = new ConnectionEvent[256];
     private readonly ActiveExpiry _expiry;
     private Thread? _thread;
@@ -44,6 +46,12 @@ internal sealed class DataPlaneThread
 
     public string SourceName => _source.Name;
 
+    /// <summary>Keys that got elements during the current command and have blocked clients (this thread only).</summary>
+    public Queue<(int Db, byte[] Key)> ReadyKeys { get; } = new();
+
+    /// <summary>Remembers a client of this thread that just blocked, for its timeout.</summary>
+    public void TrackBlocked(BlockedClient b) => _blocked.Add(b);
+
     public void Start()
     {
         _thread = new Thread(Run) { IsBackground = true, Name = $"arrakis-dp-{Index}" };
@@ -61,11 +69,14 @@ internal sealed class DataPlaneThread
 
     public void Wake() => _source.Wake();
 
-    /// <summary>Queues bytes for a session owned by this thread (MONITOR lines). Any thread.</summary>
-    public void Deliver(ClientSession session, byte[] bytes)
+    /// <summary>
+    /// Queues bytes for a session owned by this thread: MONITOR lines, pub/sub messages, or the reply
+    /// that ends a blocking command (<paramref name="unblock"/>). Any thread.
+    /// </summary>
+    public void Deliver(ClientSession session, byte[] bytes, BlockedClient? unblock = null)
     {
-        _mailbox.Enqueue((session, bytes));
-        _source.Wake();
+        _mailbox.Enqueue((session, bytes, unblock));
+        if (Thread.CurrentThread != _thread) _source.Wake();
     }
 
     private void Run()
@@ -82,7 +93,9 @@ internal sealed class DataPlaneThread
                     long spinTicks = Math.Max(0, _server.Options.IdleSpinMicroseconds) * Stopwatch.Frequency / 1_000_000;
                     if (Stopwatch.GetTimestamp() - lastActivity >= spinTicks)
                     {
-                        int wait = (int)Math.Clamp(nextCron - ServerClock.MonotonicMs, 0, 1000);
+                        long until = nextCron;
+                        foreach (var b in _blocked) until = Math.Min(until, b.DeadlineMs);
+                        int wait = (int)Math.Clamp(until - ServerClock.MonotonicMs, 0, 1000);
                         n = _source.Poll(_events, wait);
                     }
                     else
@@ -97,6 +110,7 @@ internal sealed class DataPlaneThread
                 }
                 if (!_mailbox.IsEmpty) DrainMailbox();
                 long now = ServerClock.MonotonicMs;
+                if (_blocked.Count > 0) ExpireBlocked(now);
                 if (now >= nextCron)
                 {
                     Cron(now);
@@ -201,7 +215,7 @@ internal sealed class DataPlaneThread
     {
         var s = ctx.Session;
         var requirePass = _server.Options.RequirePass.Length > 0;
-        while (!s.CloseAfterReply && !s.ReadPaused && !s.Closed)
+        while (!s.CloseAfterReply && !s.ReadPaused && !s.Closed && s.Blocked is null)
         {
             if (s.Input.Unparsed == 0) break;
             s.Reader.AuthenticationRequired = requirePass && !s.Authenticated;
@@ -228,7 +242,10 @@ internal sealed class DataPlaneThread
     {
         var s = ctx.Session;
         var o = _server.Options;
-        long hard = s.IsMonitor ? 0 : o.OutputHardLimit, soft = s.IsMonitor ? 0 : o.OutputSoftLimit;
+        bool pubsub = s.SubscriptionCount > 0;
+        long hard = s.IsMonitor ? 0 : pubsub ? o.PubSubHardLimit : o.OutputHardLimit;
+        long soft = s.IsMonitor ? 0 : pubsub ? o.PubSubSoftLimit : o.OutputSoftLimit;
+        int softSeconds = pubsub ? o.PubSubSoftSeconds : o.OutputSoftSeconds;
         int pending = s.Output.Pending;
         if (hard > 0 && pending >= hard)
         {
@@ -239,7 +256,7 @@ internal sealed class DataPlaneThread
         {
             long now = ServerClock.MonotonicMs;
             if (s.SoftLimitSinceMs < 0) s.SoftLimitSinceMs = now;
-            else if (now - s.SoftLimitSinceMs >= o.OutputSoftSeconds * 1000L) OverLimit(ctx);
+            else if (now - s.SoftLimitSinceMs >= softSeconds * 1000L) OverLimit(ctx);
         }
         else
         {
@@ -287,6 +304,14 @@ internal sealed class DataPlaneThread
         _sessions.Remove(s.Connection);
         _server.Clients.Remove(s);
         _server.Monitors.TryRemove(s.Id, out _);
+        if (s.Blocked is { } b)
+        {
+            _server.Blocking.TryRemove(b);
+            _blocked.Remove(b);
+            s.Blocked = null;
+        }
+        _server.PubSub.RemoveAll(s);
+        _server.Keyspace.Watches.UnwatchAll(s);
         _source.Close(s.Connection);
         s.Input.Release();
         s.Output.Release();
@@ -299,6 +324,29 @@ internal sealed class DataPlaneThread
         {
             if (item.Session.Closed || !_sessions.TryGetValue(item.Session.Connection, out var ctx) || ctx.Session != item.Session) continue;
             item.Session.Writer.WriteRaw(item.Bytes);
+            if (item.Unblock is not null && item.Session.Blocked == item.Unblock)
+            {
+                item.Session.Blocked = null;
+                _blocked.Remove(item.Unblock);
+                ProcessInput(ctx);
+            }
+            Flush(ctx);
+        }
+    }
+
+    /// <summary>Answers blocked clients whose timeout passed (unless a push or CLIENT UNBLOCK took them first).</summary>
+    private void ExpireBlocked(long now)
+    {
+        for (int i = _blocked.Count - 1; i >= 0; i--)
+        {
+            var b = _blocked[i];
+            if (b.DeadlineMs > now) continue;
+            _blocked.RemoveAt(i);
+            if (!_server.Blocking.TryRemove(b)) continue; // being served: its reply is on the way
+            if (!_sessions.TryGetValue(b.Session.Connection, out var ctx) || ctx.Session != b.Session) continue;
+            b.Session.Writer.WriteRaw(BlockingRegistry.TimeoutReply(b));
+            b.Session.Blocked = null;
+            ProcessInput(ctx);
             Flush(ctx);
         }
     }

@@ -29,6 +29,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         {
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
+            Keyspace.Watches.Touch(Index, key);
             slot = -1;
             return false;
         }
@@ -67,6 +68,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
             slot = -1;
         }
         if (slot < 0) slot = table.Add(key.ToArray(), hash, value);
+        Keyspace.Watches.Touch(Index, key);
         ref var e = ref table.Slot(slot);
         e.Value = value;
         e.Flags = flags;
@@ -82,6 +84,14 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         e.Value = value;
         e.Flags = flags;
         stats.Dirty++;
+        Keyspace.Watches.Touch(Index, e.Key);
+    }
+
+    /// <summary>After a collection was changed in place: counts the change and invalidates WATCHes on the key.</summary>
+    public void Modified(ReadOnlySpan<byte> key)
+    {
+        stats.Dirty++;
+        Keyspace.Watches.Touch(Index, key);
     }
 
     public bool Delete(ReadOnlySpan<byte> key)
@@ -89,6 +99,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         if (!TryFind(key, out var table, out int slot)) return false;
         table.RemoveAt(slot);
         stats.Dirty++;
+        Keyspace.Watches.Touch(Index, key);
         return true;
     }
 
@@ -104,6 +115,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     {
         table.SetExpire(slot, expireAt);
         stats.Dirty++;
+        Keyspace.Watches.Touch(Index, table.Slot(slot).Key);
     }
 
     public ThreadStats Stats => stats;

@@ -20,6 +20,9 @@ internal sealed class Keyspace
 
     public int Databases { get; }
 
+    /// <summary>WATCHed keys; every modification of a key goes through <see cref="WatchRegistry.Touch"/>.</summary>
+    public WatchRegistry Watches { get; } = new();
+
     public Stripe this[int index] => _stripes[index];
 
     public static int StripeOf(int hash) => hash & (StripeCount - 1);

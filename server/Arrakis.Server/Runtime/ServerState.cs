@@ -26,6 +26,8 @@ internal sealed class ServerState
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public SlowLog SlowLog { get; } = new();
+    public Blocking.BlockingRegistry Blocking { get; } = new();
+    public PubSub.PubSubRegistry PubSub { get; } = new();
     public string RunId { get; }
     public RequestLimits Limits { get; }
     public long StartUnixMs { get; } = ServerClock.UnixMs;

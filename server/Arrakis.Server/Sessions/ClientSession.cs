@@ -51,4 +51,22 @@ internal sealed class ClientSession
     public volatile bool KillRequested;
     public long SoftLimitSinceMs = -1;
     public bool Closed;
+
+    /// <summary>MULTI state: queued commands, and whether a queueing error dooms the EXEC.</summary>
+    public List<byte[][]>? MultiQueue;
+    public bool MultiError;
+
+    /// <summary>WATCHed (db, key) pairs, and whether one of them changed since.</summary>
+    public readonly List<(int Db, byte[] Key)> Watched = new();
+    public volatile bool WatchDirty;
+
+    /// <summary>Set while the client waits in a blocking command; its input is not read meanwhile.</summary>
+    public Blocking.BlockedClient? Blocked;
+
+    /// <summary>Pub/sub channels and patterns (RESP2 clients with any are in subscribed mode).</summary>
+    public readonly HashSet<string> Channels = new(StringComparer.Ordinal);
+    public readonly HashSet<string> Patterns = new(StringComparer.Ordinal);
+    public readonly HashSet<string> ShardChannels = new(StringComparer.Ordinal);
+
+    public int SubscriptionCount => Channels.Count + Patterns.Count + ShardChannels.Count;
 }
