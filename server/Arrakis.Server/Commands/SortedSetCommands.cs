@@ -411,7 +411,7 @@ internal static class SortedSetCommands
         }
         else
         {
-            for (var n = z.FirstInLexRange(lmin); n is not null && SortedSetValue.BelowMax(n.Member, lmax); n = SortedSetValue.Next(n)) doomed.Add(n.Member);
+            for (var n = z.FirstInLexRange(lmin, lmax); n is not null && SortedSetValue.BelowMax(n.Member, lmax); n = SortedSetValue.Next(n)) doomed.Add(n.Member);
         }
         foreach (var m in doomed) z.Remove(m);
         if (doomed.Count > 0)

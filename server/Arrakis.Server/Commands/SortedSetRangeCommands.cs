@@ -169,7 +169,7 @@ internal static class SortedSetRangeCommands
     private static void ByLex(SortedSetValue z, LexBound min, LexBound max, bool rev, long offset, long limit, List<SortedSetValue.Node> result)
     {
         if (offset > 0 && offset >= z.Count) return;
-        var n = rev ? z.LastInLexRange(max) : z.FirstInLexRange(min);
+        var n = rev ? z.LastInLexRange(min, max) : z.FirstInLexRange(min, max);
         if (n is null || (rev ? !SortedSetValue.AboveMin(n.Member, min) : !SortedSetValue.BelowMax(n.Member, max))) return;
         if (offset < 0) return;
         for (; n is not null && offset > 0; offset--) n = rev ? SortedSetValue.Previous(n) : SortedSetValue.Next(n);

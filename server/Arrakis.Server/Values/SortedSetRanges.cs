@@ -40,24 +40,61 @@ internal sealed partial class SortedSetValue
         return x == _header ? null : x;
     }
 
-    public Node? FirstInLexRange(LexBound min)
+    /// <summary>Redis's zslIsInLexRange: an empty range, or one that misses the extremes, has nothing in it.</summary>
+    private bool IsInLexRange(LexBound min, LexBound max)
     {
+        if (!min.NegativeInfinity && !max.PositiveInfinity)
+        {
+            if (min.PositiveInfinity || max.NegativeInfinity) return false;
+            int cmp = min.Value.AsSpan().SequenceCompareTo(max.Value);
+            if (cmp > 0 || (cmp == 0 && (min.Exclusive || max.Exclusive))) return false;
+        }
+        else if (min.PositiveInfinity || max.NegativeInfinity)
+        {
+            return false;
+        }
+        return _tail is not null && AboveMin(_tail.Member, min) && First is { } head && BelowMax(head.Member, max);
+    }
+
+    /// <summary>First member within the lex range. Members are only lex-ordered when their scores are equal;
+    /// otherwise the answer follows Redis's walk: a scan from the head for small sets, the skip list for big ones.</summary>
+    public Node? FirstInLexRange(LexBound min, LexBound max)
+    {
+        if (!IsInLexRange(min, max)) return null;
+        if (IsListpack)
+        {
+            for (var n = First; n is not null; n = n.Forward[0])
+            {
+                if (AboveMin(n.Member, min)) return BelowMax(n.Member, max) ? n : null;
+            }
+            return null;
+        }
         var x = _header;
         for (int i = _level - 1; i >= 0; i--)
         {
             while (x.Forward[i] is { } f && !AboveMin(f.Member, min)) x = f;
         }
-        return x.Forward[0];
+        var first = x.Forward[0];
+        return first is not null && BelowMax(first.Member, max) ? first : null;
     }
 
-    public Node? LastInLexRange(LexBound max)
+    public Node? LastInLexRange(LexBound min, LexBound max)
     {
+        if (!IsInLexRange(min, max)) return null;
+        if (IsListpack)
+        {
+            for (var n = _tail; n is not null; n = n.Backward)
+            {
+                if (BelowMax(n.Member, max)) return AboveMin(n.Member, min) ? n : null;
+            }
+            return null;
+        }
         var x = _header;
         for (int i = _level - 1; i >= 0; i--)
         {
             while (x.Forward[i] is { } f && BelowMax(f.Member, max)) x = f;
         }
-        return x == _header ? null : x;
+        return x != _header && AboveMin(x.Member, min) ? x : null;
     }
 
     /// <summary>Number of members with a score in [min, max].</summary>
@@ -72,10 +109,17 @@ internal sealed partial class SortedSetValue
 
     public long CountInLexRange(LexBound min, LexBound max)
     {
-        var first = FirstInLexRange(min);
-        if (first is null || !BelowMax(first.Member, max)) return 0;
-        var last = LastInLexRange(max);
-        if (last is null) return 0;
-        return RankOf(last.Member) - RankOf(first.Member) + 1;
+        var first = FirstInLexRange(min, max);
+        if (first is null) return 0;
+        if (IsListpack)
+        {
+            long n = 0;
+            for (var x = first; x is not null && BelowMax(x.Member, max); x = x.Forward[0]) n++;
+            return n;
+        }
+        long count = Count - RankOf(first.Member);
+        var last = LastInLexRange(min, max);
+        if (last is not null) count -= Count - 1 - RankOf(last.Member);
+        return count;
     }
 }
