@@ -52,17 +52,18 @@ internal static class BlockingCommands
         return true;
     }
 
-    /// <summary>No data: answer the timeout value inside EXEC, stay silent while being served, else block.</summary>
-    private static void Wait(CommandContext c, byte[][] keys, long deadlineMs, bool nullArray)
+    /// <summary>No data: answer at once inside EXEC (a null array, or a null bulk for BLMOVE as Redis does),
+    /// stay silent while being served, else block (a timeout then answers a null array, for every command).</summary>
+    private static void Wait(CommandContext c, byte[][] keys, long deadlineMs, bool nullArrayInExec)
     {
         if (c.ServingBlocked) return;
         if (c.InExec)
         {
-            if (nullArray) c.Reply.WriteNullArray();
+            if (nullArrayInExec) c.Reply.WriteNullArray();
             else c.Reply.WriteNull();
             return;
         }
-        var b = new BlockedClient(c.Session, c.Command, c.CopyArgs(), c.Session.Db, keys, deadlineMs, nullArray);
+        var b = new BlockedClient(c.Session, c.Command, c.CopyArgs(), c.Session.Db, keys, deadlineMs, nullArrayOnTimeout: true);
         c.Server.Blocking.Block(b);
         c.Thread.TrackBlocked(b);
     }
@@ -83,7 +84,7 @@ internal static class BlockingCommands
             CollectionValues.DeleteIfEmpty(db, key, list.Count);
             return;
         }
-        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArray: true);
+        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
     }
 
     private static void BMove(CommandContext c, bool fromLeft, bool toLeft, int timeoutIndex)
@@ -93,7 +94,7 @@ internal static class BlockingCommands
         if (!CollectionValues.TryGet<ListValue>(c, db, c.Arg(1), out var source, countHits: false)) return;
         if (source is null)
         {
-            Wait(c, [c.ArgBytes(1)], deadline, nullArray: false);
+            Wait(c, [c.ArgBytes(1)], deadline, nullArrayInExec: false);
             return;
         }
         if (!CollectionValues.TryGet<ListValue>(c, db, c.Arg(2), out _, countHits: false)) return;
@@ -113,7 +114,7 @@ internal static class BlockingCommands
             ListCommands.WritePopped(c, key, list, a.Left, a.Count);
             return;
         }
-        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArray: true);
+        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
     }
 
     private static void BZPop(CommandContext c, bool min)
@@ -132,7 +133,7 @@ internal static class BlockingCommands
             c.Reply.WriteDouble(score);
             return;
         }
-        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArray: true);
+        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
     }
 
     private static void BZMPop(CommandContext c)
@@ -148,6 +149,6 @@ internal static class BlockingCommands
             SortedSetCommands.WriteMPopped(c, key, z, a.Left, a.Count);
             return;
         }
-        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArray: true);
+        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
     }
 }

@@ -331,6 +331,7 @@ internal sealed class DataPlaneThread
                 ProcessInput(ctx);
             }
             Flush(ctx);
+            if (!item.Session.Closed) CheckOutputLimits(ctx); // pub/sub and MONITOR output is bounded here
         }
     }
 
