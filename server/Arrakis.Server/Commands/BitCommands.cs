@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Keyspace;
 
@@ -71,6 +72,7 @@ internal static class BitCommands
         int index = (int)(offset >> 3), bit = 7 - (int)(offset & 7);
         int old = (v[index] >> bit) & 1;
         v[index] = (byte)((v[index] & ~(1 << bit)) | ((int)on << bit));
+        c.Db.Notify(K.String, "setbit", c.Arg(1));
         c.Reply.WriteInteger(old);
     }
 
@@ -293,7 +295,7 @@ internal static class BitCommands
         }
         if (max == 0)
         {
-            db.Delete(c.Arg(2));
+            if (db.Delete(c.Arg(2))) db.Notify(K.Generic, "del", c.Arg(2));
             c.Reply.WriteInteger(0);
             return;
         }
@@ -310,6 +312,7 @@ internal static class BitCommands
             result[k] = (byte)acc;
         }
         db.Set(c.Arg(2), result, flags: EntryFlags.RawString);
+        db.Notify(K.String, "set", c.Arg(2));
         c.Reply.WriteInteger(max);
     }
 }

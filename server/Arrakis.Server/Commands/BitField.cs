@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 
 namespace Arrakis.Server.Commands;
@@ -80,6 +81,7 @@ internal static class BitField
         }
         c.Reply.WriteArrayHeader(ops.Count);
         foreach (var f in ops) Run(c, f, data);
+        if (writes) db.Notify(K.String, "setbit", c.Arg(1));
     }
 
     private static void Run(CommandContext c, Field f, byte[] data)

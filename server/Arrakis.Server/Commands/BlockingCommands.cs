@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Blocking;
 using Arrakis.Server.Values;
 
@@ -80,7 +81,7 @@ internal static class BlockingCommands
             c.Reply.WriteArrayHeader(2);
             c.Reply.WriteBulk(key);
             c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
-            db.Modified(key);
+            db.Modified(key, K.List, left ? "lpop" : "rpop");
             CollectionValues.DeleteIfEmpty(db, key, list.Count);
             return;
         }

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Commands;
@@ -32,7 +33,7 @@ internal static class CollectionValues
     /// <summary>After a write: deletes the key when the collection became empty (Redis never keeps empty collections).</summary>
     public static void DeleteIfEmpty(in Db db, ReadOnlySpan<byte> key, int count)
     {
-        if (count == 0) db.Delete(key);
+        if (count == 0 && db.Delete(key)) db.Notify(K.Generic, "del", key);
     }
 
     /// <summary>Redis's index normalisation for LRANGE/ZRANGE-style [start, stop] (inclusive) over <paramref name="length"/>.</summary>

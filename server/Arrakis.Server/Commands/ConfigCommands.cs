@@ -72,6 +72,7 @@ internal static class ConfigCommands
         foreach (var (p, value) in pairs) p.Set(c.Server.Options, value);
         c.Server.Limits.MaxBulkLength = c.Server.Options.ProtoMaxBulkLen;
         c.Server.SlowLog.Trim(c.Server.Options.SlowlogMaxLen);
+        if (PubSub.KeyspaceEvents.TryParse(c.Server.Options.NotifyKeyspaceEvents, out var events)) c.Server.Keyspace.Events.Set(events);
         c.Reply.WriteOk();
     }
 

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 namespace Arrakis.Server.Commands;
 
 /// <summary>EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST.</summary>
@@ -71,8 +72,16 @@ internal static class ExpireCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        if (when <= c.NowMs) db.Delete(c.Arg(1));
-        else db.SetExpire(table, slot, when);
+        if (when <= c.NowMs)
+        {
+            db.Delete(c.Arg(1));
+            db.Notify(K.Generic, "del", c.Arg(1));
+        }
+        else
+        {
+            db.SetExpire(table, slot, when);
+            db.Notify(K.Generic, "expire", c.Arg(1));
+        }
         c.Reply.WriteInteger(1);
     }
 
@@ -104,6 +113,7 @@ internal static class ExpireCommands
             return;
         }
         db.SetExpire(table, slot, 0);
+        db.Notify(K.Generic, "persist", c.Arg(1));
         c.Reply.WriteInteger(1);
     }
 }

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Values;
 
@@ -64,7 +65,7 @@ internal static class HashCommands
         {
             if (hash.Set(c.Arg(i), c.ArgBytes(i + 1))) created++;
         }
-        db.Modified(c.Arg(1));
+        db.Modified(c.Arg(1), K.Hash, "hset");
         if (hmset) c.Reply.WriteOk();
         else c.Reply.WriteInteger(created);
     }
@@ -80,7 +81,7 @@ internal static class HashCommands
             return;
         }
         hash.Set(c.Arg(2), c.ArgBytes(3));
-        db.Modified(c.Arg(1));
+        db.Modified(c.Arg(1), K.Hash, "hset");
         c.Reply.WriteInteger(1);
     }
 
@@ -98,7 +99,7 @@ internal static class HashCommands
             }
             if (removed > 0)
             {
-                db.Modified(key);
+                db.Modified(key, K.Hash, "hdel");
                 CollectionValues.DeleteIfEmpty(db, key, hash.Count);
             }
         }
@@ -140,7 +141,7 @@ internal static class HashCommands
         }
         long result = current + by;
         hash.Set(c.Arg(2), System.Text.Encoding.ASCII.GetBytes(result.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        db.Modified(c.Arg(1));
+        db.Modified(c.Arg(1), K.Hash, "hincrby");
         c.Reply.WriteInteger(result);
     }
 
@@ -168,7 +169,7 @@ internal static class HashCommands
             return;
         }
         hash.Set(c.Arg(2), result);
-        db.Modified(c.Arg(1));
+        db.Modified(c.Arg(1), K.Hash, "hincrbyfloat");
         c.Reply.WriteBulk(result);
     }
 

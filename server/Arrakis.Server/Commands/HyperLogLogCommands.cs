@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Keyspace;
 using Arrakis.Server.Values;
 
@@ -17,10 +18,10 @@ internal static class HyperLogLogCommands
 
     /// <summary>The HLL stored at <paramref name="key"/> as a dense array owned by the key (converted in place if sparse);
     /// null when missing; false after replying an error.</summary>
-    private static bool TryLoad(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? dense)
+    private static bool TryLoad(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? dense, bool read = false)
     {
         dense = null;
-        if (!StringValues.TryGet(c, db, key, out var s, countHits: false)) return false;
+        if (!StringValues.TryGet(c, db, key, out var s, countHits: read)) return false;
         if (s is null) return true;
         if (!HyperLogLog.IsValid(s))
         {
@@ -49,7 +50,7 @@ internal static class HyperLogLogCommands
             changed = true;
         }
         for (int i = 2; i < c.ArgCount; i++) changed |= HyperLogLog.Add(hll, c.Arg(i));
-        if (changed) db.Modified(key);
+        if (changed) db.Modified(key, K.String, "pfadd");
         c.Reply.WriteInteger(changed ? 1 : 0);
     }
 
@@ -58,14 +59,14 @@ internal static class HyperLogLogCommands
         var db = c.Db;
         if (c.ArgCount == 2)
         {
-            if (!TryLoad(c, db, c.Arg(1), out var one)) return;
+            if (!TryLoad(c, db, c.Arg(1), out var one, read: true)) return;
             c.Reply.WriteInteger(one is null ? 0 : HyperLogLog.Count(one, useCache: true));
             return;
         }
         var merged = HyperLogLog.CreateDense();
         for (int i = 1; i < c.ArgCount; i++)
         {
-            if (!TryLoad(c, db, c.Arg(i), out var hll)) return;
+            if (!TryLoad(c, db, c.Arg(i), out var hll, read: true)) return;
             if (hll is not null) HyperLogLog.Merge(merged, hll);
         }
         c.Reply.WriteInteger(HyperLogLog.Count(merged, useCache: false));
@@ -77,7 +78,7 @@ internal static class HyperLogLogCommands
         var merged = HyperLogLog.CreateDense();
         for (int i = 1; i < c.ArgCount; i++)
         {
-            if (!TryLoad(c, db, c.Arg(i), out var hll)) return;
+            if (!TryLoad(c, db, c.Arg(i), out var hll, read: true)) return; // Redis reads every key, the destination too
             if (hll is not null) HyperLogLog.Merge(merged, hll);
         }
         var dst = c.Arg(1);
@@ -86,12 +87,13 @@ internal static class HyperLogLogCommands
         {
             HyperLogLog.InvalidateCache(merged);
             db.Set(dst, merged, flags: EntryFlags.RawString);
+            db.Notify(K.String, "pfadd", dst);
         }
         else
         {
             HyperLogLog.Merge(target, merged);
             HyperLogLog.InvalidateCache(target);
-            db.Modified(dst);
+            db.Modified(dst, K.String, "pfadd");
         }
         c.Reply.WriteOk();
     }

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Keyspace;
 using Arrakis.Server.Text;
@@ -44,7 +45,11 @@ internal static class KeyCommands
         long n = 0;
         for (int i = 1; i < c.ArgCount; i++)
         {
-            if (db.Delete(c.Arg(i))) n++;
+            if (db.Delete(c.Arg(i)))
+            {
+                n++;
+                db.Notify(K.Generic, "del", c.Arg(i));
+            }
         }
         c.Reply.WriteInteger(n);
     }
@@ -148,7 +153,9 @@ internal static class KeyCommands
             return;
         }
         db.Delete(src);
+        db.Notify(K.Generic, "rename_from", src);
         db.Set(dst, value, expireAt, flags: flags);
+        db.Notify(K.Generic, "rename_to", dst);
         if (nx) c.Reply.WriteInteger(1);
         else c.Reply.WriteOk();
     }
@@ -198,6 +205,7 @@ internal static class KeyCommands
             return;
         }
         target.Set(dst, ValueKinds.Clone(e.Value!), e.ExpireAt, flags: e.Flags);
+        target.Notify(K.Generic, "copy_to", dst);
         c.Reply.WriteInteger(1);
     }
 
@@ -230,6 +238,8 @@ internal static class KeyCommands
         ref var e = ref table.Slot(slot);
         target.Set(key, e.Value!, e.ExpireAt, flags: e.Flags);
         db.Delete(key);
+        db.Notify(K.Generic, "move_from", key);
+        target.Notify(K.Generic, "move_to", key);
         c.Reply.WriteInteger(1);
     }
 

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Values;
 
@@ -65,7 +66,7 @@ internal static class ListCommands
             if (left) list.PushLeft(c.ArgBytes(i));
             else list.PushRight(c.ArgBytes(i));
         }
-        db.Modified(key);
+        db.Modified(key, K.List, left ? "lpush" : "rpush");
         c.Reply.WriteInteger(list.Count);
         c.Server.Blocking.SignalReady(c, db.Index, key);
     }
@@ -108,7 +109,7 @@ internal static class ListCommands
             c.Reply.WriteArrayHeader(n);
             for (long i = 0; i < n; i++) c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
         }
-        db.Modified(key);
+        db.Modified(key, K.List, left ? "lpop" : "rpop");
         CollectionValues.DeleteIfEmpty(db, key, list.Count);
     }
 
@@ -151,7 +152,7 @@ internal static class ListCommands
             return;
         }
         list[(int)index] = c.ArgBytes(3);
-        db.Modified(c.Arg(1));
+        db.Modified(c.Arg(1), K.List, "lset");
         c.Reply.WriteOk();
     }
 
@@ -193,7 +194,7 @@ internal static class ListCommands
         }
         if (removed > 0)
         {
-            db.Modified(key);
+            db.Modified(key, K.List, "lrem");
             CollectionValues.DeleteIfEmpty(db, key, list.Count);
         }
         c.Reply.WriteInteger(removed);
@@ -212,7 +213,7 @@ internal static class ListCommands
         }
         if (CollectionValues.TryRange(start, stop, list.Count, out long from, out long to)) list.Trim((int)from, (int)to);
         else list.Clear();
-        db.Modified(key);
+        db.Modified(key, K.List, "ltrim");
         CollectionValues.DeleteIfEmpty(db, key, list.Count);
         c.Reply.WriteOk();
     }
@@ -238,7 +239,7 @@ internal static class ListCommands
         {
             if (!pivot.SequenceEqual(list[i])) continue;
             list.Insert(before ? i : i + 1, c.ArgBytes(4));
-            db.Modified(key);
+            db.Modified(key, K.List, "linsert");
             c.Reply.WriteInteger(list.Count);
             return;
         }
@@ -337,8 +338,7 @@ internal static class ListCommands
     {
         var db = c.Db;
         var element = fromLeft ? source.PopLeft() : source.PopRight();
-        db.Modified(src);
-        CollectionValues.DeleteIfEmpty(db, src, source.Count);
+        // Redis pushes (and notifies the push) before it notifies the pop and deletes an emptied source.
         var target = (ListValue?)db.Peek(dst);
         if (target is null)
         {
@@ -347,7 +347,9 @@ internal static class ListCommands
         }
         if (toLeft) target.PushLeft(element);
         else target.PushRight(element);
-        db.Modified(dst);
+        db.Modified(dst, K.List, toLeft ? "lpush" : "rpush");
+        db.Modified(src, K.List, fromLeft ? "lpop" : "rpop");
+        CollectionValues.DeleteIfEmpty(db, src, source.Count);
         c.Server.Blocking.SignalReady(c, db.Index, dst);
         return element;
     }
@@ -377,7 +379,7 @@ internal static class ListCommands
         c.Reply.WriteArrayHeader(n);
         for (long i = 0; i < n; i++) c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
         var db = c.Db;
-        db.Modified(key);
+        db.Modified(key, K.List, left ? "lpop" : "rpop");
         CollectionValues.DeleteIfEmpty(db, key, list.Count);
     }
 }

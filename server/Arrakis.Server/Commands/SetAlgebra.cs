@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Commands;
@@ -94,8 +95,8 @@ internal static class SetAlgebra
         }
         var db = c.Db;
         var dst = c.Arg(1);
-        if (built.Count == 0) db.Delete(dst);
-        else db.Set(dst, built);
+        if (built.Count == 0) { if (db.Delete(dst)) db.Notify(K.Generic, "del", dst); }
+        else { db.Set(dst, built); db.Notify(K.Set, c.Command.FullName, dst); }
         c.Reply.WriteInteger(built.Count);
     }
 

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Values;
 
@@ -52,7 +53,7 @@ internal static class SetCommands
         {
             if (set.Add(c.Arg(i))) added++;
         }
-        if (added > 0) db.Modified(c.Arg(1));
+        if (added > 0) db.Modified(c.Arg(1), K.Set, "sadd");
         c.Reply.WriteInteger(added);
     }
 
@@ -70,7 +71,7 @@ internal static class SetCommands
             }
             if (removed > 0)
             {
-                db.Modified(key);
+                db.Modified(key, K.Set, "srem");
                 CollectionValues.DeleteIfEmpty(db, key, set.Count);
             }
         }
@@ -107,7 +108,7 @@ internal static class SetCommands
         }
         var picks = RandomPicks.Choose(set.Count, Math.Min(count, set.Count)).Select(set.MemberAt).ToList();
         foreach (var m in picks) set.Remove(m);
-        db.Modified(key);
+        db.Modified(key, K.Set, "spop");
         CollectionValues.DeleteIfEmpty(db, key, set.Count);
         if (hasCount) WriteSet(c, picks);
         else c.Reply.WriteBulk(picks[0]);
@@ -160,7 +161,7 @@ internal static class SetCommands
             return;
         }
         source.Remove(member);
-        db.Modified(src);
+        db.Modified(src, K.Set, "srem");
         CollectionValues.DeleteIfEmpty(db, src, source.Count);
         if (target is null)
         {
@@ -168,7 +169,7 @@ internal static class SetCommands
             db.Set(dst, target);
         }
         target.Add(member);
-        db.Modified(dst);
+        db.Modified(dst, K.Set, "sadd");
         c.Reply.WriteInteger(1);
     }
 }

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Commands;
@@ -124,13 +125,14 @@ internal static class SortedSetAlgebra
             return;
         }
         var dst = c.Arg(1);
-        if (sorted.Count == 0) db.Delete(dst);
+        if (sorted.Count == 0) { if (db.Delete(dst)) db.Notify(K.Generic, "del", dst); }
         else
         {
             var built = new SortedSetValue();
             foreach (var (m, s) in sorted) built.Set(m, s);
             built.SetEncodingForNewSet();
             db.Set(dst, built);
+            db.Notify(K.ZSet, c.Command.FullName, dst);
         }
         c.Reply.WriteInteger(sorted.Count);
     }

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Values;
 
@@ -135,7 +136,7 @@ internal static class SortedSetCommands
                     processed++;
                 }
             }
-            if (added + updated > 0) db.Modified(key);
+            if (added + updated > 0) db.Modified(key, K.ZSet, incr ? "zincr" : "zadd");
             CollectionValues.DeleteIfEmpty(db, key, zset.Count);
         }
         if (incr)
@@ -164,7 +165,7 @@ internal static class SortedSetCommands
             }
             if (removed > 0)
             {
-                db.Modified(key);
+                db.Modified(key, K.ZSet, "zrem");
                 CollectionValues.DeleteIfEmpty(db, key, z.Count);
             }
         }
@@ -281,7 +282,7 @@ internal static class SortedSetCommands
             z.Remove(node.Member);
         }
         var db = c.Db;
-        db.Modified(key);
+        db.Modified(key, K.ZSet, min ? "zpopmin" : "zpopmax");
         CollectionValues.DeleteIfEmpty(db, key, z.Count);
         return popped;
     }
@@ -416,7 +417,7 @@ internal static class SortedSetCommands
         foreach (var m in doomed) z.Remove(m);
         if (doomed.Count > 0)
         {
-            db.Modified(key);
+            db.Modified(key, K.ZSet, by == 'r' ? "zremrangebyrank" : by == 's' ? "zremrangebyscore" : "zremrangebylex");
             CollectionValues.DeleteIfEmpty(db, key, z.Count);
         }
         c.Reply.WriteInteger(doomed.Count);

@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Commands;
@@ -108,13 +109,14 @@ internal static class SortedSetRangeCommands
         if (store)
         {
             var dst = c.Arg(1);
-            if (result.Count == 0) db.Delete(dst);
+            if (result.Count == 0) { if (db.Delete(dst)) db.Notify(K.Generic, "del", dst); }
             else
             {
                 var built = new SortedSetValue();
                 foreach (var n in result) built.Set(n.Member, n.Score);
                 built.SetEncodingForNewSet();
                 db.Set(dst, built);
+                db.Notify(K.ZSet, "zrangestore", dst);
             }
             c.Reply.WriteInteger(result.Count);
             return;

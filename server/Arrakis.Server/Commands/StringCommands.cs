@@ -1,3 +1,4 @@
+using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Protocol;
 using Arrakis.Server.Keyspace;
 
@@ -70,6 +71,8 @@ internal static class StringCommands
             return;
         }
         db.Set(key, c.ArgBytes(2), o.Value.ExpireAt, keepTtl: o.Value.KeepTtl);
+        db.Notify(K.String, "set", key);
+        if (o.Value.ExpireAt != 0) db.Notify(K.Generic, "expire", key);
         if (!o.Value.Get) c.Reply.WriteOk();
     }
 
@@ -82,6 +85,7 @@ internal static class StringCommands
             return;
         }
         db.Set(c.Arg(1), c.ArgBytes(2));
+        db.Notify(K.String, "set", c.Arg(1));
         c.Reply.WriteInteger(1);
     }
 
@@ -99,7 +103,10 @@ internal static class StringCommands
             c.Error(Errors.InvalidExpire(c.Command.FullName));
             return;
         }
-        c.Db.Set(c.Arg(1), c.ArgBytes(3), c.NowMs + ms);
+        var db = c.Db;
+        db.Set(c.Arg(1), c.ArgBytes(3), c.NowMs + ms);
+        db.Notify(K.String, "set", c.Arg(1));
+        db.Notify(K.Generic, "expire", c.Arg(1));
         c.Reply.WriteOk();
     }
 
@@ -118,8 +125,24 @@ internal static class StringCommands
         if (o.Value.ExpireAt != 0 || o.Value.Persist)
         {
             db.TryFind(key, out var table, out int slot);
-            if (o.Value.ExpireAt != 0 && o.Value.ExpireAt <= c.NowMs) db.Delete(key);
-            else db.SetExpire(table, slot, o.Value.Persist ? 0 : o.Value.ExpireAt);
+            if (o.Value.ExpireAt != 0 && o.Value.ExpireAt <= c.NowMs)
+            {
+                db.Delete(key);
+                db.Notify(K.Generic, "del", key);
+            }
+            else if (o.Value.Persist)
+            {
+                if (table.Slot(slot).ExpireAt != 0)
+                {
+                    db.SetExpire(table, slot, 0);
+                    db.Notify(K.Generic, "persist", key);
+                }
+            }
+            else
+            {
+                db.SetExpire(table, slot, o.Value.ExpireAt);
+                db.Notify(K.Generic, "expire", key);
+            }
         }
         c.Reply.WriteBulk(v);
     }
@@ -134,6 +157,7 @@ internal static class StringCommands
             return;
         }
         db.Delete(c.Arg(1));
+        db.Notify(K.Generic, "del", c.Arg(1));
         c.Reply.WriteBulk(v);
     }
 
@@ -142,6 +166,7 @@ internal static class StringCommands
         var db = c.Db;
         if (!StringValues.TryGet(c, db, c.Arg(1), out var v)) return;
         db.Set(c.Arg(1), c.ArgBytes(2));
+        db.Notify(K.String, "set", c.Arg(1));
         if (v is null) c.Reply.WriteNull();
         else c.Reply.WriteBulk(v);
     }
@@ -176,7 +201,11 @@ internal static class StringCommands
                 }
             }
         }
-        for (int i = 1; i < c.ArgCount; i += 2) db.Set(c.Arg(i), c.ArgBytes(i + 1));
+        for (int i = 1; i < c.ArgCount; i += 2)
+        {
+            db.Set(c.Arg(i), c.ArgBytes(i + 1));
+            db.Notify(K.String, "set", c.Arg(i));
+        }
         if (nx) c.Reply.WriteInteger(1);
         else c.Reply.WriteOk();
     }
@@ -190,6 +219,7 @@ internal static class StringCommands
         if (v is null)
         {
             db.Set(key, add.ToArray());
+            db.Notify(K.String, "append", key);
             c.Reply.WriteInteger(add.Length);
             return;
         }
@@ -199,6 +229,7 @@ internal static class StringCommands
         add.CopyTo(joined.AsSpan(v.Length));
         db.TryFind(key, out var table, out int slot);
         db.Replace(table, slot, joined, EntryFlags.RawString);
+        db.Notify(K.String, "append", key);
         c.Reply.WriteInteger(joined.Length);
     }
 
@@ -255,6 +286,7 @@ internal static class StringCommands
             var created = new byte[offset + value.Length];
             value.CopyTo(created.AsSpan((int)offset));
             db.Set(key, created, flags: EntryFlags.RawString);
+            db.Notify(K.String, "setrange", key);
             c.Reply.WriteInteger(created.Length);
             return;
         }
@@ -277,6 +309,7 @@ internal static class StringCommands
         value.CopyTo(result.AsSpan((int)offset));
         db.TryFind(key, out var table, out int slot);
         db.Replace(table, slot, result, EntryFlags.RawString);
+        db.Notify(K.String, "setrange", key);
         c.Reply.WriteInteger(result.Length);
     }
 
@@ -305,6 +338,7 @@ internal static class StringCommands
             db.TryFind(key, out var table, out int slot);
             db.Replace(table, slot, bytes, 0);
         }
+        db.Notify(K.String, "incrby", key);
         c.Reply.WriteInteger(result);
     }
 
@@ -329,6 +363,7 @@ internal static class StringCommands
             db.TryFind(key, out var table, out int slot);
             db.Replace(table, slot, result, EntryFlags.NoIntEncoding);
         }
+        db.Notify(K.String, "incrbyfloat", key);
         c.Reply.WriteBulk(result);
     }
 }

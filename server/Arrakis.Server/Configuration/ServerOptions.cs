@@ -45,6 +45,9 @@ public sealed class ServerOptions
     }
     /// <summary>Pending reply bytes above which a client's input is no longer read (backpressure).</summary>
     public int OutputBackpressureBytes { get; set; } = 1024 * 1024;
+    /// <summary>notify-keyspace-events classes ("" = off).</summary>
+    public string NotifyKeyspaceEvents { get; set; } = "";
+
     /// <summary>Network source: "epoll" (kernel sockets).</summary>
     public string Network { get; set; } = "epoll";
 }

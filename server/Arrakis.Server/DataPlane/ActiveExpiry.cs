@@ -37,8 +37,10 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                         ref var e = ref table.Slot(cursor);
                         if (e.Key is not null && e.ExpireAt != 0 && e.ExpireAt <= nowUnixMs)
                         {
-                            keyspace.Watches.Touch(db, e.Key);
+                            var expiredKey = e.Key;
+                            keyspace.Watches.Touch(db, expiredKey);
                             table.RemoveAt(cursor);
+                            keyspace.Events.Notify(PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);
                             stats.ExpiredKeys++;
                         }
                         cursor++;

@@ -23,6 +23,9 @@ internal sealed class Keyspace
     /// <summary>WATCHed keys; every modification of a key goes through <see cref="WatchRegistry.Touch"/>.</summary>
     public WatchRegistry Watches { get; } = new();
 
+    /// <summary>Keyspace notifications (set once at startup, before any thread runs).</summary>
+    public PubSub.KeyspaceEvents Events { get; set; } = null!;
+
     public Stripe this[int index] => _stripes[index];
 
     public static int StripeOf(int hash) => hash & (StripeCount - 1);

@@ -19,6 +19,8 @@ internal sealed class ServerState
         Commands = CommandTable.Default;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         Limits = new RequestLimits { MaxBulkLength = options.ProtoMaxBulkLen };
+        Keyspace.Events = new Arrakis.Server.PubSub.KeyspaceEvents(PubSub);
+        if (Arrakis.Server.PubSub.KeyspaceEvents.TryParse(options.NotifyKeyspaceEvents, out var flags)) Keyspace.Events.Set(flags);
     }
 
     public ServerOptions Options { get; }
