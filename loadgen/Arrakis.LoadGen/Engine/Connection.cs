@@ -183,6 +183,3 @@ internal sealed class Connection : IDisposable
 
     public void Dispose() => _socket.Dispose();
 }
-
-/// <summary>A reply and the request it answers.</summary>
-internal readonly record struct ReplyInfo(int Command, long Key, long StartTicks, RespType Type, int PayloadOffset, int PayloadLength, int ReplyBytes, int RequestBytes);

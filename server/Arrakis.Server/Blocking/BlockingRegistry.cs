@@ -1,7 +1,6 @@
 using System.Buffers;
 using Arrakis.Protocol;
 using Arrakis.Server.Commands;
-using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Blocking;
 
@@ -15,7 +14,7 @@ namespace Arrakis.Server.Blocking;
 internal sealed class BlockingRegistry
 {
     private readonly object _gate = new();
-    private readonly Dictionary<(int Db, byte[] Key), LinkedList<BlockedClient>> _queues = new(new DbKeyComparer());
+    private readonly Dictionary<(int Db, byte[] Key), LinkedList<BlockedClient>> _queues = new(Keyspace.DbKeyComparer.Instance);
     private volatile int _count;
 
     public int BlockedClients
@@ -120,11 +119,4 @@ internal sealed class BlockingRegistry
 
     public static byte[] TimeoutReply(BlockedClient b) =>
         b.Session.Protocol == RespVersion.Resp3 ? "_\r\n"u8.ToArray() : b.NullArrayOnTimeout ? "*-1\r\n"u8.ToArray() : "$-1\r\n"u8.ToArray();
-
-    private sealed class DbKeyComparer : IEqualityComparer<(int Db, byte[] Key)>
-    {
-        public bool Equals((int Db, byte[] Key) x, (int Db, byte[] Key) y) => x.Db == y.Db && x.Key.AsSpan().SequenceEqual(y.Key);
-
-        public int GetHashCode((int Db, byte[] Key) obj) => HashCode.Combine(obj.Db, ByteArrayComparer.Instance.GetHashCode(obj.Key));
-    }
 }

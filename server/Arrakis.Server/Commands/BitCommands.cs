@@ -122,18 +122,7 @@ internal static class BitCommands
                 c.Reply.WriteInteger(0);
                 return;
             }
-            if (start < 0) start = total + start;
-            if (end < 0) end = total + end;
-            if (start < 0) start = 0;
-            if (end < 0) end = 0;
-            if (end >= total) end = total - 1;
-            if (isBit && start <= end)
-            {
-                firstMask = ~((1 << (8 - (int)(start & 7))) - 1) & 0xFF;
-                lastMask = (1 << (7 - (int)(end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            NormalizeRange(ref start, ref end, total, isBit, out firstMask, out lastMask);
         }
         else
         {
@@ -149,6 +138,27 @@ internal static class BitCommands
         if (firstMask != 0) count -= System.Numerics.BitOperations.PopCount((uint)(v[start] & firstMask));
         if (lastMask != 0) count -= System.Numerics.BitOperations.PopCount((uint)(v[end] & lastMask));
         c.Reply.WriteInteger(count);
+    }
+
+    /// <summary>
+    /// BITCOUNT/BITPOS ranges as Redis normalises them: negative indexes from the end, clamped to
+    /// [0, total-1]; BIT ranges become byte ranges plus masks for the partial first and last bytes.
+    /// </summary>
+    private static void NormalizeRange(ref long start, ref long end, long total, bool isBit, out int firstMask, out int lastMask)
+    {
+        firstMask = lastMask = 0;
+        if (start < 0) start = total + start;
+        if (end < 0) end = total + end;
+        if (start < 0) start = 0;
+        if (end < 0) end = 0;
+        if (end >= total) end = total - 1;
+        if (isBit && start <= end)
+        {
+            firstMask = ~((1 << (8 - (int)(start & 7))) - 1) & 0xFF;
+            lastMask = (1 << (7 - (int)(end & 7))) - 1;
+            start >>= 3;
+            end >>= 3;
+        }
     }
 
     /// <summary>Redis's redisBitpos: first bit equal to <paramref name="bit"/>; for 0 and none found, the bit after the range; for 1, -1.</summary>
@@ -211,18 +221,7 @@ internal static class BitCommands
                 end = isBit ? (total << 3) + 7 : total - 1;
             }
             if (isBit) total <<= 3;
-            if (start < 0) start = total + start;
-            if (end < 0) end = total + end;
-            if (start < 0) start = 0;
-            if (end < 0) end = 0;
-            if (end >= total) end = total - 1;
-            if (isBit && start <= end)
-            {
-                firstMask = ~((1 << (8 - (int)(start & 7))) - 1) & 0xFF;
-                lastMask = (1 << (7 - (int)(end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            NormalizeRange(ref start, ref end, total, isBit, out firstMask, out lastMask);
         }
         else
         {

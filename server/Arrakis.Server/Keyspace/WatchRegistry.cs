@@ -1,5 +1,4 @@
 using Arrakis.Server.Sessions;
-using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Keyspace;
 
@@ -12,7 +11,7 @@ namespace Arrakis.Server.Keyspace;
 internal sealed class WatchRegistry
 {
     private readonly object _gate = new();
-    private readonly Dictionary<(int Db, byte[] Key), HashSet<ClientSession>> _watchers = new(new KeyComparer());
+    private readonly Dictionary<(int Db, byte[] Key), HashSet<ClientSession>> _watchers = new(DbKeyComparer.Instance);
     private volatile int _count;
 
     public void Watch(ClientSession session, int db, byte[] key)
@@ -69,12 +68,5 @@ internal sealed class WatchRegistry
                 foreach (var s in set) s.WatchDirty = true;
             }
         }
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<(int Db, byte[] Key)>
-    {
-        public bool Equals((int Db, byte[] Key) x, (int Db, byte[] Key) y) => x.Db == y.Db && x.Key.AsSpan().SequenceEqual(y.Key);
-
-        public int GetHashCode((int Db, byte[] Key) obj) => HashCode.Combine(obj.Db, ByteArrayComparer.Instance.GetHashCode(obj.Key));
     }
 }

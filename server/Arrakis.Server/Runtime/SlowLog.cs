@@ -39,5 +39,3 @@ internal sealed class SlowLog
         }
     }
 }
-
-internal sealed record SlowLogEntry(long Id, long UnixSeconds, long DurationUs, byte[][] Args, string Client, string ClientName);

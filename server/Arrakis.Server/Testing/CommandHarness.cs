@@ -28,20 +28,22 @@ public sealed class CommandHarness : IDisposable
     /// <summary>Executes one complete request; returns the reply's length (the reply is then dropped).</summary>
     public int Execute(ReadOnlySpan<byte> request)
     {
-        var input = _session.Input;
-        input.Start = input.End = 0;
-        request.CopyTo(input.FreeSpace(long.MaxValue));
-        input.End = request.Length;
-        _session.Reader.TryRead(input.UnparsedSpan, _session.Args, out _);
-        _context.ArgBase = 0;
-        CommandDispatcher.Execute(_context);
+        Run(request);
         int written = _session.Output.Pending;
         _session.Output.Consume(written);
         return written;
     }
 
-    /// <summary>The last reply as text (for tests; allocates).</summary>
+    /// <summary>The reply as text (for tests; allocates).</summary>
     public string ExecuteToString(ReadOnlySpan<byte> request)
+    {
+        Run(request);
+        string text = System.Text.Encoding.Latin1.GetString(_session.Output.PendingSpan);
+        _session.Output.Consume(_session.Output.Pending);
+        return text;
+    }
+
+    private void Run(ReadOnlySpan<byte> request)
     {
         var input = _session.Input;
         input.Start = input.End = 0;
@@ -50,9 +52,6 @@ public sealed class CommandHarness : IDisposable
         _session.Reader.TryRead(input.UnparsedSpan, _session.Args, out _);
         _context.ArgBase = 0;
         CommandDispatcher.Execute(_context);
-        string text = System.Text.Encoding.Latin1.GetString(_session.Output.PendingSpan);
-        _session.Output.Consume(_session.Output.Pending);
-        return text;
     }
 
     public void Dispose()

@@ -1,11 +1,5 @@
 namespace Arrakis.Server.Values;
 
-/// <summary>A score bound of ZRANGEBYSCORE and friends: "(1.5" is exclusive, "-inf"/"+inf" open.</summary>
-internal readonly record struct ScoreBound(double Value, bool Exclusive);
-
-/// <summary>A lex bound of ZRANGEBYLEX: "[a" inclusive, "(a" exclusive, "-" and "+" the ends.</summary>
-internal readonly record struct LexBound(byte[] Value, bool Exclusive, bool NegativeInfinity, bool PositiveInfinity);
-
 internal sealed partial class SortedSetValue
 {
     public static bool AboveMin(double score, ScoreBound min) => min.Exclusive ? score > min.Value : score >= min.Value;

@@ -4,19 +4,6 @@ using Arrakis.Protocol;
 
 namespace Arrakis.Integration.Tests.Differential;
 
-/// <summary>How a reply may legitimately differ between the two servers.</summary>
-public enum Compare
-{
-    /// <summary>Byte for byte.</summary>
-    Exact,
-    /// <summary>An aggregate whose element order is unspecified (KEYS): compared as sorted elements.</summary>
-    Unordered,
-    /// <summary>Only the reply type (RANDOMKEY, TIME, CLIENT ID).</summary>
-    TypeOnly,
-    /// <summary>An integer within 1 of the other (TTL at a second boundary).</summary>
-    NearInteger,
-}
-
 /// <summary>
 /// Sends the same commands to Arrakis and to Debian's redis-server over fresh connections in the
 /// chosen protocol and compares every reply; collects differences with the command that caused them.

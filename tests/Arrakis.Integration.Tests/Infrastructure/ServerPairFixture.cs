@@ -19,6 +19,3 @@ public sealed class ServerPairFixture : IDisposable
         Redis.Dispose();
     }
 }
-
-[CollectionDefinition("servers")]
-public sealed class ServerCollection : ICollectionFixture<ServerPairFixture>;

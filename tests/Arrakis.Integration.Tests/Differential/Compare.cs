@@ -1,0 +1,14 @@
+namespace Arrakis.Integration.Tests.Differential;
+
+/// <summary>How a reply may legitimately differ between the two servers.</summary>
+public enum Compare
+{
+    /// <summary>Byte for byte.</summary>
+    Exact,
+    /// <summary>An aggregate whose element order is unspecified (KEYS): compared as sorted elements.</summary>
+    Unordered,
+    /// <summary>Only the reply type (RANDOMKEY, TIME, CLIENT ID).</summary>
+    TypeOnly,
+    /// <summary>An integer within 1 of the other (TTL at a second boundary).</summary>
+    NearInteger,
+}
