@@ -108,6 +108,9 @@ public sealed class RobustnessTests(ServerPairFixture servers)
         using var server = ServerProcess.StartArrakis("--maxclients", "2");
         using var a = new RespConnection(server.Port);
         a.Call("PING");
+        // The readiness probe's connection may still be closing: wait until only this client is counted.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!a.Call("INFO", "clients").Text.Contains("connected_clients:1\r\n", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
         using var b = new RespConnection(server.Port);
         b.Call("PING");
         using var c = new RespConnection(server.Port);

@@ -15,7 +15,7 @@ internal static class HashCommands
         h["hget"] = c =>
         {
             if (!CollectionValues.TryGet<HashValue>(c, c.Db, c.Arg(1), out var hash)) return;
-            if (hash?.Get(c.Arg(2)) is { } v) c.Reply.WriteBulk(v);
+            if (hash is not null && hash.TryGet(c.Arg(2), out var v)) c.Reply.WriteBulk(v);
             else c.Reply.WriteNull();
         };
         h["hmget"] = c =>
@@ -24,7 +24,7 @@ internal static class HashCommands
             c.Reply.WriteArrayHeader(c.ArgCount - 2);
             for (int i = 2; i < c.ArgCount; i++)
             {
-                if (hash?.Get(c.Arg(i)) is { } v) c.Reply.WriteBulk(v);
+                if (hash is not null && hash.TryGet(c.Arg(i), out var v)) c.Reply.WriteBulk(v);
                 else c.Reply.WriteNull();
             }
         };
@@ -35,11 +35,11 @@ internal static class HashCommands
         };
         h["hstrlen"] = c =>
         {
-            if (CollectionValues.TryGet<HashValue>(c, c.Db, c.Arg(1), out var hash)) c.Reply.WriteInteger(hash?.Get(c.Arg(2))?.Length ?? 0);
+            if (CollectionValues.TryGet<HashValue>(c, c.Db, c.Arg(1), out var hash)) c.Reply.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out var v) ? v.Length : 0);
         };
         h["hexists"] = c =>
         {
-            if (CollectionValues.TryGet<HashValue>(c, c.Db, c.Arg(1), out var hash)) c.Reply.WriteInteger(hash?.Get(c.Arg(2)) is null ? 0 : 1);
+            if (CollectionValues.TryGet<HashValue>(c, c.Db, c.Arg(1), out var hash)) c.Reply.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out _) ? 1 : 0);
         };
         h["hkeys"] = c => GetAll(c, keys: true, values: false);
         h["hvals"] = c => GetAll(c, keys: false, values: true);
@@ -63,7 +63,7 @@ internal static class HashCommands
         long created = 0;
         for (int i = 2; i < c.ArgCount; i += 2)
         {
-            if (hash.Set(c.Arg(i), c.ArgBytes(i + 1))) created++;
+            if (hash.Set(c.Arg(i), c.Arg(i + 1))) created++;
         }
         db.Modified(c.Arg(1), K.Hash, "hset");
         if (hmset) c.Reply.WriteOk();
@@ -75,12 +75,12 @@ internal static class HashCommands
         var db = c.Db;
         var hash = CollectionValues.GetOrCreate<HashValue>(c, db, c.Arg(1));
         if (hash is null) return;
-        if (hash.Get(c.Arg(2)) is not null)
+        if (hash.TryGet(c.Arg(2), out _))
         {
             c.Reply.WriteInteger(0);
             return;
         }
-        hash.Set(c.Arg(2), c.ArgBytes(3));
+        hash.Set(c.Arg(2), c.Arg(3));
         db.Modified(c.Arg(1), K.Hash, "hset");
         c.Reply.WriteInteger(1);
     }
@@ -127,7 +127,7 @@ internal static class HashCommands
         var hash = CollectionValues.GetOrCreate<HashValue>(c, db, c.Arg(1));
         if (hash is null) return;
         long current = 0;
-        if (hash.Get(c.Arg(2)) is { } v && !RespNumber.TryParseInt64(v, out current))
+        if (hash.TryGet(c.Arg(2), out var v) && !RespNumber.TryParseInt64(v, out current))
         {
             c.Error("ERR hash value is not an integer");
             CollectionValues.DeleteIfEmpty(db, c.Arg(1), hash.Count);
