@@ -277,9 +277,9 @@ internal static class SortedSetCommands
         var popped = new List<(byte[], double)>();
         while (popped.Count < count && z.Count > 0)
         {
-            var node = min ? z.First! : z.Last!;
-            popped.Add((node.Member, node.Score));
-            z.Remove(node.Member);
+            var e = z.At(min ? 0 : z.Count - 1);
+            popped.Add(e);
+            z.Remove(e.Member);
         }
         var db = c.Db;
         db.Modified(key, K.ZSet, min ? "zpopmin" : "zpopmax");
@@ -344,7 +344,7 @@ internal static class SortedSetCommands
         if (!hasCount)
         {
             if (z is null) c.Reply.WriteNull();
-            else c.Reply.WriteBulk(z.AtRank(Random.Shared.Next(z.Count))!.Member);
+            else c.Reply.WriteBulk(z.At(Random.Shared.Next(z.Count)).Member);
             return;
         }
         if (z is null || count == 0)
@@ -357,10 +357,10 @@ internal static class SortedSetCommands
         c.Reply.WriteArrayHeader(nested || !withScores ? picks.Count : picks.Count * 2);
         foreach (int i in picks)
         {
-            var node = z.AtRank(i)!;
+            var (member, score) = z.At(i);
             if (nested) c.Reply.WriteArrayHeader(2);
-            c.Reply.WriteBulk(node.Member);
-            if (withScores) c.Reply.WriteDouble(node.Score);
+            c.Reply.WriteBulk(member);
+            if (withScores) c.Reply.WriteDouble(score);
         }
     }
 
@@ -401,18 +401,17 @@ internal static class SortedSetCommands
         if (by == 'r')
         {
             if (CollectionValues.TryRange(start, stop, z.Count, out long from, out long to))
-            {
-                var n = z.AtRank(from);
-                for (long r = from; r <= to && n is not null; r++, n = SortedSetValue.Next(n)) doomed.Add(n.Member);
-            }
+                doomed.AddRange(z.Walk(from, reverse: false).Take((int)(to - from + 1)).Select(e => e.Member));
         }
         else if (by == 's')
         {
-            for (var n = z.FirstInScoreRange(smin); n is not null && SortedSetValue.BelowMax(n.Score, smax); n = SortedSetValue.Next(n)) doomed.Add(n.Member);
+            long first = z.FirstRankInScoreRange(smin, smax);
+            if (first >= 0) doomed.AddRange(z.Walk(first, reverse: false).TakeWhile(e => SortedSetValue.BelowMax(e.Score, smax)).Select(e => e.Member));
         }
         else
         {
-            for (var n = z.FirstInLexRange(lmin, lmax); n is not null && SortedSetValue.BelowMax(n.Member, lmax); n = SortedSetValue.Next(n)) doomed.Add(n.Member);
+            long first = z.FirstRankInLexRange(lmin, lmax);
+            if (first >= 0) doomed.AddRange(z.Walk(first, reverse: false).TakeWhile(e => SortedSetValue.BelowMax(e.Member, lmax)).Select(e => e.Member));
         }
         foreach (var m in doomed) z.Remove(m);
         if (doomed.Count > 0)

@@ -90,7 +90,7 @@ internal static class SortedSetRangeCommands
         }
         var db = c.Db;
         if (!CollectionValues.TryGet<SortedSetValue>(c, db, c.Arg(keyIndex), out var z)) return;
-        var result = new List<SortedSetValue.Node>();
+        var result = new List<(byte[] Member, double Score)>();
         if (z is not null)
         {
             switch (type)
@@ -113,7 +113,7 @@ internal static class SortedSetRangeCommands
             else
             {
                 var built = new SortedSetValue();
-                foreach (var n in result) built.Set(n.Member, n.Score);
+                foreach (var (m, sc) in result) built.Set(m, sc);
                 built.SetEncodingForNewSet();
                 db.Set(dst, built);
                 db.Notify(K.ZSet, "zrangestore", dst);
@@ -121,7 +121,7 @@ internal static class SortedSetRangeCommands
             c.Reply.WriteInteger(result.Count);
             return;
         }
-        WriteRange(c, result.Select(n => (n.Member, n.Score)).ToList(), withScores);
+        WriteRange(c, result, withScores);
     }
 
     /// <summary>Members (and scores): RESP3 nests [member, score] pairs, RESP2 flattens them.</summary>
@@ -137,7 +137,7 @@ internal static class SortedSetRangeCommands
         }
     }
 
-    private static void ByRank(SortedSetValue z, long start, long end, bool rev, List<SortedSetValue.Node> result)
+    private static void ByRank(SortedSetValue z, long start, long end, bool rev, List<(byte[] Member, double Score)> result)
     {
         long length = z.Count;
         if (start < 0) start = length + start;
@@ -145,41 +145,24 @@ internal static class SortedSetRangeCommands
         if (start < 0) start = 0;
         if (start > end || start >= length) return;
         if (end >= length) end = length - 1;
-        var n = rev ? z.AtRank(length - 1 - start) : z.AtRank(start);
-        for (long i = start; i <= end && n is not null; i++)
-        {
-            result.Add(n);
-            n = rev ? SortedSetValue.Previous(n) : SortedSetValue.Next(n);
-        }
+        result.AddRange(z.Walk(rev ? length - 1 - start : start, rev).Take((int)(end - start + 1)));
     }
 
-    private static void ByScore(SortedSetValue z, ScoreBound min, ScoreBound max, bool rev, long offset, long limit, List<SortedSetValue.Node> result)
+    private static void ByScore(SortedSetValue z, ScoreBound min, ScoreBound max, bool rev, long offset, long limit, List<(byte[] Member, double Score)> result)
     {
-        if (offset > 0 && offset >= z.Count) return;
-        var n = rev ? z.LastInScoreRange(max) : z.FirstInScoreRange(min);
-        if (n is null || (rev ? !SortedSetValue.AboveMin(n.Score, min) : !SortedSetValue.BelowMax(n.Score, max))) return;
-        if (offset < 0) return; // Redis skips "forever" on a negative offset: the range is empty
-        for (; n is not null && offset > 0; offset--) n = rev ? SortedSetValue.Previous(n) : SortedSetValue.Next(n);
-        for (; n is not null && limit != 0; limit--)
-        {
-            if (rev ? !SortedSetValue.AboveMin(n.Score, min) : !SortedSetValue.BelowMax(n.Score, max)) break;
-            result.Add(n);
-            n = rev ? SortedSetValue.Previous(n) : SortedSetValue.Next(n);
-        }
+        if (offset < 0 || (offset > 0 && offset >= z.Count)) return; // Redis: a negative offset skips "forever"
+        long first = rev ? z.LastRankInScoreRange(min, max) : z.FirstRankInScoreRange(min, max);
+        if (first < 0) return;
+        var run = z.Walk(first, rev).Skip((int)Math.Min(offset, int.MaxValue)).TakeWhile(e => rev ? SortedSetValue.AboveMin(e.Score, min) : SortedSetValue.BelowMax(e.Score, max));
+        result.AddRange(limit < 0 ? run : run.Take((int)Math.Min(limit, int.MaxValue)));
     }
 
-    private static void ByLex(SortedSetValue z, LexBound min, LexBound max, bool rev, long offset, long limit, List<SortedSetValue.Node> result)
+    private static void ByLex(SortedSetValue z, LexBound min, LexBound max, bool rev, long offset, long limit, List<(byte[] Member, double Score)> result)
     {
-        if (offset > 0 && offset >= z.Count) return;
-        var n = rev ? z.LastInLexRange(min, max) : z.FirstInLexRange(min, max);
-        if (n is null || (rev ? !SortedSetValue.AboveMin(n.Member, min) : !SortedSetValue.BelowMax(n.Member, max))) return;
-        if (offset < 0) return;
-        for (; n is not null && offset > 0; offset--) n = rev ? SortedSetValue.Previous(n) : SortedSetValue.Next(n);
-        for (; n is not null && limit != 0; limit--)
-        {
-            if (rev ? !SortedSetValue.AboveMin(n.Member, min) : !SortedSetValue.BelowMax(n.Member, max)) break;
-            result.Add(n);
-            n = rev ? SortedSetValue.Previous(n) : SortedSetValue.Next(n);
-        }
+        if (offset < 0 || (offset > 0 && offset >= z.Count)) return;
+        long first = rev ? z.LastRankInLexRange(min, max) : z.FirstRankInLexRange(min, max);
+        if (first < 0) return;
+        var run = z.Walk(first, rev).Skip((int)Math.Min(offset, int.MaxValue)).TakeWhile(e => rev ? SortedSetValue.AboveMin(e.Member, min) : SortedSetValue.BelowMax(e.Member, max));
+        result.AddRange(limit < 0 ? run : run.Take((int)Math.Min(limit, int.MaxValue)));
     }
 }

@@ -106,6 +106,7 @@ internal sealed class DataPlaneThread
                 if (n > 0)
                 {
                     lastActivity = Stopwatch.GetTimestamp();
+                    MemoryHousekeeping.NoteActivity(ServerClock.MonotonicMs);
                     for (int i = 0; i < n; i++) Handle(_events[i]);
                 }
                 if (!_mailbox.IsEmpty) DrainMailbox();
@@ -354,6 +355,7 @@ internal sealed class DataPlaneThread
 
     private void Cron(long nowMs)
     {
+        if (Index == 0) MemoryHousekeeping.MaybeCompact(nowMs);
         _expiry.RunCycle(ServerClock.UnixMs, budgetMs: Math.Max(1, 250 / Math.Max(1, _server.Options.Hz)));
         int timeout = _server.Options.Timeout;
         if (timeout <= 0 && _sessions.Count == 0) return;

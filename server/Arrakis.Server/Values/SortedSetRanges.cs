@@ -1,5 +1,6 @@
 namespace Arrakis.Server.Values;
 
+/// <summary>Score and lex ranges of a sorted set, as ranks, with Redis's semantics for both encodings.</summary>
 internal sealed partial class SortedSetValue
 {
     public static bool AboveMin(double score, ScoreBound min) => min.Exclusive ? score > min.Value : score >= min.Value;
@@ -12,108 +13,103 @@ internal sealed partial class SortedSetValue
     public static bool BelowMax(byte[] member, LexBound max) =>
         max.PositiveInfinity || (!max.NegativeInfinity && (max.Exclusive ? member.AsSpan().SequenceCompareTo(max.Value) < 0 : member.AsSpan().SequenceCompareTo(max.Value) <= 0));
 
-    /// <summary>First node with score within the min bound (the range may still be empty).</summary>
-    public Node? FirstInScoreRange(ScoreBound min)
+    /// <summary>Rank of the first member with a score in [min, max], or -1.</summary>
+    public long FirstRankInScoreRange(ScoreBound min, ScoreBound max)
     {
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
+        if (_packed is not null)
         {
-            while (x.Forward[i] is { } f && !AboveMin(f.Score, min)) x = f;
+            long r = 0;
+            foreach (var (_, s) in _packed.All())
+            {
+                if (AboveMin(s, min)) return BelowMax(s, max) ? r : -1;
+                r++;
+            }
+            return -1;
         }
-        return x.Forward[0];
+        var n = _list!.FirstWhereNot(f => !AboveMin(f.Score, min));
+        return n is not null && BelowMax(n.Score, max) ? _list.RankOf(n.Score, n.Member) : -1;
     }
 
-    /// <summary>Last node with score within the max bound.</summary>
-    public Node? LastInScoreRange(ScoreBound max)
+    /// <summary>Rank of the last member with a score in [min, max], or -1.</summary>
+    public long LastRankInScoreRange(ScoreBound min, ScoreBound max)
     {
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
+        if (_packed is not null)
         {
-            while (x.Forward[i] is { } f && BelowMax(f.Score, max)) x = f;
+            var all = (List<(byte[] Member, double Score)>)_packed.All();
+            for (int r = all.Count - 1; r >= 0; r--)
+            {
+                if (BelowMax(all[r].Score, max)) return AboveMin(all[r].Score, min) ? r : -1;
+            }
+            return -1;
         }
-        return x == _header ? null : x;
+        var n = _list!.LastWhere(f => BelowMax(f.Score, max));
+        return n is not null && AboveMin(n.Score, min) ? _list.RankOf(n.Score, n.Member) : -1;
     }
 
     /// <summary>Redis's zslIsInLexRange: an empty range, or one that misses the extremes, has nothing in it.</summary>
     private bool IsInLexRange(LexBound min, LexBound max)
     {
+        if (min.PositiveInfinity || max.NegativeInfinity) return false;
         if (!min.NegativeInfinity && !max.PositiveInfinity)
         {
-            if (min.PositiveInfinity || max.NegativeInfinity) return false;
             int cmp = min.Value.AsSpan().SequenceCompareTo(max.Value);
             if (cmp > 0 || (cmp == 0 && (min.Exclusive || max.Exclusive))) return false;
         }
-        else if (min.PositiveInfinity || max.NegativeInfinity)
-        {
-            return false;
-        }
-        return _tail is not null && AboveMin(_tail.Member, min) && First is { } head && BelowMax(head.Member, max);
+        return Count > 0 && AboveMin(At(Count - 1).Member, min) && BelowMax(At(0).Member, max);
     }
 
-    /// <summary>First member within the lex range. Members are only lex-ordered when their scores are equal;
-    /// otherwise the answer follows Redis's walk: a scan from the head for small sets, the skip list for big ones.</summary>
-    public Node? FirstInLexRange(LexBound min, LexBound max)
+    /// <summary>Rank of the first member in the lex range, or -1. Members are lex-ordered only when
+    /// their scores are equal; otherwise the answer follows Redis's walk (a scan for listpacks, the
+    /// skip-list descent for big sets).</summary>
+    public long FirstRankInLexRange(LexBound min, LexBound max)
     {
-        if (!IsInLexRange(min, max)) return null;
-        if (IsListpack)
+        if (!IsInLexRange(min, max)) return -1;
+        if (_packed is not null)
         {
-            for (var n = First; n is not null; n = n.Forward[0])
+            long r = 0;
+            foreach (var (m, _) in _packed.All())
             {
-                if (AboveMin(n.Member, min)) return BelowMax(n.Member, max) ? n : null;
+                if (AboveMin(m, min)) return BelowMax(m, max) ? r : -1;
+                r++;
             }
-            return null;
+            return -1;
         }
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.Forward[i] is { } f && !AboveMin(f.Member, min)) x = f;
-        }
-        var first = x.Forward[0];
-        return first is not null && BelowMax(first.Member, max) ? first : null;
+        var n = _list!.FirstWhereNot(f => !AboveMin(f.Member, min));
+        return n is not null && BelowMax(n.Member, max) ? _list.RankOf(n.Score, n.Member) : -1;
     }
 
-    public Node? LastInLexRange(LexBound min, LexBound max)
+    public long LastRankInLexRange(LexBound min, LexBound max)
     {
-        if (!IsInLexRange(min, max)) return null;
-        if (IsListpack)
+        if (!IsInLexRange(min, max)) return -1;
+        if (_packed is not null)
         {
-            for (var n = _tail; n is not null; n = n.Backward)
+            var all = (List<(byte[] Member, double Score)>)_packed.All();
+            for (int r = all.Count - 1; r >= 0; r--)
             {
-                if (BelowMax(n.Member, max)) return AboveMin(n.Member, min) ? n : null;
+                if (BelowMax(all[r].Member, max)) return AboveMin(all[r].Member, min) ? r : -1;
             }
-            return null;
+            return -1;
         }
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.Forward[i] is { } f && BelowMax(f.Member, max)) x = f;
-        }
-        return x != _header && AboveMin(x.Member, min) ? x : null;
+        var n = _list!.LastWhere(f => BelowMax(f.Member, max));
+        return n is not null && AboveMin(n.Member, min) ? _list.RankOf(n.Score, n.Member) : -1;
     }
 
-    /// <summary>Number of members with a score in [min, max].</summary>
     public long CountInScoreRange(ScoreBound min, ScoreBound max)
     {
-        var first = FirstInScoreRange(min);
-        if (first is null || !BelowMax(first.Score, max)) return 0;
-        var last = LastInScoreRange(max);
-        if (last is null) return 0;
-        return RankOf(last.Member) - RankOf(first.Member) + 1;
+        long first = FirstRankInScoreRange(min, max);
+        if (first < 0) return 0;
+        long last = LastRankInScoreRange(min, max);
+        return last < 0 ? 0 : last - first + 1;
     }
 
     public long CountInLexRange(LexBound min, LexBound max)
     {
-        var first = FirstInLexRange(min, max);
-        if (first is null) return 0;
-        if (IsListpack)
-        {
-            long n = 0;
-            for (var x = first; x is not null && BelowMax(x.Member, max); x = x.Forward[0]) n++;
-            return n;
-        }
-        long count = Count - RankOf(first.Member);
-        var last = LastInLexRange(min, max);
-        if (last is not null) count -= Count - 1 - RankOf(last.Member);
+        long first = FirstRankInLexRange(min, max);
+        if (first < 0) return 0;
+        if (_packed is not null) return Walk(first, reverse: false).TakeWhile(e => BelowMax(e.Member, max)).LongCount();
+        long count = Count - first;
+        long last = LastRankInLexRange(min, max);
+        if (last >= 0) count -= Count - 1 - last;
         return count;
     }
 }

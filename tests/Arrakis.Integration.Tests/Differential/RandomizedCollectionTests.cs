@@ -18,7 +18,7 @@ public sealed class RandomizedCollectionTests(ServerPairFixture servers)
         get
         {
             var data = new TheoryData<string, RespVersion, int>();
-            foreach (var type in new[] { "list", "hash", "set", "zset" })
+            foreach (var type in new[] { "list", "hash", "set", "zset", "bigzset" })
             {
                 data.Add(type, RespVersion.Resp2, 11);
                 data.Add(type, RespVersion.Resp3, 12);
@@ -38,8 +38,16 @@ public sealed class RandomizedCollectionTests(ServerPairFixture servers)
             "list" => g.List,
             "hash" => g.Hash,
             "set" => g.Set,
+            "bigzset" => g.BigSortedSet,
             _ => g.SortedSet,
         };
+        if (type == "bigzset")
+        {
+            // Start above zset-max-listpack-entries so the skip list is what gets compared.
+            for (int k = 0; k < 2; k++) h.Run(["ZADD", "bz" + k, .. Enumerable.Range(0, 300).SelectMany(i => new[] { (i % 50).ToString(CultureInfo.InvariantCulture), "m" + i })]);
+            h.Run(["ZADD", "lexz", .. Enumerable.Range(0, 300).SelectMany(i => new[] { "0", "m" + i.ToString("D3", CultureInfo.InvariantCulture) })]);
+            h.Run("OBJECT", "ENCODING", "bz0");
+        }
         for (int i = 0; i < 2500; i++)
         {
             var (mode, cmd) = next();
@@ -127,6 +135,31 @@ public sealed class RandomizedCollectionTests(ServerPairFixture servers)
                 12 => X("SINTERCARD", "2", k, Key("s")),
                 13 => X("OBJECT", "ENCODING", k),
                 _ => X("SCARD", k),
+            };
+        }
+
+        public (Compare, string[]) BigSortedSet()
+        {
+            string k = "bz" + rng.Next(2);
+            string m = "m" + rng.Next(320);
+            string lex = (rng.Next(3) == 0 ? "(" : "[") + "m" + rng.Next(300).ToString("D3", CultureInfo.InvariantCulture);
+            return rng.Next(16) switch
+            {
+                0 or 1 => X("ZADD", k, Int(-5, 60), m),
+                2 => X("ZREM", k, m, "m" + rng.Next(320)),
+                3 => X("ZRANK", k, m),
+                4 => X("ZREVRANK", k, m),
+                5 => X("ZSCORE", k, m),
+                6 => X("ZRANGE", k, Int(-320, 320), Int(-320, 320), "WITHSCORES"),
+                7 => X("ZRANGE", k, Bound(), Bound(), "BYSCORE", "LIMIT", Int(0, 40), Int(-1, 30)),
+                8 => X("ZRANGE", k, Bound(), Bound(), "BYSCORE", "REV", "LIMIT", Int(0, 40), Int(1, 30)),
+                9 => X("ZCOUNT", k, Bound(), Bound()),
+                10 => X("ZRANGEBYLEX", "lexz", lex, rng.Next(4) == 0 ? "+" : "[m" + rng.Next(300).ToString("D3", CultureInfo.InvariantCulture), "LIMIT", Int(0, 5), Int(1, 20)),
+                11 => X("ZLEXCOUNT", "lexz", lex, "+"),
+                12 => X(rng.Next(2) == 0 ? "ZPOPMIN" : "ZPOPMAX", k, Int(1, 4)),
+                13 => X("ZREMRANGEBYRANK", k, Int(0, 5), Int(5, 8)),
+                14 => X("ZINTERSTORE", "bzi", "2", "bz0", "bz1", "AGGREGATE", "MIN"),
+                _ => X("ZRANGE", "bzi", "0", "20", "WITHSCORES"),
             };
         }
 

@@ -1,0 +1,34 @@
+using System.Runtime;
+
+namespace Arrakis.Server.Runtime;
+
+/// <summary>
+/// Gives memory back after bursts of allocation: a compacting full collection when the server has
+/// gone quiet after allocating a lot (the GC otherwise keeps the garbage of a bulk load until the
+/// next busy period), and on MEMORY PURGE. Never runs while clients are being served actively.
+/// </summary>
+internal static class MemoryHousekeeping
+{
+    private const long AllocationThreshold = 64L * 1024 * 1024;
+    private const long QuietMs = 2000;
+    private static long _allocatedAtLastCompaction;
+    private static long _lastActivityMs = ServerClock.MonotonicMs;
+
+    /// <summary>Any data-plane thread, on every batch of events.</summary>
+    public static void NoteActivity(long nowMs) => Volatile.Write(ref _lastActivityMs, nowMs);
+
+    /// <summary>From data-plane thread 0's cron: compacts when quiet for a while after heavy allocation.</summary>
+    public static void MaybeCompact(long nowMs)
+    {
+        if (nowMs - Volatile.Read(ref _lastActivityMs) < QuietMs) return;
+        if (GC.GetTotalAllocatedBytes() - _allocatedAtLastCompaction < AllocationThreshold) return;
+        Compact();
+    }
+
+    public static void Compact()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        _allocatedAtLastCompaction = GC.GetTotalAllocatedBytes();
+    }
+}
