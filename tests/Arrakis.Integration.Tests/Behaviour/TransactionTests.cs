@@ -10,6 +10,7 @@ public sealed class TransactionTests(ServerPairFixture servers)
     public void Exec_is_atomic_for_readers_and_loses_no_updates()
     {
         using var admin = new RespConnection(servers.Arrakis.Port);
+        Assert.Equal("2", admin.Call("CONFIG", "GET", "arrakis-threads").Items![1].Text);
         admin.Call("SELECT", "12");
         admin.Call("DEL", "x", "y");
         const int writers = 4, rounds = 300;

@@ -6,7 +6,9 @@ public sealed class ServerPairFixture : IDisposable
     public ServerPairFixture()
     {
         Redis = ServerProcess.StartRedis();
-        Arrakis = ServerProcess.StartArrakis();
+        // Two data-plane threads, so that cross-thread paths (blocking, MULTI atomicity, WATCH, pub/sub
+        // delivery) are exercised even where the default would pick one.
+        Arrakis = ServerProcess.StartArrakis("--threads", "2");
     }
 
     public ServerProcess Arrakis { get; }
