@@ -306,6 +306,35 @@ public sealed class CollectionDifferentialTests(ServerPairFixture servers)
     }
 
     [Theory, MemberData(nameof(Protocols))]
+    public void Encodings_change_at_redis_size_thresholds(RespVersion protocol)
+    {
+        using var h = new DifferentialHarness(servers, protocol);
+        for (int i = 0; i < 513; i++)
+        {
+            h.Run("HSET", "bigh", "f" + i, "v");
+            h.Run("SADD", "bigs", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (i < 129) h.Run("ZADD", "bigz", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "m" + i);
+            if (i is 0 or 127 or 128 or 511 or 512)
+            {
+                h.Run("OBJECT", "ENCODING", "bigh");
+                h.Run("OBJECT", "ENCODING", "bigs");
+                h.Run("OBJECT", "ENCODING", "bigz");
+            }
+        }
+        h.Run("HDEL", "bigh", "f0");
+        h.Run("OBJECT", "ENCODING", "bigh");
+        h.Run("ZRANGESTORE", "smallz", "bigz", "0", "9");
+        h.Run("OBJECT", "ENCODING", "smallz");
+        h.Run("ZUNIONSTORE", "bigz2", "1", "bigz");
+        h.Run("OBJECT", "ENCODING", "bigz2");
+        h.Run("SINTERSTORE", "ints", "bigs", "bigs");
+        h.Run("OBJECT", "ENCODING", "ints");
+        h.Run("SADD", "mixed", "1", "a");
+        h.Run("OBJECT", "ENCODING", "mixed");
+        h.AssertNoDifferences();
+    }
+
+    [Theory, MemberData(nameof(Protocols))]
     public void HyperLogLog_counts_match_redis(RespVersion protocol)
     {
         using var h = new DifferentialHarness(servers, protocol);

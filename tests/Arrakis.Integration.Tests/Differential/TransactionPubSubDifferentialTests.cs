@@ -116,6 +116,13 @@ public sealed class TransactionPubSubDifferentialTests(ServerPairFixture servers
         h.Run("PUNSUBSCRIBE");
         h.Run("UNSUBSCRIBE");
         h.Run("GET", "k");
+        h.Run("SPUBLISH", "shard", "hello");
+        h.Run("PUBSUB", "SHARDNUMSUB", "shard");
+        h.Run("PUBSUB", "SHARDCHANNELS");
+        h.Run("SSUBSCRIBE", "shard", "shard2");
+        h.Run("SUNSUBSCRIBE", "shard");
+        h.Run("SUNSUBSCRIBE");
+        h.Run("SUNSUBSCRIBE");
         h.AssertNoDifferences();
     }
 }

@@ -71,7 +71,15 @@ public sealed class ServerProcess : IDisposable
         p.ErrorDataReceived += (_, e) => { lock (sp._output) sp._output.AppendLine(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        sp.WaitReady();
+        try
+        {
+            sp.WaitReady();
+        }
+        catch
+        {
+            sp.Dispose(); // never leave a server behind when it did not come up
+            throw;
+        }
         return sp;
     }
 
