@@ -132,6 +132,24 @@ public sealed class RedisServerRunTests : IDisposable
     }
 
     [Fact]
+    public void Json_and_hdr_outputs_describe_the_run()
+    {
+        string dir = Directory.CreateTempSubdirectory("loadgen-out").FullName;
+        var o = new LoadGenOptions { Port = _port, Clients = 2, Requests = 100, KeyMaximum = 10, JsonOut = Path.Combine(dir, "r.json"), HdrOut = Path.Combine(dir, "lat") };
+        var r = LoadRunner.Run(o);
+        Arrakis.LoadGen.Reporting.JsonReport.Write(o.JsonOut, Arrakis.LoadGen.Reporting.JsonReport.Build(o, r));
+        Arrakis.LoadGen.Reporting.JsonReport.WriteHdr(o.HdrOut, r);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(o.JsonOut));
+        var totals = doc.RootElement.GetProperty("totals");
+        Assert.Equal(200, totals.GetProperty("count").GetInt64());
+        Assert.True(totals.GetProperty("percentiles_ms").GetProperty("99").GetDouble() > 0);
+        Assert.Equal(2, doc.RootElement.GetProperty("commands").EnumerateObject().Count());
+        var hgrm = File.ReadAllText(Path.Combine(dir, "lat_Totals.hgrm"));
+        Assert.Contains("Value", hgrm);
+        Assert.Contains("#[Mean", hgrm);
+    }
+
+    [Fact]
     public void Unreachable_server_is_a_clear_error()
     {
         var e = Assert.Throws<OptionException>(() => LoadRunner.Run(new LoadGenOptions { Port = 1, Clients = 1 }));
