@@ -36,6 +36,36 @@ internal static class CollectionValues
         if (count == 0 && db.Delete(key)) db.Notify(K.Generic, "del", key);
     }
 
+    /// <summary>SREM / ZREM / HDEL key member...: removes what is there, notifies once, deletes an emptied key.</summary>
+    public static void RemoveMembers<T>(CommandContext c, PubSub.KeyspaceEvents.Kind kind, string eventName) where T : class, Values.IMemberCollection
+    {
+        var db = c.Db;
+        var key = c.Arg(1);
+        if (!TryGet<T>(c, db, key, out var collection, countHits: false)) return;
+        long removed = 0;
+        if (collection is not null)
+        {
+            for (int i = 2; i < c.ArgCount; i++)
+            {
+                if (collection.Remove(c.Arg(i))) removed++;
+            }
+            if (removed > 0)
+            {
+                db.Modified(key, kind, eventName);
+                DeleteIfEmpty(db, key, collection.Count);
+            }
+        }
+        c.Reply.WriteInteger(removed);
+    }
+
+    /// <summary>The optional COUNT of LPOP/RPOP/SPOP/ZPOPMIN: a non-negative integer, else Redis's error.</summary>
+    public static bool TryCount(CommandContext c, int index, out long count)
+    {
+        if (Protocol.RespNumber.TryParseInt64(c.Arg(index), out count) && count >= 0) return true;
+        c.Error(Errors.OutOfRange);
+        return false;
+    }
+
     /// <summary>Redis's index normalisation for LRANGE/ZRANGE-style [start, stop] (inclusive) over <paramref name="length"/>.</summary>
     public static bool TryRange(long start, long stop, long length, out long from, out long to)
     {

@@ -28,7 +28,7 @@ internal static class HashCommands
                 else c.Reply.WriteNull();
             }
         };
-        h["hdel"] = HDel;
+        h["hdel"] = c => CollectionValues.RemoveMembers<HashValue>(c, K.Hash, "hdel");
         h["hlen"] = c =>
         {
             if (CollectionValues.TryGet<HashValue>(c, c.Db, c.Arg(1), out var hash)) c.Reply.WriteInteger(hash?.Count ?? 0);
@@ -83,27 +83,6 @@ internal static class HashCommands
         hash.Set(c.Arg(2), c.Arg(3));
         db.Modified(c.Arg(1), K.Hash, "hset");
         c.Reply.WriteInteger(1);
-    }
-
-    private static void HDel(CommandContext c)
-    {
-        var db = c.Db;
-        var key = c.Arg(1);
-        if (!CollectionValues.TryGet<HashValue>(c, db, key, out var hash, countHits: false)) return;
-        long removed = 0;
-        if (hash is not null)
-        {
-            for (int i = 2; i < c.ArgCount; i++)
-            {
-                if (hash.Remove(c.Arg(i))) removed++;
-            }
-            if (removed > 0)
-            {
-                db.Modified(key, K.Hash, "hdel");
-                CollectionValues.DeleteIfEmpty(db, key, hash.Count);
-            }
-        }
-        c.Reply.WriteInteger(removed);
     }
 
     private static void GetAll(CommandContext c, bool keys, bool values)

@@ -80,11 +80,7 @@ internal static class ListCommands
         }
         long count = 0;
         bool hasCount = c.ArgCount == 3;
-        if (hasCount && (!RespNumber.TryParseInt64(c.Arg(2), out count) || count < 0))
-        {
-            c.Error(Errors.OutOfRange);
-            return;
-        }
+        if (hasCount && !CollectionValues.TryCount(c, 2, out count)) return;
         var db = c.Db;
         var key = c.Arg(1);
         if (!CollectionValues.TryGet<ListValue>(c, db, key, out var list)) return;

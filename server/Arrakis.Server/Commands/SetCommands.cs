@@ -10,7 +10,7 @@ internal static class SetCommands
     public static void Register(Dictionary<string, CommandHandler> h)
     {
         h["sadd"] = SAdd;
-        h["srem"] = SRem;
+        h["srem"] = c => CollectionValues.RemoveMembers<SetValue>(c, K.Set, "srem");
         h["scard"] = c =>
         {
             if (CollectionValues.TryGet<SetValue>(c, c.Db, c.Arg(1), out var s)) c.Reply.WriteInteger(s?.Count ?? 0);
@@ -57,27 +57,6 @@ internal static class SetCommands
         c.Reply.WriteInteger(added);
     }
 
-    private static void SRem(CommandContext c)
-    {
-        var db = c.Db;
-        var key = c.Arg(1);
-        if (!CollectionValues.TryGet<SetValue>(c, db, key, out var set, countHits: false)) return;
-        long removed = 0;
-        if (set is not null)
-        {
-            for (int i = 2; i < c.ArgCount; i++)
-            {
-                if (set.Remove(c.Arg(i))) removed++;
-            }
-            if (removed > 0)
-            {
-                db.Modified(key, K.Set, "srem");
-                CollectionValues.DeleteIfEmpty(db, key, set.Count);
-            }
-        }
-        c.Reply.WriteInteger(removed);
-    }
-
     private static void SPop(CommandContext c)
     {
         if (c.ArgCount > 3)
@@ -87,11 +66,7 @@ internal static class SetCommands
         }
         long count = 1;
         bool hasCount = c.ArgCount == 3;
-        if (hasCount && (!RespNumber.TryParseInt64(c.Arg(2), out count) || count < 0))
-        {
-            c.Error(Errors.OutOfRange);
-            return;
-        }
+        if (hasCount && !CollectionValues.TryCount(c, 2, out count)) return;
         var db = c.Db;
         var key = c.Arg(1);
         if (!CollectionValues.TryGet<SetValue>(c, db, key, out var set, countHits: false)) return;

@@ -11,7 +11,7 @@ internal static class SortedSetCommands
     {
         h["zadd"] = c => ZAdd(c, 2, zincrby: false);
         h["zincrby"] = c => ZAdd(c, 2, zincrby: true);
-        h["zrem"] = ZRem;
+        h["zrem"] = c => CollectionValues.RemoveMembers<SortedSetValue>(c, K.ZSet, "zrem");
         h["zcard"] = c =>
         {
             if (CollectionValues.TryGet<SortedSetValue>(c, c.Db, c.Arg(1), out var z)) c.Reply.WriteInteger(z?.Count ?? 0);
@@ -151,27 +151,6 @@ internal static class SortedSetCommands
         if (added > 0) c.Server.Blocking.SignalReady(c, db.Index, key);
     }
 
-    private static void ZRem(CommandContext c)
-    {
-        var db = c.Db;
-        var key = c.Arg(1);
-        if (!CollectionValues.TryGet<SortedSetValue>(c, db, key, out var z, countHits: false)) return;
-        long removed = 0;
-        if (z is not null)
-        {
-            for (int i = 2; i < c.ArgCount; i++)
-            {
-                if (z.Remove(c.Arg(i))) removed++;
-            }
-            if (removed > 0)
-            {
-                db.Modified(key, K.ZSet, "zrem");
-                CollectionValues.DeleteIfEmpty(db, key, z.Count);
-            }
-        }
-        c.Reply.WriteInteger(removed);
-    }
-
     private static void ZRank(CommandContext c, bool reverse)
     {
         bool withScore = false;
@@ -242,11 +221,7 @@ internal static class SortedSetCommands
         }
         long count = 1;
         bool hasCount = c.ArgCount == 3;
-        if (hasCount && (!RespNumber.TryParseInt64(c.Arg(2), out count) || count < 0))
-        {
-            c.Error(Errors.OutOfRange);
-            return;
-        }
+        if (hasCount && !CollectionValues.TryCount(c, 2, out count)) return;
         if (hasCount && count == 0)
         {
             c.Reply.WriteArrayHeader(0);

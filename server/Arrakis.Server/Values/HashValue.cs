@@ -6,7 +6,7 @@ namespace Arrakis.Server.Values;
 /// (64) bytes they become a dictionary (Redis's hashtable) and never go back, as in Redis.
 /// </summary>
 /// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
-internal sealed class HashValue
+internal sealed class HashValue : IMemberCollection
 {
     public const int MaxListpackEntries = 512;
     public const int MaxListpackValue = 64;

@@ -7,7 +7,7 @@ namespace Arrakis.Server.Values;
 /// set-max-intset-entries of them, a sorted array (Redis's intset: SMEMBERS comes out ascending);
 /// otherwise a hash set (Redis's hashtable), never converted back.
 /// </summary>
-internal sealed class SetValue
+internal sealed class SetValue : IMemberCollection
 {
     public const int MaxIntsetEntries = 512;
 

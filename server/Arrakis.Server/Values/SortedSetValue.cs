@@ -8,7 +8,7 @@ namespace Arrakis.Server.Values;
 /// sets built whole by ZUNIONSTORE and friends, which take the encoding their size calls for.
 /// </summary>
 /// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
-internal sealed partial class SortedSetValue
+internal sealed partial class SortedSetValue : IMemberCollection
 {
     public const int MaxListpackEntries = 128;
     public const int MaxListpackValue = 64;
