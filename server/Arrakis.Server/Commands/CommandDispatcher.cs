@@ -78,7 +78,7 @@ internal static class CommandDispatcher
         ctx.Command = def;
         ctx.NowMs = Runtime.ServerClock.UnixMs;
         session.LastCommand = def.FullName;
-        if (!server.Monitors.IsEmpty && !def.SkipMonitor && !def.IsAdmin) FeedMonitors(ctx);
+        if (server.HasMonitors && !def.SkipMonitor && !def.IsAdmin) FeedMonitors(ctx);
 
         int mark = session.Output.Mark;
         long start = Stopwatch.GetTimestamp();

@@ -163,7 +163,7 @@ internal static class ConnectionCommands
         if (s.IsMonitor)
         {
             s.IsMonitor = false;
-            c.Server.Monitors.TryRemove(s.Id, out _);
+            c.Server.RemoveMonitor(s);
         }
         s.Authenticated = c.Server.Options.RequirePass.Length == 0;
         TransactionCommands.Discard(c);

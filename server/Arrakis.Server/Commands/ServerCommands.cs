@@ -160,7 +160,7 @@ internal static class ServerCommands
     private static void Monitor(CommandContext c)
     {
         c.Session.IsMonitor = true;
-        c.Server.Monitors[c.Session.Id] = c.Session;
+        c.Server.AddMonitor(c.Session);
         c.Reply.WriteOk();
     }
 

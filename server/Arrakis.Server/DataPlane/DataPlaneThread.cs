@@ -304,7 +304,7 @@ internal sealed class DataPlaneThread
         s.Closed = true;
         _sessions.Remove(s.Connection);
         _server.Clients.Remove(s);
-        _server.Monitors.TryRemove(s.Id, out _);
+        _server.RemoveMonitor(s);
         if (s.Blocked is { } b)
         {
             _server.Blocking.TryRemove(b);

@@ -41,8 +41,24 @@ internal sealed class ServerState
     /// <summary>Every thread's counters, for INFO.</summary>
     public ConcurrentBag<ThreadStats> ThreadStats { get; } = new();
 
-    /// <summary>Clients in MONITOR mode; fed by every thread.</summary>
+    /// <summary>Clients in MONITOR mode; fed by every thread. Change only through Add/RemoveMonitor.</summary>
     public ConcurrentDictionary<long, ClientSession> Monitors { get; } = new();
+
+    private volatile int _monitorCount;
+
+    /// <summary>Read on every command: a plain volatile read (ConcurrentDictionary.IsEmpty takes all its locks when empty).</summary>
+    public bool HasMonitors => _monitorCount > 0;
+
+    public void AddMonitor(ClientSession s)
+    {
+        Monitors[s.Id] = s;
+        _monitorCount = Monitors.Count;
+    }
+
+    public void RemoveMonitor(ClientSession s)
+    {
+        if (Monitors.TryRemove(s.Id, out _)) _monitorCount = Monitors.Count;
+    }
 
     /// <summary>Raised by SHUTDOWN; the host stops the server.</summary>
     public event Action? ShutdownRequested;

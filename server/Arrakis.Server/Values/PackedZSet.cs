@@ -54,7 +54,7 @@ internal sealed class PackedZSet
         return (m.ToArray(), s);
     }
 
-    public IEnumerable<(byte[] Member, double Score)> All()
+    public List<(byte[] Member, double Score)> All()
     {
         var list = new List<(byte[], double)>(Count);
         int pos = 0;

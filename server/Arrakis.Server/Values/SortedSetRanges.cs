@@ -35,7 +35,7 @@ internal sealed partial class SortedSetValue
     {
         if (_packed is not null)
         {
-            var all = (List<(byte[] Member, double Score)>)_packed.All();
+            var all = _packed.All();
             for (int r = all.Count - 1; r >= 0; r--)
             {
                 if (BelowMax(all[r].Score, max)) return AboveMin(all[r].Score, min) ? r : -1;
@@ -83,7 +83,7 @@ internal sealed partial class SortedSetValue
         if (!IsInLexRange(min, max)) return -1;
         if (_packed is not null)
         {
-            var all = (List<(byte[] Member, double Score)>)_packed.All();
+            var all = _packed.All();
             for (int r = all.Count - 1; r >= 0; r--)
             {
                 if (BelowMax(all[r].Member, max)) return AboveMin(all[r].Member, min) ? r : -1;

@@ -90,7 +90,7 @@ internal sealed partial class SortedSetValue : IMemberCollection
         if (rank < 0 || rank >= Count) yield break;
         if (_packed is not null)
         {
-            var all = (List<(byte[], double)>)_packed.All();
+            var all = _packed.All();
             if (reverse)
             {
                 for (long i = rank; i >= 0; i--) yield return all[(int)i];
