@@ -18,6 +18,14 @@ internal static class RandomPicks
             for (int i = 0; i < size; i++) picks.Add(i);
             return picks;
         }
+        // Distinct indexes without touching all of them when few are wanted.
+        if (count * 4 < size)
+        {
+            var chosen = new HashSet<int>();
+            while (chosen.Count < count) chosen.Add(Random.Shared.Next(size));
+            picks.AddRange(chosen);
+            return picks;
+        }
         var all = Enumerable.Range(0, size).ToArray();
         Random.Shared.Shuffle(all);
         picks.AddRange(all.Take((int)count));

@@ -111,10 +111,9 @@ internal static class SetCommands
             c.Reply.WriteArrayHeader(0);
             return;
         }
-        var members = set.Members.ToArray();
-        var picks = RandomPicks.Choose(members.Length, count);
+        var picks = RandomPicks.Choose(set.Count, count);
         c.Reply.WriteArrayHeader(picks.Count);
-        foreach (int i in picks) c.Reply.WriteBulk(members[i]);
+        foreach (int i in picks) c.Reply.WriteBulk(set.MemberAt(i));
     }
 
     private static void SMove(CommandContext c)

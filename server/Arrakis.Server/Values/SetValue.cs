@@ -5,23 +5,25 @@ namespace Arrakis.Server.Values;
 /// <summary>
 /// A Redis set. While every member is a 64-bit integer in canonical form and there are at most
 /// set-max-intset-entries of them, a sorted array (Redis's intset: SMEMBERS comes out ascending);
-/// otherwise a hash set (Redis's hashtable), never converted back.
+/// otherwise a member list with an index (Redis's hashtable), never converted back. The list
+/// makes a random member (SPOP, SRANDMEMBER) O(1); removal swaps the last member into the hole.
 /// </summary>
 internal sealed class SetValue : IMemberCollection
 {
     public const int MaxIntsetEntries = 512;
 
     private List<long>? _ints = new();
-    private HashSet<byte[]>? _table;
+    private Dictionary<byte[], int>? _index;
+    private List<byte[]>? _members;
 
-    public int Count => _ints?.Count ?? _table!.Count;
+    public int Count => _ints?.Count ?? _members!.Count;
 
     public bool IsIntset => _ints is not null;
 
     public bool Contains(ReadOnlySpan<byte> member)
     {
         if (_ints is not null) return RespNumber.TryParseInt64(member, out long v) && _ints.BinarySearch(v) >= 0;
-        return _table!.GetAlternateLookup<ReadOnlySpan<byte>>().Contains(member);
+        return _index!.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(member);
     }
 
     /// <summary>Adds a member; true when it was not there.</summary>
@@ -39,7 +41,14 @@ internal sealed class SetValue : IMemberCollection
             }
             Convert();
         }
-        return _table!.GetAlternateLookup<ReadOnlySpan<byte>>().Add(member);
+        return AddToTable(member.ToArray());
+    }
+
+    private bool AddToTable(byte[] member)
+    {
+        if (!_index!.TryAdd(member, _members!.Count)) return false;
+        _members.Add(member);
+        return true;
     }
 
     public bool Remove(ReadOnlySpan<byte> member)
@@ -52,7 +61,15 @@ internal sealed class SetValue : IMemberCollection
             _ints.RemoveAt(i);
             return true;
         }
-        return _table!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(member);
+        if (!_index!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(member, out _, out int at)) return false;
+        var last = _members![^1];
+        _members.RemoveAt(_members.Count - 1);
+        if (at < _members.Count)
+        {
+            _members[at] = last;
+            _index[last] = at;
+        }
+        return true;
     }
 
     /// <summary>Members in Redis's order for the encoding (ascending for intsets).</summary>
@@ -60,13 +77,13 @@ internal sealed class SetValue : IMemberCollection
     {
         get
         {
-            if (_ints is null) return _table!;
+            if (_ints is null) return _members!;
             return _ints.Select(v => System.Text.Encoding.ASCII.GetBytes(v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 
     public byte[] MemberAt(int index) =>
-        _ints is not null ? System.Text.Encoding.ASCII.GetBytes(_ints[index].ToString(System.Globalization.CultureInfo.InvariantCulture)) : _table!.ElementAt(index);
+        _ints is not null ? System.Text.Encoding.ASCII.GetBytes(_ints[index].ToString(System.Globalization.CultureInfo.InvariantCulture)) : _members![index];
 
     public SetValue Clone()
     {
@@ -75,7 +92,8 @@ internal sealed class SetValue : IMemberCollection
         else
         {
             copy._ints = null;
-            copy._table = new HashSet<byte[]>(_table!, ByteArrayComparer.Instance);
+            copy._members = new List<byte[]>(_members!);
+            copy._index = new Dictionary<byte[], int>(_index!, ByteArrayComparer.Instance);
         }
         return copy;
     }
@@ -90,8 +108,9 @@ internal sealed class SetValue : IMemberCollection
 
     private void Convert()
     {
-        _table = new HashSet<byte[]>(ByteArrayComparer.Instance);
-        foreach (var v in _ints!) _table.Add(System.Text.Encoding.ASCII.GetBytes(v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _index = new Dictionary<byte[], int>(ByteArrayComparer.Instance);
+        _members = new List<byte[]>();
+        foreach (var v in _ints!) AddToTable(System.Text.Encoding.ASCII.GetBytes(v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         _ints = null;
     }
 }
