@@ -42,6 +42,7 @@ internal static class ConfigRegistry
                 o.NotifyKeyspaceEvents = v;
                 return null;
             }),
+            Mutable("hll-sparse-max-bytes", o => o.HllSparseMaxBytes.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 0, int.MaxValue, x => o.HllSparseMaxBytes = (int)x)),
             Mutable("arrakis-idle-spin-us", o => o.IdleSpinMicroseconds.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, -1, 1_000_000, x => o.IdleSpinMicroseconds = (int)x)),
         };
         return list.ToArray();

@@ -49,6 +49,9 @@ public sealed class ServerOptions
     }
     /// <summary>Pending reply bytes above which a client's input is no longer read (backpressure).</summary>
     public int OutputBackpressureBytes { get; set; } = 1024 * 1024;
+    /// <summary>Largest sparse HyperLogLog before it is converted to dense (Redis's default 3000).</summary>
+    public int HllSparseMaxBytes { get; set; } = 3000;
+
     /// <summary>notify-keyspace-events classes ("" = off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
 

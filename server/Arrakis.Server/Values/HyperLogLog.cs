@@ -3,10 +3,9 @@ using System.Buffers.Binary;
 namespace Arrakis.Server.Values;
 
 /// <summary>
-/// Redis's HyperLogLog: 16384 six-bit registers, MurmurHash64A with Redis's seed, the same
-/// register update and the same estimator (Ertl's improved raw estimate, as Redis 7 uses), stored
-/// as a Redis string with the "HYLL" header. Arrakis always writes the dense representation; Redis
-/// starts small ones sparse, so PFADD/PFCOUNT/PFMERGE answer the same while GET/STRLEN of an HLL differ.
+/// Redis's HyperLogLog: 16384 six-bit registers, MurmurHash64A with Redis's seed, the same register
+/// update and the same estimator (Ertl's improved raw estimate, as Redis 7 uses), stored as a Redis
+/// string with the "HYLL" header in Redis's dense or sparse (<see cref="HyperLogLogSparse"/>) encoding.
 /// </summary>
 internal static class HyperLogLog
 {
@@ -17,13 +16,7 @@ internal static class HyperLogLog
     public const int DenseSize = HeaderSize + (Registers * 6 + 7) / 8;
     private const int RegisterMax = 63;
 
-    public static byte[] CreateDense()
-    {
-        var b = new byte[DenseSize];
-        "HYLL"u8.CopyTo(b);
-        b[4] = 0; // dense
-        return b;
-    }
+    public static bool IsSparse(byte[] hll) => hll[4] == 1;
 
     /// <summary>True for a string Redis accepts as an HLL (either encoding) of the right size.</summary>
     public static bool IsValid(byte[] s)
@@ -35,35 +28,6 @@ internal static class HyperLogLog
             1 => true,
             _ => false,
         };
-    }
-
-    /// <summary>A dense copy of any valid HLL (sparse ones are expanded).</summary>
-    public static byte[] ToDense(byte[] s)
-    {
-        if (s[4] == 0) return s;
-        var dense = CreateDense();
-        int index = 0;
-        for (int i = HeaderSize; i < s.Length && index < Registers;)
-        {
-            byte op = s[i];
-            if ((op & 0xC0) == 0) // ZERO: 00xxxxxx, run of (xxxxxx+1) zero registers
-            {
-                index += (op & 0x3F) + 1;
-                i++;
-            }
-            else if ((op & 0xC0) == 0x40) // XZERO: 01xxxxxx yyyyyyyy, 14-bit run length + 1
-            {
-                index += (((op & 0x3F) << 8) | s[i + 1]) + 1;
-                i += 2;
-            }
-            else // VAL: 1vvvvvxx, value vvvvv+1 repeated xx+1 times
-            {
-                int value = ((op >> 2) & 0x1F) + 1, run = (op & 0x3) + 1;
-                for (int k = 0; k < run && index < Registers; k++) SetRegister(dense, index++, value);
-                i++;
-            }
-        }
-        return dense;
     }
 
     public static int GetRegister(byte[] hll, int index)
@@ -82,8 +46,20 @@ internal static class HyperLogLog
         if (b + 1 < hll.Length) hll[b + 1] = (byte)((hll[b + 1] & ~(RegisterMax >> fb8)) | (value >> fb8));
     }
 
-    /// <summary>Adds an element; true when a register grew (the cached cardinality is then invalidated).</summary>
-    public static bool Add(byte[] dense, ReadOnlySpan<byte> element)
+    /// <summary>All register values, whatever the encoding.</summary>
+    public static void ReadRegisters(byte[] hll, Span<byte> registers)
+    {
+        if (IsSparse(hll))
+        {
+            registers.Clear();
+            HyperLogLogSparse.ReadRegisters(hll, registers);
+            return;
+        }
+        for (int i = 0; i < Registers; i++) registers[i] = (byte)GetRegister(hll, i);
+    }
+
+    /// <summary>Register index and run length (the value to store) of an element, as Redis's hllPatLen.</summary>
+    public static (int Index, int Count) Pattern(ReadOnlySpan<byte> element)
     {
         ulong hash = MurmurHash64A(element, 0xadc83b19);
         int index = (int)(hash & (Registers - 1));
@@ -96,38 +72,40 @@ internal static class HyperLogLog
             count++;
             bit <<= 1;
         }
-        if (GetRegister(dense, index) >= count) return false;
-        SetRegister(dense, index, count);
-        InvalidateCache(dense);
+        return (index, count);
+    }
+
+    /// <summary>Raises register <paramref name="index"/> to <paramref name="count"/>; true when it changed.
+    /// A sparse <paramref name="hll"/> may be replaced (grown or promoted to dense).</summary>
+    public static bool Set(ref byte[] hll, int index, int count, int sparseMaxBytes)
+    {
+        if (IsSparse(hll)) return HyperLogLogSparse.Set(ref hll, index, count, sparseMaxBytes) == 1;
+        if (GetRegister(hll, index) >= count) return false;
+        SetRegister(hll, index, count);
         return true;
     }
 
     public static void InvalidateCache(byte[] hll) => hll[15] |= 0x80;
 
-    /// <summary>Register-wise maximum of <paramref name="source"/> into <paramref name="target"/> (both dense).</summary>
-    public static void Merge(byte[] target, byte[] source)
+    /// <summary>The estimate, using and refreshing the cached value in the header as Redis does;
+    /// <paramref name="refreshed"/> tells whether the header changed.</summary>
+    public static long Count(byte[] hll, out bool refreshed)
     {
-        for (int i = 0; i < Registers; i++)
-        {
-            int v = GetRegister(source, i);
-            if (v > GetRegister(target, i)) SetRegister(target, i, v);
-        }
-    }
-
-    /// <summary>The estimate, using and refreshing the cached value in the header as Redis does.</summary>
-    public static long Count(byte[] dense, bool useCache)
-    {
-        if (useCache && (dense[15] & 0x80) == 0) return (long)BinaryPrimitives.ReadUInt64LittleEndian(dense.AsSpan(8, 8));
-        long estimate = Estimate(dense);
-        if (useCache) BinaryPrimitives.WriteUInt64LittleEndian(dense.AsSpan(8, 8), (ulong)estimate);
+        refreshed = false;
+        if ((hll[15] & 0x80) == 0) return (long)BinaryPrimitives.ReadUInt64LittleEndian(hll.AsSpan(8, 8));
+        Span<byte> registers = stackalloc byte[Registers];
+        ReadRegisters(hll, registers);
+        long estimate = Estimate(registers);
+        BinaryPrimitives.WriteUInt64LittleEndian(hll.AsSpan(8, 8), (ulong)estimate);
+        refreshed = true;
         return estimate;
     }
 
-    private static long Estimate(byte[] dense)
+    public static long Estimate(ReadOnlySpan<byte> registers)
     {
         double m = Registers;
-        var histogram = new int[64];
-        for (int i = 0; i < Registers; i++) histogram[GetRegister(dense, i)]++;
+        Span<int> histogram = stackalloc int[64];
+        foreach (byte r in registers) histogram[r]++;
         double z = m * Tau((m - histogram[Q + 1]) / m);
         for (int j = Q; j >= 1; --j)
         {

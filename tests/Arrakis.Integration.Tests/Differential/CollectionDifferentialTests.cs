@@ -339,19 +339,40 @@ public sealed class CollectionDifferentialTests(ServerPairFixture servers)
     {
         using var h = new DifferentialHarness(servers, protocol);
         h.Run("PFADD", "hll", "a", "b", "c");
+        h.Run("GET", "hll");
         h.Run("PFADD", "hll", "a");
         h.Run("PFADD", "hll");
         h.Run("PFADD", "empty");
+        h.Run("GET", "empty");
         h.Run("PFCOUNT", "empty");
         h.Run("PFCOUNT", "hll");
+        h.Run("GET", "hll");
         var rng = new Random(5);
-        for (int i = 0; i < 30; i++) h.Run(["PFADD", "big", .. Enumerable.Range(0, 200).Select(_ => "e" + rng.Next(100_000))]);
+        for (int i = 0; i < 30; i++)
+        {
+            h.Run(["PFADD", "big", .. Enumerable.Range(0, 10 + i * 10).Select(_ => "e" + rng.Next(100_000))]);
+            h.Run("STRLEN", "big");
+            if (i % 5 == 0) h.Run("GET", "big");
+        }
         h.Run("PFCOUNT", "big");
+        h.Run("GET", "big");
         h.Run("PFCOUNT", "big", "hll", "nope");
+        h.Run("PFMERGE", "merged", "hll", "empty");
+        h.Run("GET", "merged");
         h.Run("PFMERGE", "merged", "big", "hll");
         h.Run("PFCOUNT", "merged");
+        h.Run("GET", "merged");
         h.Run("PFMERGE", "merged2");
         h.Run("PFCOUNT", "merged2");
+        h.Run("GET", "merged2");
+        for (int i = 0; i < 20; i++) h.Run(["PFADD", "mid", .. Enumerable.Range(0, 40).Select(_ => "m" + rng.Next(1_000_000))]);
+        h.Run("GET", "mid");
+        h.Run("PFCOUNT", "mid");
+        h.Run("CONFIG", "SET", "hll-sparse-max-bytes", "100");
+        h.Run("PFADD", "mid", "one-more", "and-another");
+        h.Run("STRLEN", "mid");
+        h.Run("CONFIG", "SET", "hll-sparse-max-bytes", "3000");
+        h.Run("OBJECT", "ENCODING", "mid");
         h.Run("SET", "str", "hello");
         h.Run("PFADD", "str", "a");
         h.Run("PFCOUNT", "str");
