@@ -6,12 +6,24 @@ using Arrakis.Server.Values;
 namespace Arrakis.Server.Commands;
 
 /// <summary>
-/// HSCAN, SSCAN, ZSCAN key cursor [MATCH p] [COUNT n] [NOVALUES]. Every call returns the whole
-/// collection (filtered) with cursor 0, which Redis itself does for its small encodings and which
-/// keeps SCAN's guarantee (everything present for the whole scan is returned) trivially; COUNT is a hint.
+/// HSCAN, SSCAN, ZSCAN key cursor [MATCH p] [COUNT n]. Small encodings (listpack, intset) and sorted
+/// sets answer whole with cursor 0, as Redis does for small encodings. Big hashes and sets page
+/// through their member list from the end: the cursor is how many slots remain, and since removal
+/// only moves the (already visited) last member into the hole, everything present for the whole
+/// scan is returned, which is SCAN's guarantee.
 /// </summary>
 internal static class CollectionScan
 {
+    /// <summary>Visits up to <paramref name="count"/> slots downward from the cursor (0 = start at the end);
+    /// returns the next cursor, 0 when done.</summary>
+    private static ulong Page(int size, ulong cursor, long count, Action<int> visit)
+    {
+        long position = cursor == 0 || cursor > (ulong)size ? size : (long)cursor;
+        long stop = Math.Max(0, position - Math.Max(count, 1));
+        for (long i = position - 1; i >= stop; i--) visit((int)i);
+        return (ulong)stop;
+    }
+
     public enum Kind
     {
         Hash,
@@ -21,12 +33,13 @@ internal static class CollectionScan
 
     public static void Execute(CommandContext c, Kind kind)
     {
-        if (!ulong.TryParse(Encoding.ASCII.GetString(c.Arg(2)), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        if (!ulong.TryParse(Encoding.ASCII.GetString(c.Arg(2)), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursor))
         {
             c.Error("ERR invalid cursor");
             return;
         }
         byte[]? pattern = null;
+        long count = 10;
         for (int j = 3; j < c.ArgCount; j += 2)
         {
             if (j + 1 >= c.ArgCount)
@@ -36,7 +49,7 @@ internal static class CollectionScan
             }
             if (c.ArgIs(j, "COUNT"))
             {
-                if (!c.TryArgLong(j + 1, out long count)) return;
+                if (!c.TryArgLong(j + 1, out count)) return;
                 if (count < 1)
                 {
                     c.SyntaxError();
@@ -52,15 +65,20 @@ internal static class CollectionScan
         }
         var db = c.Db;
         var items = new List<(byte[] Element, byte[]? Value)>();
+        ulong next = 0;
         switch (kind)
         {
             case Kind.Hash:
                 if (!CollectionValues.TryGet<HashValue>(c, db, c.Arg(1), out var hash)) return;
-                if (hash is not null) items.AddRange(hash.Entries.Select(e => (e.Key, (byte[]?)e.Value)));
+                if (hash is null) break;
+                if (hash.IsListpack) items.AddRange(hash.Entries.Select(e => (e.Key, (byte[]?)e.Value)));
+                else next = Page(hash.Count, cursor, count, i => { var e = hash.EntryAt(i); items.Add((e.Key, e.Value)); });
                 break;
             case Kind.Set:
                 if (!CollectionValues.TryGet<SetValue>(c, db, c.Arg(1), out var set)) return;
-                if (set is not null) items.AddRange(set.Members.Select(m => (m, (byte[]?)null)));
+                if (set is null) break;
+                if (set.IsIntset) items.AddRange(set.Members.Select(m => (m, (byte[]?)null)));
+                else next = Page(set.Count, cursor, count, i => items.Add((set.MemberAt(i), null)));
                 break;
             default:
                 if (!CollectionValues.TryGet<SortedSetValue>(c, db, c.Arg(1), out var zset)) return;
@@ -69,7 +87,7 @@ internal static class CollectionScan
         }
         if (pattern is not null && !(pattern is [(byte)'*'])) items.RemoveAll(i => !Glob.Match(pattern, i.Element));
         c.Reply.WriteArrayHeader(2);
-        c.Reply.WriteBulk("0"u8);
+        c.Reply.WriteBulk(next.ToString(CultureInfo.InvariantCulture));
         c.Reply.WriteArrayHeader(items.Count * (kind == Kind.Set ? 1 : 2));
         foreach (var (e, v) in items)
         {

@@ -3,7 +3,8 @@ namespace Arrakis.Server.Values;
 /// <summary>
 /// A Redis hash. Small hashes are one packed byte array in insertion order (Redis's listpack, whose
 /// order HGETALL shows); past hash-max-listpack-entries (512) fields or hash-max-listpack-value
-/// (64) bytes they become a dictionary (Redis's hashtable) and never go back, as in Redis.
+/// (64) bytes they become a field list with an index (Redis's hashtable) and never go back, as in
+/// Redis. The list gives O(1) random fields and a SCAN cursor; removal swaps the last field into the hole.
 /// </summary>
 /// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
 internal sealed class HashValue : IMemberCollection
@@ -13,9 +14,10 @@ internal sealed class HashValue : IMemberCollection
 
     private byte[]? _packed = [];
     private int _count;
-    private Dictionary<byte[], byte[]>? _table;
+    private Dictionary<byte[], int>? _index;
+    private List<KeyValuePair<byte[], byte[]>>? _entries;
 
-    public int Count => _packed is not null ? _count : _table!.Count;
+    public int Count => _packed is not null ? _count : _entries!.Count;
 
     public bool IsListpack => _packed is not null;
 
@@ -34,9 +36,9 @@ internal sealed class HashValue : IMemberCollection
             value = PackedPairs.ReadItem(_packed, ref p);
             return true;
         }
-        if (_table!.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(field, out var v))
+        if (_index!.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(field, out int slot))
         {
-            value = v;
+            value = _entries![slot].Value;
             return true;
         }
         value = default;
@@ -89,10 +91,16 @@ internal sealed class HashValue : IMemberCollection
 
     private bool SetInTable(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        var lookup = _table!.GetAlternateLookup<ReadOnlySpan<byte>>();
-        bool isNew = !lookup.ContainsKey(field);
-        lookup[field] = value.ToArray();
-        return isNew;
+        var lookup = _index!.GetAlternateLookup<ReadOnlySpan<byte>>();
+        if (lookup.TryGetValue(field, out int at))
+        {
+            _entries![at] = new(_entries[at].Key, value.ToArray());
+            return false;
+        }
+        var key = field.ToArray();
+        _index[key] = _entries!.Count;
+        _entries.Add(new(key, value.ToArray()));
+        return true;
     }
 
     public bool Remove(ReadOnlySpan<byte> field)
@@ -110,7 +118,15 @@ internal sealed class HashValue : IMemberCollection
             _count--;
             return true;
         }
-        return _table!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(field);
+        if (!_index!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(field, out _, out int slot)) return false;
+        var last = _entries![^1];
+        _entries.RemoveAt(_entries.Count - 1);
+        if (slot < _entries.Count)
+        {
+            _entries[slot] = last;
+            _index[last.Key] = slot;
+        }
+        return true;
     }
 
     /// <summary>Fields in Redis's iteration order for the current encoding (copies for the packed form).</summary>
@@ -118,7 +134,7 @@ internal sealed class HashValue : IMemberCollection
     {
         get
         {
-            if (_packed is null) return _table!;
+            if (_packed is null) return _entries!;
             var list = new List<KeyValuePair<byte[], byte[]>>(_count);
             int p = 0;
             while (p < _packed.Length)
@@ -131,7 +147,8 @@ internal sealed class HashValue : IMemberCollection
         }
     }
 
-    public KeyValuePair<byte[], byte[]> EntryAt(int index) => Entries.ElementAt(index);
+    /// <summary>The field at a position (its insertion rank while packed, its list slot after).</summary>
+    public KeyValuePair<byte[], byte[]> EntryAt(int index) => _packed is not null ? Entries.ElementAt(index) : _entries![index];
 
     public HashValue Clone()
     {
@@ -140,7 +157,8 @@ internal sealed class HashValue : IMemberCollection
         else
         {
             copy._packed = null;
-            copy._table = new Dictionary<byte[], byte[]>(_table!, ByteArrayComparer.Instance);
+            copy._entries = new List<KeyValuePair<byte[], byte[]>>(_entries!);
+            copy._index = new Dictionary<byte[], int>(_index!, ByteArrayComparer.Instance);
         }
         return copy;
     }
@@ -168,8 +186,10 @@ internal sealed class HashValue : IMemberCollection
 
     private void Convert()
     {
-        _table = new Dictionary<byte[], byte[]>(_count, ByteArrayComparer.Instance);
-        foreach (var kv in Entries) _table[kv.Key] = kv.Value;
+        var entries = (List<KeyValuePair<byte[], byte[]>>)Entries;
+        _index = new Dictionary<byte[], int>(entries.Count, ByteArrayComparer.Instance);
+        for (int i = 0; i < entries.Count; i++) _index[entries[i].Key] = i;
+        _entries = entries;
         _packed = null;
     }
 }
