@@ -19,6 +19,11 @@ catch (Exception e) when (e is FormatException or IOException or UnauthorizedAcc
     return 2;
 }
 
+// Background GC that avoids blocking full collections: measured with arrakis-loadgen (P16, 1:1,
+// 1M keys, 100-byte values) the blocking GC paused up to 424 ms; this mode capped pauses at ~42 ms
+// (p99.9 rose from ~4.5 to ~18.5 ms, throughput +9%).
+System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o =>
