@@ -33,36 +33,9 @@ internal static class CollectionScan
 
     public static void Execute(CommandContext c, Kind kind)
     {
-        if (!ulong.TryParse(Encoding.ASCII.GetString(c.Arg(2)), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursor))
-        {
-            c.Error("ERR invalid cursor");
-            return;
-        }
-        byte[]? pattern = null;
-        long count = 10;
-        for (int j = 3; j < c.ArgCount; j += 2)
-        {
-            if (j + 1 >= c.ArgCount)
-            {
-                c.SyntaxError();
-                return;
-            }
-            if (c.ArgIs(j, "COUNT"))
-            {
-                if (!c.TryArgLong(j + 1, out count)) return;
-                if (count < 1)
-                {
-                    c.SyntaxError();
-                    return;
-                }
-            }
-            else if (c.ArgIs(j, "MATCH")) pattern = c.ArgBytes(j + 1);
-            else
-            {
-                c.SyntaxError();
-                return;
-            }
-        }
+        var o = ScanOptions.Parse(c, 2, allowType: false);
+        if (o is null) return;
+        var (cursor, pattern, count) = (o.Cursor, o.Pattern, o.Count);
         var db = c.Db;
         var items = new List<(byte[] Element, byte[]? Value)>();
         ulong next = 0;
@@ -85,7 +58,7 @@ internal static class CollectionScan
                 if (zset is not null) items.AddRange(zset.Ascending().Select(e => (e.Member, (byte[]?)Encoding.ASCII.GetBytes(Scores.Format(e.Score)))));
                 break;
         }
-        if (pattern is not null && !(pattern is [(byte)'*'])) items.RemoveAll(i => !Glob.Match(pattern, i.Element));
+        if (pattern is not null) items.RemoveAll(i => !Glob.Match(pattern, i.Element));
         c.Reply.WriteArrayHeader(2);
         c.Reply.WriteBulk(next.ToString(CultureInfo.InvariantCulture));
         c.Reply.WriteArrayHeader(items.Count * (kind == Kind.Set ? 1 : 2));

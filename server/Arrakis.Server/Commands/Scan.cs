@@ -13,39 +13,9 @@ internal static class Scan
 {
     public static void Execute(CommandContext c)
     {
-        if (!ulong.TryParse(Encoding.ASCII.GetString(c.Arg(1)), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursor))
-        {
-            c.Error("ERR invalid cursor");
-            return;
-        }
-        byte[]? pattern = null;
-        string? type = null;
-        long count = 10;
-        for (int j = 2; j < c.ArgCount; j += 2)
-        {
-            if (j + 1 >= c.ArgCount)
-            {
-                c.SyntaxError();
-                return;
-            }
-            if (c.ArgIs(j, "COUNT"))
-            {
-                if (!c.TryArgLong(j + 1, out count)) return;
-                if (count < 1)
-                {
-                    c.SyntaxError();
-                    return;
-                }
-            }
-            else if (c.ArgIs(j, "MATCH")) pattern = c.ArgBytes(j + 1);
-            else if (c.ArgIs(j, "TYPE")) type = c.ArgString(j + 1).ToLowerInvariant();
-            else
-            {
-                c.SyntaxError();
-                return;
-            }
-        }
-        bool matchAll = pattern is [(byte)'*'];
+        var o = ScanOptions.Parse(c, 1, allowType: true);
+        if (o is null) return;
+        var (cursor, pattern, count, type) = (o.Cursor, o.Pattern, o.Count, o.Type);
         var ks = c.Server.Keyspace;
         int db = c.Session.Db;
         int stripe = (int)(cursor >> 32);
@@ -65,7 +35,7 @@ internal static class Scan
                     if (e.Key is null) continue;
                     visited++;
                     if (e.ExpireAt != 0 && e.ExpireAt <= c.NowMs) continue;
-                    if (pattern is not null && !matchAll && !Glob.Match(pattern, e.Key)) continue;
+                    if (pattern is not null && !Glob.Match(pattern, e.Key)) continue;
                     if (type is not null && KeyCommands.TypeName(e.Value!) != type) continue;
                     found.Add(e.Key);
                 }
