@@ -40,7 +40,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         _log.LogInformation(
             "Arrakis {Version} (Redis {Redis} protocol and commands) pid={Pid} | threads: {Threads} | network: kernel TCP sockets via epoll on {Bind} port {Port} " +
             "(AF_XDP bypass not built yet; 'epoll' is the portable source) | storage: none, data lives in memory only (no log in this build) | commands: {Commands} | config: {Config}",
-            typeof(ServerService).Assembly.GetName().Version, Commands.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads,
+            typeof(ServerService).Assembly.GetName().Version, Commands.Connection.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads,
             string.Join(",", options.Bind), options.Port, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
         _log.LogInformation("Ready to accept connections tcp");
         return Task.CompletedTask;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Arrakis.Server.Text;
-using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Commands;
 

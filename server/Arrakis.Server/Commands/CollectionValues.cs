@@ -1,4 +1,4 @@
-using K = Arrakis.Server.PubSub.KeyspaceEvents.Kind;
+using K = Arrakis.Server.Commands.PubSub.KeyspaceEvents.Kind;
 using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Commands;
@@ -37,7 +37,7 @@ internal static class CollectionValues
     }
 
     /// <summary>SREM / ZREM / HDEL key member...: removes what is there, notifies once, deletes an emptied key.</summary>
-    public static void RemoveMembers<T>(CommandContext c, PubSub.KeyspaceEvents.Kind kind, string eventName) where T : class, Values.IMemberCollection
+    public static void RemoveMembers<T>(CommandContext c, KeyspaceEvents.Kind kind, string eventName) where T : class, IMemberCollection
     {
         var db = c.Db;
         var key = c.Arg(1);

@@ -36,9 +36,9 @@ internal static class ConfigRegistry
             Mutable("client-output-buffer-limit", FormatOutputLimits, SetOutputLimits),
             Mutable("slowlog-log-slower-than", o => o.SlowlogLogSlowerThan.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, -1, long.MaxValue, x => o.SlowlogLogSlowerThan = x)),
             Mutable("slowlog-max-len", o => o.SlowlogMaxLen.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, long.MaxValue, x => o.SlowlogMaxLen = (int)Math.Min(x, int.MaxValue))),
-            Mutable("notify-keyspace-events", o => PubSub.KeyspaceEvents.TryParse(o.NotifyKeyspaceEvents, out var f) ? PubSub.KeyspaceEvents.Format(f) : "", (o, v) =>
+            Mutable("notify-keyspace-events", o => Commands.PubSub.KeyspaceEvents.TryParse(o.NotifyKeyspaceEvents, out var f) ? Commands.PubSub.KeyspaceEvents.Format(f) : "", (o, v) =>
             {
-                if (!PubSub.KeyspaceEvents.TryParse(v, out _)) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+                if (!Commands.PubSub.KeyspaceEvents.TryParse(v, out _)) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
                 o.NotifyKeyspaceEvents = v;
                 return null;
             }),

@@ -40,7 +40,7 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                             var expiredKey = e.Key;
                             keyspace.Watches.Touch(db, expiredKey);
                             table.RemoveAt(cursor);
-                            keyspace.Events.Notify(PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);
+                            keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);
                             stats.ExpiredKeys++;
                         }
                         cursor++;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Arrakis.IoBypass.Transport;
 using Arrakis.Protocol;
-using Arrakis.Server.Blocking;
 using Arrakis.Server.Commands;
 using Arrakis.Server.Runtime;
 using Arrakis.Server.Sessions;

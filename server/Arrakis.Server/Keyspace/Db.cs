@@ -30,7 +30,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Keyspace.Watches.Touch(Index, key);
-            Keyspace.Events.Notify(PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
+            Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
             slot = -1;
             return false;
         }
@@ -47,7 +47,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
             return table.Slot(slot).Value;
         }
         stats.KeyspaceMisses++;
-        Keyspace.Events.Notify(PubSub.KeyspaceEvents.Kind.KeyMiss, "keymiss", Index, key);
+        Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.KeyMiss, "keymiss", Index, key);
         return null;
     }
 
@@ -67,13 +67,13 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         {
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
-            Keyspace.Events.Notify(PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
+            Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
             slot = -1;
         }
         if (slot < 0)
         {
             slot = table.Add(key.ToArray(), hash, value);
-            Keyspace.Events.Notify(PubSub.KeyspaceEvents.Kind.New, "new", Index, key);
+            Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.New, "new", Index, key);
         }
         Keyspace.Watches.Touch(Index, key);
         ref var e = ref table.Slot(slot);
@@ -102,7 +102,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     }
 
     /// <summary><see cref="Modified(ReadOnlySpan{byte})"/> plus the keyspace notification Redis sends for it.</summary>
-    public void Modified(ReadOnlySpan<byte> key, PubSub.KeyspaceEvents.Kind kind, string eventName)
+    public void Modified(ReadOnlySpan<byte> key, Commands.PubSub.KeyspaceEvents.Kind kind, string eventName)
     {
         Modified(key);
         Notify(kind, eventName, key);
@@ -135,5 +135,5 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public ThreadStats Stats => stats;
 
     /// <summary>Publishes a keyspace notification for a key of this database (no-op while notifications are off).</summary>
-    public void Notify(PubSub.KeyspaceEvents.Kind kind, string eventName, ReadOnlySpan<byte> key) => Keyspace.Events.Notify(kind, eventName, Index, key);
+    public void Notify(Commands.PubSub.KeyspaceEvents.Kind kind, string eventName, ReadOnlySpan<byte> key) => Keyspace.Events.Notify(kind, eventName, Index, key);
 }

@@ -1,4 +1,3 @@
-using Arrakis.Server.Values;
 
 namespace Arrakis.Server.Keyspace;
 

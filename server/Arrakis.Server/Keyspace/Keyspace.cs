@@ -24,7 +24,7 @@ internal sealed class Keyspace
     public WatchRegistry Watches { get; } = new();
 
     /// <summary>Keyspace notifications (set once at startup, before any thread runs).</summary>
-    public PubSub.KeyspaceEvents Events { get; set; } = null!;
+    public Commands.PubSub.KeyspaceEvents Events { get; set; } = null!;
 
     public Stripe this[int index] => _stripes[index];
 

@@ -19,8 +19,8 @@ internal sealed class ServerState
         Commands = CommandTable.Default;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         Limits = new RequestLimits { MaxBulkLength = options.ProtoMaxBulkLen };
-        Keyspace.Events = new Arrakis.Server.PubSub.KeyspaceEvents(PubSub);
-        if (Arrakis.Server.PubSub.KeyspaceEvents.TryParse(options.NotifyKeyspaceEvents, out var flags)) Keyspace.Events.Set(flags);
+        Keyspace.Events = new Arrakis.Server.Commands.PubSub.KeyspaceEvents(PubSub);
+        if (Arrakis.Server.Commands.PubSub.KeyspaceEvents.TryParse(options.NotifyKeyspaceEvents, out var flags)) Keyspace.Events.Set(flags);
     }
 
     public ServerOptions Options { get; }
@@ -28,8 +28,8 @@ internal sealed class ServerState
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public SlowLog SlowLog { get; } = new();
-    public Blocking.BlockingRegistry Blocking { get; } = new();
-    public PubSub.PubSubRegistry PubSub { get; } = new();
+    public BlockingRegistry Blocking { get; } = new();
+    public PubSubRegistry PubSub { get; } = new();
     public string RunId { get; }
     public RequestLimits Limits { get; }
     public long StartUnixMs { get; } = ServerClock.UnixMs;

@@ -61,7 +61,7 @@ internal sealed class ClientSession
     public volatile bool WatchDirty;
 
     /// <summary>Set while the client waits in a blocking command; its input is not read meanwhile.</summary>
-    public Blocking.BlockedClient? Blocked;
+    public BlockedClient? Blocked;
 
     /// <summary>Pub/sub channels and patterns (RESP2 clients with any are in subscribed mode).</summary>
     public readonly HashSet<string> Channels = new(StringComparer.Ordinal);

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Arrakis.Server.Runtime;
+
+namespace Arrakis.Server.Commands.Admin;
+
+/// <summary>INFO with Redis 7's section and field names (fields that have no meaning here report
+/// what is true: no replication, no RDB/AOF child, no eviction).</summary>
+internal static class InfoCommand
+{
+    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
+
+    public static void Execute(CommandContext c)
+    {
+        var wanted = new List<string>();
+        for (int i = 1; i < c.ArgCount; i++) wanted.Add(c.ArgString(i).ToLowerInvariant());
+        IEnumerable<string> sections = wanted.Count == 0 || wanted.Contains("default") || wanted.Contains("all") || wanted.Contains("everything")
+            ? DefaultSections
+            : DefaultSections.Where(wanted.Contains);
+        var sb = new StringBuilder();
+        foreach (var section in sections)
+        {
+            if (sb.Length > 0) sb.Append("\r\n");
+            Append(sb, section, c.Server);
+        }
+        c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(sb.ToString()));
+    }
+
+    public static string Render(ServerState server, string section)
+    {
+        var sb = new StringBuilder();
+        Append(sb, section, server);
+        return sb.ToString();
+    }
+
+    private static void Append(StringBuilder sb, string section, ServerState s)
+    {
+        var o = s.Options;
+        var inv = CultureInfo.InvariantCulture;
+        void F(string name, object value) => sb.Append(name).Append(':').Append(Convert.ToString(value, inv)).Append("\r\n");
+        long uptime = (ServerClock.MonotonicMs - s.StartMonotonicMs) / 1000;
+        switch (section)
+        {
+            case "server":
+                sb.Append("# Server\r\n");
+                F("redis_version", ConnectionCommands.RedisVersion);
+                F("redis_git_sha1", "00000000");
+                F("redis_git_dirty", 0);
+                F("redis_build_id", "arrakis");
+                F("redis_mode", "standalone");
+                F("os", $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription} {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}");
+                F("arch_bits", IntPtr.Size * 8);
+                F("monotonic_clock", "POSIX clock_gettime");
+                F("multiplexing_api", s.NetworkDescription.Length > 0 ? s.NetworkDescription : o.Network);
+                F("atomicvar_api", "c11-builtin");
+                F("gcc_version", "0.0.0");
+                F("process_id", Environment.ProcessId);
+                F("process_supervised", "no");
+                F("run_id", s.RunId);
+                F("tcp_port", o.Port);
+                F("server_time_usec", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000);
+                F("uptime_in_seconds", uptime);
+                F("uptime_in_days", uptime / 86400);
+                F("hz", o.Hz);
+                F("configured_hz", o.Hz);
+                F("lru_clock", ServerClock.Seconds & 0xFFFFFF);
+                F("executable", s.ExecutablePath);
+                F("config_file", s.ConfigFile);
+                F("io_threads_active", 0);
+                F("arrakis_version", typeof(InfoCommand).Assembly.GetName().Version?.ToString() ?? "0");
+                F("arrakis_threads", o.Threads);
+                F("arrakis_runtime", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
+                break;
+            case "clients":
+                sb.Append("# Clients\r\n");
+                F("connected_clients", s.Clients.Count);
+                F("cluster_connections", 0);
+                F("maxclients", o.MaxClients);
+                F("client_recent_max_input_buffer", 0);
+                F("client_recent_max_output_buffer", 0);
+                F("blocked_clients", s.Blocking.BlockedClients);
+                F("tracking_clients", 0);
+                F("clients_in_timeout_table", 0);
+                break;
+            case "memory":
+            {
+                sb.Append("# Memory\r\n");
+                long used = GC.GetTotalMemory(false);
+                using var p = Process.GetCurrentProcess();
+                long rss = p.WorkingSet64, peak = p.PeakWorkingSet64;
+                F("used_memory", used);
+                F("used_memory_human", Human(used));
+                F("used_memory_rss", rss);
+                F("used_memory_rss_human", Human(rss));
+                F("used_memory_peak", peak);
+                F("used_memory_peak_human", Human(peak));
+                F("total_system_memory", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+                F("total_system_memory_human", Human(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes));
+                F("maxmemory", 0);
+                F("maxmemory_human", "0B");
+                F("maxmemory_policy", "noeviction");
+                F("mem_fragmentation_ratio", used > 0 ? Math.Round((double)rss / used, 2) : 0);
+                F("mem_allocator", "dotnet-gc");
+                F("lazyfree_pending_objects", 0);
+                break;
+            }
+            case "persistence":
+                sb.Append("# Persistence\r\n");
+                F("loading", 0);
+                F("async_loading", 0);
+                F("current_cow_peak", 0);
+                F("current_cow_size", 0);
+                F("current_fork_perc", "0.00");
+                F("current_save_keys_processed", 0);
+                F("current_save_keys_total", 0);
+                F("rdb_changes_since_last_save", s.Sum(t => t.Dirty));
+                F("rdb_bgsave_in_progress", 0);
+                F("rdb_last_save_time", s.StartUnixMs / 1000);
+                F("rdb_last_bgsave_status", "ok");
+                F("aof_enabled", 0);
+                F("aof_rewrite_in_progress", 0);
+                F("aof_rewrite_scheduled", 0);
+                F("aof_last_write_status", "ok");
+                break;
+            case "stats":
+                sb.Append("# Stats\r\n");
+                F("total_connections_received", s.Sum(t => t.Connections));
+                F("total_commands_processed", s.Sum(t => t.Commands));
+                F("instantaneous_ops_per_sec", OpsSampler.OpsPerSecond(s));
+                F("total_net_input_bytes", s.Sum(t => t.NetInputBytes));
+                F("total_net_output_bytes", s.Sum(t => t.NetOutputBytes));
+                F("rejected_connections", s.Sum(t => t.RejectedConnections));
+                F("expired_keys", s.Sum(t => t.ExpiredKeys));
+                F("evicted_keys", 0);
+                F("keyspace_hits", s.Sum(t => t.KeyspaceHits));
+                F("keyspace_misses", s.Sum(t => t.KeyspaceMisses));
+                F("pubsub_channels", s.PubSub.ChannelCount);
+                F("pubsub_patterns", s.PubSub.PatternCount);
+                F("total_error_replies", s.Sum(t => t.ErrorReplies));
+                F("unexpected_error_replies", 0);
+                break;
+            case "replication":
+                sb.Append("# Replication\r\n");
+                F("role", "master");
+                F("connected_slaves", 0);
+                F("master_failover_state", "no-failover");
+                F("master_replid", s.RunId);
+                F("master_replid2", new string('0', 40));
+                F("master_repl_offset", 0);
+                F("second_repl_offset", -1);
+                F("repl_backlog_active", 0);
+                F("repl_backlog_size", 1048576);
+                F("repl_backlog_first_byte_offset", 0);
+                F("repl_backlog_histlen", 0);
+                break;
+            case "cpu":
+            {
+                sb.Append("# CPU\r\n");
+                using var p = Process.GetCurrentProcess();
+                F("used_cpu_sys", p.PrivilegedProcessorTime.TotalSeconds.ToString("F6", inv));
+                F("used_cpu_user", p.UserProcessorTime.TotalSeconds.ToString("F6", inv));
+                F("used_cpu_sys_children", "0.000000");
+                F("used_cpu_user_children", "0.000000");
+                break;
+            }
+            case "keyspace":
+                sb.Append("# Keyspace\r\n");
+                for (int db = 0; db < s.Keyspace.Databases; db++)
+                {
+                    long keys = s.Keyspace.Count(db);
+                    if (keys == 0) continue;
+                    F("db" + db, $"keys={keys},expires={s.Keyspace.VolatileCount(db)},avg_ttl=0");
+                }
+                break;
+        }
+    }
+
+    public static string Human(long bytes)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (bytes < 1024) return bytes.ToString(inv) + "B";
+        if (bytes < 1024 * 1024) return (bytes / 1024.0).ToString("F2", inv) + "K";
+        if (bytes < 1024L * 1024 * 1024) return (bytes / 1048576.0).ToString("F2", inv) + "M";
+        return (bytes / 1073741824.0).ToString("F2", inv) + "G";
+    }
+}

@@ -1,0 +1,210 @@
+using Arrakis.Protocol;
+
+namespace Arrakis.Server.Commands.Admin;
+
+/// <summary>INFO, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, SLOWLOG, MONITOR, SHUTDOWN, DEBUG SLEEP.</summary>
+internal static class ServerCommands
+{
+    public static void Register(Dictionary<string, CommandHandler> h)
+    {
+        h["info"] = InfoCommand.Execute;
+        h["dbsize"] = c => c.Reply.WriteInteger(c.Server.Keyspace.Count(c.Session.Db));
+        h["flushdb"] = FlushDb;
+        h["flushall"] = FlushAll;
+        h["swapdb"] = SwapDb;
+        h["time"] = Time;
+        h["lastsave"] = c => c.Reply.WriteInteger(c.Server.StartUnixMs / 1000);
+        h["slowlog|get"] = SlowlogGet;
+        h["slowlog|len"] = c => c.Reply.WriteInteger(c.Server.SlowLog.Count);
+        h["slowlog|reset"] = c =>
+        {
+            c.Server.SlowLog.Reset();
+            c.Reply.WriteOk();
+        };
+        h["monitor"] = Monitor;
+        h["shutdown"] = Shutdown;
+        h["debug"] = Debug;
+        h["memory|purge"] = c =>
+        {
+            // Redis asks its allocator to return free pages; the .NET equivalent is a compacting
+            // full collection, after which the GC releases the freed segments.
+            Runtime.MemoryHousekeeping.Compact();
+            c.Reply.WriteOk();
+        };
+    }
+
+    private static bool FlushMode(CommandContext c)
+    {
+        if (c.ArgCount == 1 || (c.ArgCount == 2 && (c.ArgIs(1, "ASYNC") || c.ArgIs(1, "SYNC")))) return true;
+        c.SyntaxError();
+        return false;
+    }
+
+    private static void FlushDb(CommandContext c)
+    {
+        if (!FlushMode(c)) return;
+        Flush(c, c.Session.Db);
+        c.Reply.WriteOk();
+    }
+
+    private static void FlushAll(CommandContext c)
+    {
+        if (!FlushMode(c)) return;
+        for (int db = 0; db < c.Server.Keyspace.Databases; db++) Flush(c, db);
+        c.Reply.WriteOk();
+    }
+
+    private static void Flush(CommandContext c, int db)
+    {
+        var ks = c.Server.Keyspace;
+        ks.LockAll();
+        try
+        {
+            long removed = 0;
+            for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
+            {
+                var t = ks[i].Tables[db];
+                if (t is null) continue;
+                removed += t.Count;
+                ks[i].Tables[db] = null;
+            }
+            c.Stats.Dirty += removed;
+            ks.Watches.TouchDatabase(db);
+        }
+        finally
+        {
+            ks.UnlockAll();
+        }
+    }
+
+    private static void SwapDb(CommandContext c)
+    {
+        if (!RespNumber.TryParseInt64(c.Arg(1), out long a))
+        {
+            c.Error("ERR invalid first DB index");
+            return;
+        }
+        if (!RespNumber.TryParseInt64(c.Arg(2), out long b))
+        {
+            c.Error("ERR invalid second DB index");
+            return;
+        }
+        var ks = c.Server.Keyspace;
+        if (a < 0 || a >= ks.Databases || b < 0 || b >= ks.Databases)
+        {
+            c.Error(Errors.DbIndexOutOfRange);
+            return;
+        }
+        ks.LockAll();
+        try
+        {
+            for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
+            {
+                var t = ks[i].Tables;
+                (t[a], t[b]) = (t[b], t[a]);
+                var cur = ks[i].ExpiryCursor;
+                (cur[a], cur[b]) = (cur[b], cur[a]);
+            }
+            c.Stats.Dirty++;
+            ks.Watches.TouchDatabase((int)a);
+            ks.Watches.TouchDatabase((int)b);
+        }
+        finally
+        {
+            ks.UnlockAll();
+        }
+        c.Reply.WriteOk();
+    }
+
+    private static void Time(CommandContext c)
+    {
+        long us = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        c.Reply.WriteArrayHeader(2);
+        c.Reply.WriteBulkInteger(us / 1_000_000);
+        c.Reply.WriteBulkInteger(us % 1_000_000);
+    }
+
+    private static void SlowlogGet(CommandContext c)
+    {
+        long count = 10;
+        if (c.ArgCount == 3)
+        {
+            if (!RespNumber.TryParseInt64(c.Arg(2), out count) || count < -1)
+            {
+                c.Error("ERR count should be greater than or equal to -1");
+                return;
+            }
+            if (count == -1) count = int.MaxValue;
+        }
+        else if (c.ArgCount > 3)
+        {
+            c.Error(Errors.WrongArgs("slowlog|get"));
+            return;
+        }
+        var entries = c.Server.SlowLog.Take((int)Math.Min(count, int.MaxValue));
+        var w = c.Reply;
+        w.WriteArrayHeader(entries.Count);
+        foreach (var e in entries)
+        {
+            w.WriteArrayHeader(6);
+            w.WriteInteger(e.Id);
+            w.WriteInteger(e.UnixSeconds);
+            w.WriteInteger(e.DurationUs);
+            w.WriteArrayHeader(e.Args.Length);
+            foreach (var a in e.Args) w.WriteBulk(a);
+            w.WriteBulk(e.Client);
+            w.WriteBulk(e.ClientName);
+        }
+    }
+
+    private static void Monitor(CommandContext c)
+    {
+        c.Session.IsMonitor = true;
+        c.Server.AddMonitor(c.Session);
+        c.Reply.WriteOk();
+    }
+
+    private static void Shutdown(CommandContext c)
+    {
+        bool abort = false;
+        for (int i = 1; i < c.ArgCount; i++)
+        {
+            if (c.ArgIs(i, "ABORT")) abort = true;
+            else if (!(c.ArgIs(i, "NOSAVE") || c.ArgIs(i, "SAVE") || c.ArgIs(i, "NOW") || c.ArgIs(i, "FORCE")))
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        if (abort)
+        {
+            if (c.ArgCount != 2)
+            {
+                c.SyntaxError();
+                return;
+            }
+            c.Error("ERR No shutdown in progress.");
+            return;
+        }
+        // Redis closes the connection without a reply when it shuts down.
+        c.Session.CloseAfterReply = true;
+        c.Server.RequestShutdown();
+    }
+
+    private static void Debug(CommandContext c)
+    {
+        if (c.ArgIs(1, "SLEEP") && c.ArgCount == 3)
+        {
+            if (!Numbers.TryParseDouble(c.Arg(2), out double seconds))
+            {
+                c.Error(Errors.NotFloat);
+                return;
+            }
+            // Redis stops the whole server; Arrakis stops this data-plane thread (its connections).
+            if (seconds > 0) Thread.Sleep(TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue / 1000.0)));
+            c.Reply.WriteOk();
+            return;
+        }
+        c.Error($"ERR unknown subcommand or wrong number of arguments for '{Errors.Truncate(c.ArgText(1), 128)}'. Try DEBUG HELP.");
+    }
+}

@@ -1,0 +1,123 @@
+namespace Arrakis.Server.Commands.Strings;
+
+/// <summary>LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN], with Redis 7.0's dynamic
+/// programming table and its exact backtracking (so IDX ranges come out in Redis's order).</summary>
+internal static class Lcs
+{
+    public static void Execute(CommandContext c)
+    {
+        bool getLen = false, getIdx = false, withMatchLen = false;
+        long minMatchLen = 0;
+        for (int j = 3; j < c.ArgCount; j++)
+        {
+            bool moreArgs = c.ArgCount - 1 - j > 0;
+            if (c.ArgIs(j, "IDX")) getIdx = true;
+            else if (c.ArgIs(j, "LEN")) getLen = true;
+            else if (c.ArgIs(j, "WITHMATCHLEN")) withMatchLen = true;
+            else if (c.ArgIs(j, "MINMATCHLEN") && moreArgs)
+            {
+                if (!c.TryArgLong(j + 1, out minMatchLen)) return;
+                if (minMatchLen < 0) minMatchLen = 0;
+                j++;
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        var db = c.Db;
+        object? oa = db.Get(c.Arg(1)), ob = db.Get(c.Arg(2));
+        if (oa is not (null or byte[]) || ob is not (null or byte[]))
+        {
+            c.Error("ERR The specified keys must contain string values");
+            return;
+        }
+        if (getIdx && getLen)
+        {
+            c.Error("ERR If you want both the length and indexes, please just use IDX.");
+            return;
+        }
+        byte[] a = (byte[]?)oa ?? [], b = (byte[]?)ob ?? [];
+        long cells = (long)(a.Length + 1) * (b.Length + 1);
+        if (cells > uint.MaxValue / 4 || cells * 4 > c.Server.Options.ProtoMaxBulkLen)
+        {
+            c.Error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            return;
+        }
+        int alen = a.Length, blen = b.Length, width = blen + 1;
+        var table = new uint[cells];
+        for (int i = 1; i <= alen; i++)
+        {
+            for (int j = 1; j <= blen; j++)
+            {
+                table[i * width + j] = a[i - 1] == b[j - 1]
+                    ? table[(i - 1) * width + j - 1] + 1
+                    : Math.Max(table[(i - 1) * width + j], table[i * width + j - 1]);
+            }
+        }
+        uint lcsLength = table[alen * width + blen];
+        if (getLen)
+        {
+            c.Reply.WriteInteger(lcsLength);
+            return;
+        }
+        var result = new byte[lcsLength];
+        var matches = new List<(long A0, long A1, long B0, long B1, long Len)>();
+        uint idx = lcsLength;
+        int ia = alen, ib = blen;
+        long aStart = alen, aEnd = 0, bStart = 0, bEnd = 0;
+        while (ia > 0 && ib > 0)
+        {
+            bool emit = false;
+            if (a[ia - 1] == b[ib - 1])
+            {
+                result[idx - 1] = a[ia - 1];
+                if (aStart == alen)
+                {
+                    aStart = ia - 1; aEnd = ia - 1; bStart = ib - 1; bEnd = ib - 1;
+                }
+                else if (aStart == ia && bStart == ib)
+                {
+                    aStart--; bStart--;
+                }
+                else
+                {
+                    emit = true;
+                }
+                if (aStart == 0 || bStart == 0) emit = true;
+                idx--; ia--; ib--;
+            }
+            else
+            {
+                uint l1 = table[(ia - 1) * width + ib], l2 = table[ia * width + ib - 1];
+                if (l1 > l2) ia--; else ib--;
+                if (aStart != alen) emit = true;
+            }
+            long matchLen = aEnd - aStart + 1;
+            if (emit)
+            {
+                if (minMatchLen == 0 || matchLen >= minMatchLen) matches.Add((aStart, aEnd, bStart, bEnd, matchLen));
+                aStart = alen;
+            }
+        }
+        if (!getIdx)
+        {
+            c.Reply.WriteBulk(result);
+            return;
+        }
+        var w = c.Reply;
+        w.WriteMapHeader(2);
+        w.WriteBulk("matches"u8);
+        w.WriteArrayHeader(matches.Count);
+        foreach (var m in matches)
+        {
+            w.WriteArrayHeader(withMatchLen ? 3 : 2);
+            w.WriteArrayHeader(2); w.WriteInteger(m.A0); w.WriteInteger(m.A1);
+            w.WriteArrayHeader(2); w.WriteInteger(m.B0); w.WriteInteger(m.B1);
+            if (withMatchLen) w.WriteInteger(m.Len);
+        }
+        w.WriteBulk("len"u8);
+        w.WriteInteger(lcsLength);
+    }
+}

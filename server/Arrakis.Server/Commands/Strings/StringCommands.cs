@@ -1,0 +1,369 @@
+using K = Arrakis.Server.Commands.PubSub.KeyspaceEvents.Kind;
+using Arrakis.Protocol;
+using Arrakis.Server.Keyspace;
+
+namespace Arrakis.Server.Commands.Strings;
+
+/// <summary>GET, SET and its variants, MGET/MSET, APPEND, STRLEN, GETRANGE, SETRANGE, INCR family, LCS.</summary>
+internal static class StringCommands
+{
+    public static void Register(Dictionary<string, CommandHandler> h)
+    {
+        h["get"] = Get;
+        h["set"] = Set;
+        h["setnx"] = SetNx;
+        h["setex"] = c => SetWithExpire(c, seconds: true);
+        h["psetex"] = c => SetWithExpire(c, seconds: false);
+        h["getex"] = GetEx;
+        h["getdel"] = GetDel;
+        h["getset"] = GetSet;
+        h["mget"] = MGet;
+        h["mset"] = c => MSet(c, nx: false);
+        h["msetnx"] = c => MSet(c, nx: true);
+        h["append"] = Append;
+        h["strlen"] = StrLen;
+        h["getrange"] = GetRange;
+        h["substr"] = GetRange;
+        h["setrange"] = SetRange;
+        h["incr"] = c => IncrBy(c, 1);
+        h["decr"] = c => IncrBy(c, -1);
+        h["incrby"] = c =>
+        {
+            if (c.TryArgLong(2, out long by)) IncrBy(c, by);
+        };
+        h["decrby"] = c =>
+        {
+            if (!c.TryArgLong(2, out long by)) return;
+            if (by == long.MinValue)
+            {
+                c.Error("ERR decrement would overflow");
+                return;
+            }
+            IncrBy(c, -by);
+        };
+        h["incrbyfloat"] = IncrByFloat;
+        h["lcs"] = Lcs.Execute;
+    }
+
+    private static void Get(CommandContext c)
+    {
+        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
+        if (v is null) c.Reply.WriteNull();
+        else c.Reply.WriteBulk(v);
+    }
+
+    private static void Set(CommandContext c)
+    {
+        var o = SetOptions.Parse(c, 3, forSet: true);
+        if (o is null) return;
+        var db = c.Db;
+        var key = c.Arg(1);
+        if (o.Value.Get)
+        {
+            if (!StringValues.TryGet(c, db, key, out var old)) return;
+            if (old is null) c.Reply.WriteNull();
+            else c.Reply.WriteBulk(old);
+        }
+        bool found = db.Exists(key);
+        if ((o.Value.Nx && found) || (o.Value.Xx && !found))
+        {
+            if (!o.Value.Get) c.Reply.WriteNull();
+            return;
+        }
+        db.Set(key, c.ArgBytes(2), o.Value.ExpireAt, keepTtl: o.Value.KeepTtl);
+        db.Notify(K.String, "set", key);
+        if (o.Value.ExpireAt != 0) db.Notify(K.Generic, "expire", key);
+        if (!o.Value.Get) c.Reply.WriteOk();
+    }
+
+    private static void SetNx(CommandContext c)
+    {
+        var db = c.Db;
+        if (db.Exists(c.Arg(1)))
+        {
+            c.Reply.WriteInteger(0);
+            return;
+        }
+        db.Set(c.Arg(1), c.ArgBytes(2));
+        db.Notify(K.String, "set", c.Arg(1));
+        c.Reply.WriteInteger(1);
+    }
+
+    private static void SetWithExpire(CommandContext c, bool seconds)
+    {
+        if (!c.TryArgLong(2, out long ttl)) return;
+        if (ttl <= 0 || (seconds && ttl > long.MaxValue / 1000))
+        {
+            c.Error(Errors.InvalidExpire(c.Command.FullName));
+            return;
+        }
+        long ms = seconds ? ttl * 1000 : ttl;
+        if (ms > long.MaxValue - c.NowMs)
+        {
+            c.Error(Errors.InvalidExpire(c.Command.FullName));
+            return;
+        }
+        var db = c.Db;
+        db.Set(c.Arg(1), c.ArgBytes(3), c.NowMs + ms);
+        db.Notify(K.String, "set", c.Arg(1));
+        db.Notify(K.Generic, "expire", c.Arg(1));
+        c.Reply.WriteOk();
+    }
+
+    private static void GetEx(CommandContext c)
+    {
+        var o = SetOptions.Parse(c, 2, forSet: false);
+        if (o is null) return;
+        var db = c.Db;
+        var key = c.Arg(1);
+        if (!StringValues.TryGet(c, db, key, out var v)) return;
+        if (v is null)
+        {
+            c.Reply.WriteNull();
+            return;
+        }
+        if (o.Value.ExpireAt != 0 || o.Value.Persist)
+        {
+            db.TryFind(key, out var table, out int slot);
+            if (o.Value.ExpireAt != 0 && o.Value.ExpireAt <= c.NowMs)
+            {
+                db.Delete(key);
+                db.Notify(K.Generic, "del", key);
+            }
+            else if (o.Value.Persist)
+            {
+                if (table.Slot(slot).ExpireAt != 0)
+                {
+                    db.SetExpire(table, slot, 0);
+                    db.Notify(K.Generic, "persist", key);
+                }
+            }
+            else
+            {
+                db.SetExpire(table, slot, o.Value.ExpireAt);
+                db.Notify(K.Generic, "expire", key);
+            }
+        }
+        c.Reply.WriteBulk(v);
+    }
+
+    private static void GetDel(CommandContext c)
+    {
+        var db = c.Db;
+        if (!StringValues.TryGet(c, db, c.Arg(1), out var v)) return;
+        if (v is null)
+        {
+            c.Reply.WriteNull();
+            return;
+        }
+        db.Delete(c.Arg(1));
+        db.Notify(K.Generic, "del", c.Arg(1));
+        c.Reply.WriteBulk(v);
+    }
+
+    private static void GetSet(CommandContext c)
+    {
+        var db = c.Db;
+        if (!StringValues.TryGet(c, db, c.Arg(1), out var v)) return;
+        db.Set(c.Arg(1), c.ArgBytes(2));
+        db.Notify(K.String, "set", c.Arg(1));
+        if (v is null) c.Reply.WriteNull();
+        else c.Reply.WriteBulk(v);
+    }
+
+    private static void MGet(CommandContext c)
+    {
+        var db = c.Db;
+        c.Reply.WriteArrayHeader(c.ArgCount - 1);
+        for (int i = 1; i < c.ArgCount; i++)
+        {
+            if (db.Get(c.Arg(i)) is byte[] v) c.Reply.WriteBulk(v);
+            else c.Reply.WriteNull();
+        }
+    }
+
+    private static void MSet(CommandContext c, bool nx)
+    {
+        if (c.ArgCount % 2 == 0)
+        {
+            c.Error(Errors.WrongArgs(c.Command.FullName));
+            return;
+        }
+        var db = c.Db;
+        if (nx)
+        {
+            for (int i = 1; i < c.ArgCount; i += 2)
+            {
+                if (db.Exists(c.Arg(i)))
+                {
+                    c.Reply.WriteInteger(0);
+                    return;
+                }
+            }
+        }
+        for (int i = 1; i < c.ArgCount; i += 2)
+        {
+            db.Set(c.Arg(i), c.ArgBytes(i + 1));
+            db.Notify(K.String, "set", c.Arg(i));
+        }
+        if (nx) c.Reply.WriteInteger(1);
+        else c.Reply.WriteOk();
+    }
+
+    private static void Append(CommandContext c)
+    {
+        var db = c.Db;
+        var key = c.Arg(1);
+        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
+        var add = c.Arg(2);
+        if (v is null)
+        {
+            db.Set(key, add.ToArray());
+            db.Notify(K.String, "append", key);
+            c.Reply.WriteInteger(add.Length);
+            return;
+        }
+        if (!StringValues.CheckLength(c, (long)v.Length + add.Length)) return;
+        var joined = new byte[v.Length + add.Length];
+        v.CopyTo(joined, 0);
+        add.CopyTo(joined.AsSpan(v.Length));
+        db.TryFind(key, out var table, out int slot);
+        db.Replace(table, slot, joined, EntryFlags.RawString);
+        db.Notify(K.String, "append", key);
+        c.Reply.WriteInteger(joined.Length);
+    }
+
+    private static void StrLen(CommandContext c)
+    {
+        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
+        c.Reply.WriteInteger(v?.Length ?? 0);
+    }
+
+    private static void GetRange(CommandContext c)
+    {
+        if (!c.TryArgLong(2, out long start) || !c.TryArgLong(3, out long end)) return;
+        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
+        if (v is null)
+        {
+            c.Reply.WriteBulk(ReadOnlySpan<byte>.Empty);
+            return;
+        }
+        long len = v.Length;
+        if (start < 0 && end < 0 && start > end)
+        {
+            c.Reply.WriteBulk(ReadOnlySpan<byte>.Empty);
+            return;
+        }
+        if (start < 0) start = len + start;
+        if (end < 0) end = len + end;
+        if (start < 0) start = 0;
+        if (end < 0) end = 0;
+        if (end >= len) end = len - 1;
+        if (start > end || len == 0) c.Reply.WriteBulk(ReadOnlySpan<byte>.Empty);
+        else c.Reply.WriteBulk(v.AsSpan((int)start, (int)(end - start + 1)));
+    }
+
+    private static void SetRange(CommandContext c)
+    {
+        if (!c.TryArgLong(2, out long offset)) return;
+        if (offset < 0)
+        {
+            c.Error("ERR offset is out of range");
+            return;
+        }
+        var db = c.Db;
+        var key = c.Arg(1);
+        var value = c.Arg(3);
+        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
+        if (v is null)
+        {
+            if (value.Length == 0)
+            {
+                c.Reply.WriteInteger(0);
+                return;
+            }
+            if (!StringValues.CheckLength(c, offset + value.Length)) return;
+            var created = new byte[offset + value.Length];
+            value.CopyTo(created.AsSpan((int)offset));
+            db.Set(key, created, flags: EntryFlags.RawString);
+            db.Notify(K.String, "setrange", key);
+            c.Reply.WriteInteger(created.Length);
+            return;
+        }
+        if (value.Length == 0)
+        {
+            c.Reply.WriteInteger(v.Length);
+            return;
+        }
+        if (!StringValues.CheckLength(c, offset + value.Length)) return;
+        var result = v;
+        if (offset + value.Length > v.Length)
+        {
+            result = new byte[offset + value.Length];
+            v.CopyTo(result, 0);
+        }
+        else
+        {
+            result = (byte[])v.Clone();
+        }
+        value.CopyTo(result.AsSpan((int)offset));
+        db.TryFind(key, out var table, out int slot);
+        db.Replace(table, slot, result, EntryFlags.RawString);
+        db.Notify(K.String, "setrange", key);
+        c.Reply.WriteInteger(result.Length);
+    }
+
+    private static void IncrBy(CommandContext c, long by)
+    {
+        var db = c.Db;
+        var key = c.Arg(1);
+        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
+        long current = 0;
+        if (v is not null && !RespNumber.TryParseInt64(v, out current))
+        {
+            c.Error(Errors.NotInteger);
+            return;
+        }
+        if ((by < 0 && current < 0 && by < long.MinValue - current) || (by > 0 && current > 0 && by > long.MaxValue - current))
+        {
+            c.Error(Errors.Overflow);
+            return;
+        }
+        long result = current + by;
+        Span<byte> tmp = stackalloc byte[24];
+        var bytes = tmp[..RespNumber.FormatInt64(result, tmp)].ToArray();
+        if (v is null) db.Set(key, bytes);
+        else
+        {
+            db.TryFind(key, out var table, out int slot);
+            db.Replace(table, slot, bytes, 0);
+        }
+        db.Notify(K.String, "incrby", key);
+        c.Reply.WriteInteger(result);
+    }
+
+    private static void IncrByFloat(CommandContext c)
+    {
+        var db = c.Db;
+        var key = c.Arg(1);
+        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
+        if (!Numbers.TryParseDouble(c.Arg(2), out _))
+        {
+            c.Error(Errors.NotFloat);
+            return;
+        }
+        if (!Numbers.TryAddFloat(v ?? "0"u8.ToArray(), c.Arg(2), out var result, out var error))
+        {
+            c.Error(error!);
+            return;
+        }
+        if (v is null) db.Set(key, result, flags: EntryFlags.NoIntEncoding);
+        else
+        {
+            db.TryFind(key, out var table, out int slot);
+            db.Replace(table, slot, result, EntryFlags.NoIntEncoding);
+        }
+        db.Notify(K.String, "incrbyfloat", key);
+        c.Reply.WriteBulk(result);
+    }
+}

@@ -1,0 +1,41 @@
+using Arrakis.Server.Keyspace;
+
+namespace Arrakis.Server.Commands.Strings;
+
+/// <summary>Shared helpers for string-valued keys (strings are stored as exact-length byte arrays).</summary>
+internal static class StringValues
+{
+    /// <summary>Redis's string size limit (proto-max-bulk-len) for values built by APPEND, SETRANGE, SETBIT.</summary>
+    public static bool CheckLength(CommandContext c, long length)
+    {
+        if (length <= c.Server.Options.ProtoMaxBulkLen) return true;
+        c.Error(Errors.StringTooLong);
+        return false;
+    }
+
+    /// <summary>Reads a string key: true with the value (null when missing); false after replying WRONGTYPE.</summary>
+    public static bool TryGet(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? value, bool countHits = true)
+    {
+        object? o = countHits ? db.Get(key) : db.Peek(key);
+        if (o is null or byte[])
+        {
+            value = (byte[]?)o;
+            return true;
+        }
+        value = null;
+        c.WrongType();
+        return false;
+    }
+
+    /// <summary>OBJECT ENCODING of a string the way Redis 7.0 decides it.</summary>
+    public static string Encoding(byte[] value, byte flags)
+    {
+        if ((flags & EntryFlags.RawString) != 0) return "raw";
+        if ((flags & EntryFlags.NoIntEncoding) == 0 && value.Length <= 20 && Protocol.RespNumber.TryParseInt64(value, out _)) return "int";
+        return value.Length <= 44 ? "embstr" : "raw";
+    }
+
+    /// <summary>True when Redis would share the object (small integers): OBJECT REFCOUNT says INT_MAX.</summary>
+    public static bool IsShared(byte[] value, byte flags) =>
+        Encoding(value, flags) == "int" && Protocol.RespNumber.TryParseInt64(value, out long v) && v >= 0 && v < 10000;
+}

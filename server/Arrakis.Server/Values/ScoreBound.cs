@@ -1,4 +1,0 @@
-namespace Arrakis.Server.Values;
-
-/// <summary>A score bound of ZRANGEBYSCORE and friends: "(1.5" is exclusive, "-inf"/"+inf" open.</summary>
-internal readonly record struct ScoreBound(double Value, bool Exclusive);
