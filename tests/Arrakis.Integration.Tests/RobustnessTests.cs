@@ -26,6 +26,23 @@ public sealed class RobustnessTests(ServerPairFixture servers)
     }
 
     [Fact]
+    public void Connection_goes_on_after_a_reply_of_a_mebibyte_or_more()
+    {
+        // Reading used to pause at 1 MiB of pending output and only a writable event resumed it; a
+        // reply flushed at once left the connection silent for good.
+        using var c = new RespConnection(servers.Arrakis.Port);
+        var big = new string('x', 1024 * 1024 + 10);
+        Assert.Equal("OK", c.Call("SET", "big:1mib", big).Text);
+        Assert.Equal(big.Length, c.Call("GET", "big:1mib").Text.Length);
+        Assert.Equal("PONG", c.Call("PING").Text);
+        c.SendRaw("GET big:1mib\r\nGET big:1mib\r\nPING\r\n"u8);
+        Assert.Equal(big.Length, c.ReadReply().Value.Text.Length);
+        Assert.Equal(big.Length, c.ReadReply().Value.Text.Length);
+        Assert.Equal("PONG", c.ReadReply().Value.Text);
+        c.Call("DEL", "big:1mib");
+    }
+
+    [Fact]
     public void Inline_commands_with_quotes_work_like_telnet()
     {
         using var c = new RespConnection(servers.Arrakis.Port);

@@ -21,13 +21,32 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     public RespWriter Reply => _reply ?? Session.Writer;
 
     private RespWriter? _reply;
+    private System.Buffers.ArrayBufferWriter<byte>? _capture;
     private byte[][]? _external;
 
-    /// <summary>Runs the next command on arguments held outside the input buffer (MULTI queue, blocked clients).</summary>
-    public void UseExternal(byte[][]? args, RespWriter? reply = null)
+    /// <summary>Runs the next command on arguments held outside the input buffer (MULTI queue, blocked
+    /// clients), optionally replying into <paramref name="capture"/> through <paramref name="reply"/>.</summary>
+    public void UseExternal(byte[][]? args, RespWriter? reply = null, System.Buffers.ArrayBufferWriter<byte>? capture = null)
     {
         _external = args;
         _reply = reply;
+        _capture = capture;
+    }
+
+    /// <summary>Where the reply being written ends now (see <see cref="DiscardReplyAfter"/>).</summary>
+    public long ReplyMark => _capture?.WrittenCount ?? Session.Output.Mark;
+
+    /// <summary>Drops reply bytes written after <paramref name="mark"/> (a handler failed half way).</summary>
+    public void DiscardReplyAfter(long mark)
+    {
+        if (_capture is null)
+        {
+            Session.Output.Truncate(mark);
+            return;
+        }
+        var kept = _capture.WrittenSpan[..(int)Math.Min(mark, _capture.WrittenCount)].ToArray();
+        _capture.Clear();
+        System.Buffers.BuffersExtensions.Write(_capture, kept);
     }
 
     /// <summary>True while running a queued command inside EXEC (blocking commands then do not block).</summary>
@@ -35,6 +54,10 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
 
     /// <summary>True while a blocked client's command is retried for it: no data means no reply (it keeps waiting).</summary>
     public bool ServingBlocked { get; init; }
+
+    /// <summary>While serving a blocked client: the ready key it is served from (Redis serves from the
+    /// key that became ready, not from the first non-empty key of the command).</summary>
+    public byte[]? ServingKey { get; init; }
     public CommandDefinition Command { get; set; } = null!;
 
     /// <summary>Time of this command in Unix ms; one value per command, as Redis caches it.</summary>
@@ -91,7 +114,7 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     public void Error(string message)
     {
         Reply.WriteError(message);
-        Stats.ErrorReplies++;
+        Stats.CountError(message);
     }
 
     public void SyntaxError() => Error(Errors.Syntax);

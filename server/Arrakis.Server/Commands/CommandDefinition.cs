@@ -10,6 +10,8 @@ internal sealed class CommandDefinition
 {
     public required string Name { get; init; }          // "get", or "kill" for client|kill
     public required string FullName { get; init; }      // "get", "client|kill"
+    /// <summary>Index into per-command counters (<see cref="Runtime.ThreadStats.PerCommand"/>), unique per table.</summary>
+    public int Id { get; set; }
     public int Arity { get; init; }
     public int FirstKey { get; init; }
     public int LastKey { get; init; }

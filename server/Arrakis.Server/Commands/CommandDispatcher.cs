@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 using Arrakis.Server.Keyspace;
+using Arrakis.Server.Runtime;
 using Arrakis.Server.Sessions;
 using Arrakis.Server.Text;
+using Microsoft.Extensions.Logging;
 
 namespace Arrakis.Server.Commands;
 
@@ -11,7 +13,9 @@ namespace Arrakis.Server.Commands;
 /// errors), MONITOR feed, stripe locking from the command's key positions, the handler, slow log.
 /// </summary>
 /// <remarks>Called on the data-plane thread that owns the session. Allocates nothing for
-/// ordinary commands.</remarks>
+/// ordinary commands. The safety net: an exception that escapes a handler never leaves this class;
+/// the client gets an error reply instead of a half-written one, the locks are released, the
+/// failure is logged (command name and exception, never the arguments) and counted.</remarks>
 internal static class CommandDispatcher
 {
     /// <summary>Runs one request read from the network (or, inside EXEC, from the queue).</summary>
@@ -39,22 +43,22 @@ internal static class CommandDispatcher
         }
         if (!def.ArityMatches(argc))
         {
-            Reject(ctx, Errors.WrongArgs(def.FullName));
+            Reject(ctx, Errors.WrongArgs(def.FullName), def);
             return;
         }
         if (!session.Authenticated && server.Options.RequirePass.Length > 0 && !def.NoAuth)
         {
-            Reject(ctx, Errors.NoAuth);
+            Reject(ctx, Errors.NoAuth, def);
             return;
         }
         if (session.MultiQueue is not null && def.NoMulti)
         {
-            Reject(ctx, "ERR Command not allowed inside a transaction");
+            Reject(ctx, "ERR Command not allowed inside a transaction", def);
             return;
         }
         if (session.SubscriptionCount > 0 && session.Protocol == Protocol.RespVersion.Resp2 && !AllowedWhileSubscribed(def))
         {
-            Reject(ctx, $"ERR Can't execute '{def.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            Reject(ctx, $"ERR Can't execute '{def.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", def);
             return;
         }
         if (session.MultiQueue is not null && !TransactionCommands.RunsImmediatelyInMulti(def))
@@ -64,7 +68,6 @@ internal static class CommandDispatcher
             return;
         }
         Run(ctx, def);
-        if (ctx.Thread.ReadyKeys.Count > 0) server.Blocking.ServeReady(ctx);
     }
 
     private static bool AllowedWhileSubscribed(CommandDefinition def) =>
@@ -80,39 +83,73 @@ internal static class CommandDispatcher
         session.LastCommand = def.FullName;
         if (server.HasMonitors && !def.SkipMonitor && !def.IsAdmin) FeedMonitors(ctx);
 
-        int mark = session.Output.Mark;
+        long mark = session.Output.Mark;
+        long replyMark = ctx.ReplyMark;
         long start = Stopwatch.GetTimestamp();
-        if (def.MovableKeys)
+        try
         {
-            server.Keyspace.LockAll();
-            try
-            {
-                def.Handler!(ctx);
-            }
-            finally
-            {
-                server.Keyspace.UnlockAll();
-            }
+            Invoke(ctx, def);
         }
-        else if (def.FirstKey > 0 && !def.NoKeyspace) RunLocked(ctx, def);
-        else def.Handler!(ctx);
+        catch (Exception e)
+        {
+            HandlerFailed(ctx, def, replyMark, e);
+        }
         long elapsedUs = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        ctx.Stats.Commands++;
+        var stats = ctx.Stats;
+        stats.Commands++;
+        ref var counters = ref stats.PerCommand[def.Id];
+        counters.Calls++;
+        counters.Microseconds += elapsedUs;
+        (stats.Latency[def.Id] ??= new LatencyHistogram()).Record(elapsedUs);
+        if (stats.ErrorReplies > stats.ErrorMark) counters.Failed++;
+        stats.ErrorMark = stats.ErrorReplies;
 
         if (session.ReplyMode != ReplyMode.On && !ctx.ServingBlocked) ApplyReplyMode(session, mark);
         long threshold = server.Options.SlowlogLogSlowerThan;
         if (threshold >= 0 && elapsedUs >= threshold) LogSlow(ctx, elapsedUs);
     }
 
-    private static void Reject(CommandContext ctx, string error)
+    /// <summary>Runs the handler under the locks its keys need (all stripes for movable keys).</summary>
+    private static void Invoke(CommandContext ctx, CommandDefinition def)
     {
-        int mark = ctx.Session.Output.Mark;
+        if (def.MovableKeys)
+        {
+            var keyspace = ctx.Server.Keyspace;
+            keyspace.LockAll();
+            try
+            {
+                def.Handler!(ctx);
+            }
+            finally
+            {
+                keyspace.UnlockAll();
+            }
+        }
+        else if (def.FirstKey > 0 && !def.NoKeyspace) RunLocked(ctx, def);
+        else def.Handler!(ctx);
+    }
+
+    /// <summary>The net: replaces whatever the handler wrote with one error reply, logs and counts.</summary>
+    private static void HandlerFailed(CommandContext ctx, CommandDefinition def, long replyMark, Exception e)
+    {
+        ctx.DiscardReplyAfter(replyMark);
+        ctx.Stats.HandlerFailures++;
+        ctx.Server.Log.LogError(e, "Command '{Command}' failed with {Exception} (client id={Id}); it was answered with an error and the server goes on",
+            def.FullName, e.GetType().Name, ctx.Session.Id);
+        ctx.Error($"ERR internal error while running '{def.FullName}' ({e.GetType().Name}); the server logged it and goes on serving");
+    }
+
+    private static void Reject(CommandContext ctx, string error, CommandDefinition? def = null)
+    {
+        long mark = ctx.Session.Output.Mark;
         if (ctx.Session.MultiQueue is not null) ctx.Session.MultiError = true;
         ctx.Error(error);
+        if (def is not null) ctx.Stats.PerCommand[def.Id].Rejected++;
+        ctx.Stats.ErrorMark = ctx.Stats.ErrorReplies;
         if (ctx.Session.ReplyMode != ReplyMode.On) ApplyReplyMode(ctx.Session, mark);
     }
 
-    private static void ApplyReplyMode(ClientSession session, int mark)
+    private static void ApplyReplyMode(ClientSession session, long mark)
     {
         switch (session.ReplyMode)
         {

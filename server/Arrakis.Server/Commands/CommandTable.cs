@@ -24,6 +24,14 @@ internal sealed class CommandTable
 
     public int Count => _commands.Count;
 
+    /// <summary>Number of command and subcommand definitions (the size of per-command counter arrays).</summary>
+    public int SlotCount { get; private set; }
+
+    /// <summary>Every definition, commands and their subcommands, indexed by <see cref="CommandDefinition.Id"/>.</summary>
+    public IReadOnlyList<CommandDefinition> BySlot => _bySlot;
+
+    private readonly List<CommandDefinition> _bySlot = new();
+
     public CommandDefinition? Find(ReadOnlySpan<byte> name)
     {
         if (name.Length > 32) return null;
@@ -78,8 +86,23 @@ internal sealed class CommandTable
             if (!table._commands.TryGetValue(top, out var d) || (name.Contains('|') && d.FindSubcommand(System.Text.Encoding.ASCII.GetBytes(name.Split('|')[1])) is null))
                 throw new InvalidOperationException($"handler '{name}' has no Redis metadata (add it to Metadata/commands.txt and capture again)");
         }
+        foreach (var d in table._commands.Values)
+        {
+            table.Assign(d);
+            if (d.Subcommands is not null) foreach (var sub in d.Subcommands.Values) table.Assign(sub);
+        }
         return table;
     }
+
+    private void Assign(CommandDefinition d)
+    {
+        d.Id = _bySlot.Count;
+        _bySlot.Add(d);
+        SlotCount = _bySlot.Count;
+    }
+
+    /// <summary>A private copy of the default table (tests replace handlers in it).</summary>
+    internal static CommandTable CreateCopy() => Build();
 
     /// <summary>
     /// CLIENT SETINFO arrived in Redis 7.2, after the 7.0 table we capture; clients (redis-py,

@@ -6,28 +6,178 @@ namespace Arrakis.Server.Commands;
 /// <summary>Redis's number rules for arguments and stored strings (string2ld, strtod, ld2string).</summary>
 internal static class Numbers
 {
-    /// <summary>Redis's string2d/strtod as used for float arguments: no blanks, no trailing junk, not NaN.</summary>
-    public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value)
+    /// <summary>
+    /// C's strtod as Redis calls it for float arguments (getDoubleFromObject): the whole string is the
+    /// number (no leading blank, no trailing junk); decimal and hexadecimal forms, inf/infinity;
+    /// NaN refused; a result that overflows, or underflows to zero, is refused (ERANGE).
+    /// </summary>
+    public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value) => TryParseC(s, Range.Double, out value);
+
+    /// <summary>
+    /// A bare strtod whose only checks are "all consumed" and "not NaN", as Redis parses score range
+    /// bounds (zslParseRange): leading blanks skipped, an empty string is 0, overflow gives ±inf and
+    /// underflow 0.
+    /// </summary>
+    public static bool TryParsePlainStrtod(ReadOnlySpan<byte> s, out double value)
+    {
+        int i = 0;
+        while (i < s.Length && IsSpace(s[i])) i++;
+        s = s[i..];
+        value = 0;
+        if (s.IsEmpty) return true;
+        return TryParseC(s, Range.Unchecked, out value);
+    }
+
+    /// <summary>
+    /// C's strtold (getLongDoubleFromObject, timeouts, INCRBYFLOAT): like <see cref="TryParseDouble"/>
+    /// with long double's range. A value beyond double's range but within long double's comes back
+    /// as ±Infinity; a value too small for a double but not for a long double as ±double.Epsilon.
+    /// </summary>
+    public static bool TryParseLongDouble(ReadOnlySpan<byte> s, out double value) => TryParseC(s, Range.LongDouble, out value);
+
+    /// <summary>What an out-of-range result does: refused for double or long double (ERANGE), or taken as it comes.</summary>
+    private enum Range
+    {
+        Double,
+        LongDouble,
+        Unchecked,
+    }
+
+    private const int LongDoubleMaxExp10 = 4932, LongDoubleMinExp10 = -4950;
+
+    private static bool TryParseC(ReadOnlySpan<byte> s, Range range, out double value)
     {
         value = 0;
-        if (s.IsEmpty || s.Length > 256) return false;
-        if (IsSpace(s[0]) || IsSpace(s[^1])) return false;
-        Span<char> chars = stackalloc char[s.Length];
-        for (int i = 0; i < s.Length; i++) chars[i] = (char)s[i];
-        var text = chars.ToString().ToLowerInvariant();
-        switch (text)
+        if (s.IsEmpty || IsSpace(s[0])) return false;
+        bool negative = s[0] == (byte)'-';
+        var body = s[0] is (byte)'-' or (byte)'+' ? s[1..] : s;
+        if (AsciiEquals(body, "inf"u8) || AsciiEquals(body, "infinity"u8))
         {
-            case "inf" or "+inf" or "infinity" or "+infinity": value = double.PositiveInfinity; return true;
-            case "-inf" or "-infinity": value = double.NegativeInfinity; return true;
+            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+            return true;
         }
-        if (text.Contains("nan", StringComparison.Ordinal)) return false;
-        if (text.StartsWith("0x", StringComparison.Ordinal) || text.StartsWith("-0x", StringComparison.Ordinal) || text.StartsWith("+0x", StringComparison.Ordinal))
-            return false;
-        foreach (char c in text)
+        if (body.Length >= 2 && body[0] == (byte)'0' && (body[1] | 0x20) == 'x')
+            return TryParseHex(body[2..], negative, range, out value);
+        if (!ScanDecimal(body, out int magnitude, out bool nonZero)) return false;
+        Span<char> chars = body.Length <= 512 ? stackalloc char[body.Length] : new char[body.Length];
+        for (int i = 0; i < body.Length; i++) chars[i] = (char)body[i];
+        if (!double.TryParse(chars, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double v)) return false;
+        return Finish(v, negative, nonZero, magnitude, range, out value);
+    }
+
+    /// <summary>Ranges C reports as ERANGE: overflow always, underflow to zero; long double reaches further.</summary>
+    private static bool Finish(double v, bool negative, bool nonZero, long magnitude, Range range, out double value)
+    {
+        value = 0;
+        if (double.IsInfinity(v))
         {
-            if (!(char.IsAsciiDigit(c) || c is '.' or 'e' or '-' or '+')) return false;
+            if (range == Range.Double || (range == Range.LongDouble && magnitude > LongDoubleMaxExp10)) return false;
+            v = double.PositiveInfinity;
         }
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsNaN(value);
+        else if (v == 0 && nonZero && range != Range.Unchecked)
+        {
+            if (range == Range.Double || magnitude < LongDoubleMinExp10) return false;
+            v = double.Epsilon;
+        }
+        value = negative ? -v : v;
+        return true;
+    }
+
+    /// <summary>digits [. digits] [e [sign] digits], at least one mantissa digit; the decimal magnitude of its first non-zero digit.</summary>
+    private static bool ScanDecimal(ReadOnlySpan<byte> s, out int magnitude, out bool nonZero)
+    {
+        magnitude = 0;
+        nonZero = false;
+        int i = 0, digits = 0, firstNonZero = -1, point = -1;
+        for (; i < s.Length; i++)
+        {
+            byte c = s[i];
+            if (c == (byte)'.' && point < 0) point = digits;
+            else if (c is >= (byte)'0' and <= (byte)'9')
+            {
+                if (c != (byte)'0' && firstNonZero < 0) firstNonZero = digits;
+                digits++;
+            }
+            else break;
+        }
+        if (digits == 0) return false;
+        if (point < 0) point = digits;
+        long exp = 0;
+        if (i < s.Length)
+        {
+            if ((s[i] | 0x20) != 'e') return false;
+            i++;
+            bool expNegative = i < s.Length && s[i] == (byte)'-';
+            if (i < s.Length && s[i] is (byte)'-' or (byte)'+') i++;
+            if (i == s.Length) return false;
+            for (; i < s.Length; i++)
+            {
+                if (s[i] is < (byte)'0' or > (byte)'9') return false;
+                exp = Math.Min(exp * 10 + (s[i] - '0'), 1_000_000);
+            }
+            if (expNegative) exp = -exp;
+        }
+        nonZero = firstNonZero >= 0;
+        magnitude = nonZero ? (int)(exp + point - firstNonZero - 1) : 0;
+        return true;
+    }
+
+    /// <summary>strtod's hexadecimal form after "0x": hex digits [. hex digits] [p [sign] decimal digits].</summary>
+    private static bool TryParseHex(ReadOnlySpan<byte> s, bool negative, Range range, out double value)
+    {
+        value = 0;
+        double mantissa = 0;
+        int i = 0, digits = 0, fraction = -1;
+        for (; i < s.Length; i++)
+        {
+            int d = HexDigit(s[i]);
+            if (s[i] == (byte)'.' && fraction < 0) fraction = 0;
+            else if (d >= 0)
+            {
+                mantissa = mantissa * 16 + d;
+                digits++;
+                if (fraction >= 0) fraction++;
+            }
+            else break;
+        }
+        if (digits == 0) return false;
+        long exp = 0;
+        if (i < s.Length)
+        {
+            if ((s[i] | 0x20) != 'p') return false;
+            i++;
+            bool expNegative = i < s.Length && s[i] == (byte)'-';
+            if (i < s.Length && s[i] is (byte)'-' or (byte)'+') i++;
+            if (i == s.Length) return false;
+            for (; i < s.Length; i++)
+            {
+                if (s[i] is < (byte)'0' or > (byte)'9') return false;
+                exp = Math.Min(exp * 10 + (s[i] - '0'), 1_000_000);
+            }
+            if (expNegative) exp = -exp;
+        }
+        long binary = exp - 4L * Math.Max(fraction, 0);
+        double v = Math.ScaleB(mantissa, (int)Math.Clamp(binary, -100_000, 100_000));
+        long magnitude = mantissa == 0 ? 0 : (long)Math.Floor((Math.Log2(mantissa) + binary) * 0.30103);
+        return Finish(v, negative, mantissa != 0, magnitude, range, out value);
+    }
+
+    private static int HexDigit(byte c) => c switch
+    {
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+        _ => -1,
+    };
+
+    private static bool AsciiEquals(ReadOnlySpan<byte> s, ReadOnlySpan<byte> lower)
+    {
+        if (s.Length != lower.Length) return false;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if ((s[i] | 0x20) != lower[i]) return false;
+        }
+        return true;
     }
 
     private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
@@ -41,7 +191,7 @@ internal static class Numbers
     {
         result = Array.Empty<byte>();
         error = null;
-        if (!TryParseDouble(current, out double a) || !TryParseDouble(increment, out double b))
+        if (!TryParseLongDouble(current, out double a) || !TryParseLongDouble(increment, out double b))
         {
             error = Errors.NotFloat;
             return false;

@@ -12,6 +12,13 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
     private const int SlotsPerVisit = 64;
     private int _nextStripe = -1;
 
+    /// <summary>Redis's running estimate: the first sample, then 2% of each new sample mean.</summary>
+    private void UpdateAverageTtl(int db, long sampleMean)
+    {
+        long avg = keyspace.AverageTtl[db];
+        keyspace.AverageTtl[db] = avg == 0 ? sampleMean : avg / 50 * 49 + sampleMean / 50;
+    }
+
     public void RunCycle(long nowUnixMs, int budgetMs)
     {
         if (_nextStripe < 0) _nextStripe = index;
@@ -31,6 +38,7 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                     if (table is null || table.VolatileCount == 0) continue;
                     int cursor = stripe.ExpiryCursor[db];
                     int slots = table.SlotCount;
+                    long ttlSum = 0, ttlSamples = 0;
                     for (int k = 0; k < SlotsPerVisit && slots > 0; k++)
                     {
                         if (cursor >= slots) cursor = 0;
@@ -43,9 +51,15 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                             keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);
                             stats.ExpiredKeys++;
                         }
+                        else if (e.Key is not null && e.ExpireAt != 0)
+                        {
+                            ttlSum += e.ExpireAt - nowUnixMs;
+                            ttlSamples++;
+                        }
                         cursor++;
                     }
                     stripe.ExpiryCursor[db] = cursor;
+                    if (ttlSamples > 0) UpdateAverageTtl(db, ttlSum / ttlSamples);
                 }
             }
             if ((visited & 15) == 15 && ServerClock.MonotonicMs >= deadline) break;

@@ -35,18 +35,16 @@ internal sealed class DataPlaneThread
         _server = server;
         _source = source;
         _log = log;
+        Stats = new ThreadStats(server.Commands.SlotCount);
         _expiry = new ActiveExpiry(server.Keyspace, index, threadCount, Stats);
         server.ThreadStats.Add(Stats);
     }
 
     public int Index { get; }
 
-    public ThreadStats Stats { get; } = new();
+    public ThreadStats Stats { get; }
 
     public string SourceName => _source.Name;
-
-    /// <summary>Keys that got elements during the current command and have blocked clients (this thread only).</summary>
-    public Queue<(int Db, byte[] Key)> ReadyKeys { get; } = new();
 
     /// <summary>Remembers a client of this thread that just blocked, for its timeout.</summary>
     public void TrackBlocked(BlockedClient b) => _blocked.Add(b);
@@ -106,22 +104,22 @@ internal sealed class DataPlaneThread
                 {
                     lastActivity = Stopwatch.GetTimestamp();
                     MemoryHousekeeping.NoteActivity(ServerClock.MonotonicMs);
-                    for (int i = 0; i < n; i++) Handle(_events[i]);
+                    for (int i = 0; i < n; i++) Guarded(_events[i]);
                 }
-                if (!_mailbox.IsEmpty) DrainMailbox();
+                if (!_mailbox.IsEmpty) Guarded(DrainMailbox, "mailbox");
                 long now = ServerClock.MonotonicMs;
-                if (_blocked.Count > 0) ExpireBlocked(now);
+                if (_blocked.Count > 0) Guarded(() => ExpireBlocked(now), "blocked-client timeouts");
                 if (now >= nextCron)
                 {
-                    Cron(now);
+                    Guarded(() => Cron(now), "cron");
                     nextCron = now + 1000 / Math.Max(1, _server.Options.Hz);
                 }
             }
         }
         catch (Exception e)
         {
-            _log.LogCritical(e, "data-plane thread {Index} failed", Index);
-            throw;
+            // Only the network source itself failing ends up here (Poll); everything else is guarded.
+            _log.LogCritical(e, "data-plane thread {Index} stopped: its network source failed", Index);
         }
         finally
         {
@@ -131,6 +129,50 @@ internal sealed class DataPlaneThread
                 Close(ctx, reason: null);
             }
             _source.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Handles one event; an exception that escapes (a bug: command handlers have their own net)
+    /// closes only the connection it came from, and is logged and counted.
+    /// </summary>
+    private void Guarded(ConnectionEvent e)
+    {
+        try
+        {
+            Handle(e);
+        }
+        catch (Exception ex)
+        {
+            Stats.LoopFailures++;
+            _log.LogError(ex, "data-plane thread {Index}: {Kind} event on connection {Connection} failed; closing that connection", Index, e.Kind, e.Connection);
+            if (_sessions.TryGetValue(e.Connection, out var ctx)) CloseQuietly(ctx);
+        }
+    }
+
+    private void Guarded(Action step, string what)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception ex)
+        {
+            Stats.LoopFailures++;
+            _log.LogError(ex, "data-plane thread {Index}: {What} failed; the thread goes on", Index, what);
+        }
+    }
+
+    private void CloseQuietly(CommandContext ctx)
+    {
+        try
+        {
+            ctx.Session.Output.Clear();
+            Close(ctx, reason: "internal error");
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "data-plane thread {Index}: closing client {Id} failed", Index, ctx.Session.Id);
         }
     }
 
@@ -195,19 +237,24 @@ internal sealed class DataPlaneThread
         s.Input.End += n;
         Stats.NetInputBytes += n;
         s.LastInteractionMs = ServerClock.MonotonicMs;
-        ProcessInput(ctx);
-        Flush(ctx);
+        Pump(ctx);
     }
 
-    private void OnWritable(CommandContext ctx)
+    private void OnWritable(CommandContext ctx) => Pump(ctx);
+
+    /// <summary>
+    /// Runs what is parsed and sends the replies; when reading paused for backpressure and the
+    /// replies then drained (at once, or on a later writable event), goes on with the input left.
+    /// </summary>
+    private void Pump(CommandContext ctx)
     {
-        Flush(ctx);
         var s = ctx.Session;
-        if (!s.Closed && s.ReadPaused && s.Output.Pending < _server.Options.OutputBackpressureBytes / 2)
+        while (true)
         {
-            s.ReadPaused = false;
             ProcessInput(ctx);
             Flush(ctx);
+            if (s.Closed || !s.ReadPaused || s.Output.Pending >= _server.Options.OutputBackpressureBytes / 2) return;
+            s.ReadPaused = false;
         }
     }
 
@@ -224,13 +271,18 @@ internal sealed class DataPlaneThread
             if (status == RespParseStatus.InvalidData)
             {
                 s.Writer.WriteError("ERR " + s.Reader.Error);
-                Stats.ErrorReplies++;
+                Stats.CountError("ERR");
                 s.CloseAfterReply = true;
                 s.Input.Start = s.Input.End;
                 break;
             }
             ctx.ArgBase = s.Input.Start;
-            if (s.Args.Count > 0) CommandDispatcher.Execute(ctx);
+            if (s.Args.Count > 0)
+            {
+                CommandDispatcher.Execute(ctx);
+                // Blocked clients are served after the whole command (or transaction), as Redis does.
+                if (BlockingRegistry.HasReady) _server.Blocking.ServeReady(ctx);
+            }
             s.Input.Start += consumed;
             if (s.Output.Pending >= _server.Options.OutputBackpressureBytes) s.ReadPaused = true;
         }
@@ -328,9 +380,8 @@ internal sealed class DataPlaneThread
             {
                 item.Session.Blocked = null;
                 _blocked.Remove(item.Unblock);
-                ProcessInput(ctx);
             }
-            Flush(ctx);
+            Pump(ctx);
             if (!item.Session.Closed) CheckOutputLimits(ctx); // pub/sub and MONITOR output is bounded here
         }
     }
@@ -342,27 +393,37 @@ internal sealed class DataPlaneThread
         {
             var b = _blocked[i];
             if (b.DeadlineMs > now) continue;
+            if (!_server.Blocking.TryRemove(b))
+            {
+                // Served (its reply is on the way), or being served right now: then look again after the outcome.
+                if (b.IsDone) _blocked.RemoveAt(i);
+                continue;
+            }
             _blocked.RemoveAt(i);
-            if (!_server.Blocking.TryRemove(b)) continue; // being served: its reply is on the way
             if (!_sessions.TryGetValue(b.Session.Connection, out var ctx) || ctx.Session != b.Session) continue;
             b.Session.Writer.WriteRaw(BlockingRegistry.TimeoutReply(b));
             b.Session.Blocked = null;
-            ProcessInput(ctx);
-            Flush(ctx);
+            Pump(ctx);
         }
     }
 
     private void Cron(long nowMs)
     {
-        if (Index == 0) MemoryHousekeeping.MaybeCompact(nowMs);
+        if (Index == 0)
+        {
+            MemoryHousekeeping.MaybeCompact(nowMs);
+            _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));
+        }
         _expiry.RunCycle(ServerClock.UnixMs, budgetMs: Math.Max(1, 250 / Math.Max(1, _server.Options.Hz)));
         int timeout = _server.Options.Timeout;
-        if (timeout <= 0 && _sessions.Count == 0) return;
+        if (_sessions.Count == 0) return;
+        long second = ServerClock.UnixMs / 1000;
         List<CommandContext>? closing = null;
         foreach (var ctx in _sessions.Values)
         {
             var s = ctx.Session;
-            if (s.KillRequested || (timeout > 0 && !s.IsMonitor && nowMs - s.LastInteractionMs > timeout * 1000L))
+            Stats.NoteBuffers(second, s.Input.Buffer.Length, s.Output.Pending);
+            if (s.KillRequested || (timeout > 0 && !s.IsMonitor && s.Blocked is null && s.SubscriptionCount == 0 && nowMs - s.LastInteractionMs > timeout * 1000L))
                 (closing ??= new()).Add(ctx);
             else if (s.SoftLimitSinceMs >= 0) CheckOutputLimits(ctx);
         }

@@ -82,6 +82,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         e.LastAccess = ServerClock.Seconds;
         if (!keepTtl) table.SetExpire(slot, expireAt);
         stats.Dirty++;
+        if (value is ListValue or SortedSetValue) Keyspace.Blocking?.SignalReady(Index, key);
     }
 
     /// <summary>Replaces the value of an existing live key in place (keeps the expiry).</summary>

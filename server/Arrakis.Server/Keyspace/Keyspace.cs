@@ -14,6 +14,7 @@ internal sealed class Keyspace
     public Keyspace(int databases)
     {
         Databases = databases;
+        AverageTtl = new long[databases];
         _stripes = new Stripe[StripeCount];
         for (int i = 0; i < StripeCount; i++) _stripes[i] = new Stripe(i, databases);
     }
@@ -25,6 +26,13 @@ internal sealed class Keyspace
 
     /// <summary>Keyspace notifications (set once at startup, before any thread runs).</summary>
     public Commands.PubSub.KeyspaceEvents Events { get; set; } = null!;
+
+    /// <summary>Per database: Redis's estimate of the mean remaining TTL in ms of keys with one
+    /// (INFO keyspace avg_ttl), updated by the active expiry cycle from the keys it samples.</summary>
+    public long[] AverageTtl { get; }
+
+    /// <summary>Blocked clients, told when a key gets a list or sorted set (Redis signals in dbAdd).</summary>
+    public BlockingRegistry? Blocking { get; set; }
 
     public Stripe this[int index] => _stripes[index];
 

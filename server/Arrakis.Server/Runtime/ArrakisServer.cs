@@ -15,10 +15,16 @@ public sealed class ArrakisServer : IDisposable
     private readonly ILogger _log;
 
     public ArrakisServer(ServerOptions options, Func<int, IConnectionSource> sourceFactory, ILogger? log = null)
+        : this(options, sourceFactory, log, commands: null)
+    {
+    }
+
+    /// <summary>A server over its own command table (tests inject failing handlers this way).</summary>
+    internal ArrakisServer(ServerOptions options, Func<int, IConnectionSource> sourceFactory, ILogger? log, Commands.CommandTable? commands)
     {
         _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         options.ResolveAuto();
-        State = new ServerState(options);
+        State = new ServerState(options, commands) { Log = _log };
         for (int i = 0; i < options.Threads; i++)
             _threads.Add(new DataPlaneThread(i, options.Threads, State, sourceFactory(i), _log));
     }

@@ -12,22 +12,27 @@ namespace Arrakis.Server.Runtime;
 /// </summary>
 internal sealed class ServerState
 {
-    public ServerState(ServerOptions options)
+    public ServerState(ServerOptions options, CommandTable? commands = null)
     {
         Options = options;
         Keyspace = new Keyspace.Keyspace(options.Databases);
-        Commands = CommandTable.Default;
+        Commands = commands ?? CommandTable.Default;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         Limits = new RequestLimits { MaxBulkLength = options.ProtoMaxBulkLen };
         Keyspace.Events = new Arrakis.Server.Commands.PubSub.KeyspaceEvents(PubSub);
+        Keyspace.Blocking = Blocking;
         if (Arrakis.Server.Commands.PubSub.KeyspaceEvents.TryParse(options.NotifyKeyspaceEvents, out var flags)) Keyspace.Events.Set(flags);
     }
 
     public ServerOptions Options { get; }
+
+    /// <summary>Where the data plane reports what it caught (handler failures, loop failures).</summary>
+    public Microsoft.Extensions.Logging.ILogger Log { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     public Keyspace.Keyspace Keyspace { get; }
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public SlowLog SlowLog { get; } = new();
+    public InstantaneousMetrics Metrics { get; } = new();
     public BlockingRegistry Blocking { get; } = new();
     public PubSubRegistry PubSub { get; } = new();
     public string RunId { get; }

@@ -40,12 +40,25 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
         if (_buffer.Length > InitialSize) Shrink();
     }
 
-    /// <summary>Drops bytes written after <paramref name="mark"/> (a reply that must not be sent).</summary>
-    public int Mark => _end;
+    private long _written;
 
-    public void Truncate(int mark) => _end = Math.Max(mark, _start);
+    /// <summary>A position in the stream of bytes written so far (stays valid when the buffer is compacted or partly sent).</summary>
+    public long Mark => _written;
 
-    public void Advance(int count) => _end += count;
+    /// <summary>Drops bytes written after <paramref name="mark"/> (a reply that must not be sent); bytes already sent stay sent.</summary>
+    public void Truncate(long mark)
+    {
+        long drop = Math.Min(_written - mark, _end - _start);
+        if (drop <= 0) return;
+        _end -= (int)drop;
+        _written -= drop;
+    }
+
+    public void Advance(int count)
+    {
+        _end += count;
+        _written += count;
+    }
 
     public Memory<byte> GetMemory(int sizeHint = 0)
     {

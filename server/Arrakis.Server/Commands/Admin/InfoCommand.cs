@@ -9,15 +9,19 @@ namespace Arrakis.Server.Commands.Admin;
 /// what is true: no replication, no RDB/AOF child, no eviction).</summary>
 internal static class InfoCommand
 {
-    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
+    /// <summary>Redis 7.0's sections in its order; "default" leaves out commandstats and latencystats.</summary>
+    private static readonly string[] AllSections =
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"];
+
+    private static readonly string[] DefaultSections = AllSections.Where(x => x is not ("commandstats" or "latencystats")).ToArray();
 
     public static void Execute(CommandContext c)
     {
-        var wanted = new List<string>();
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 1; i < c.ArgCount; i++) wanted.Add(c.ArgString(i).ToLowerInvariant());
-        IEnumerable<string> sections = wanted.Count == 0 || wanted.Contains("default") || wanted.Contains("all") || wanted.Contains("everything")
-            ? DefaultSections
-            : DefaultSections.Where(wanted.Contains);
+        if (wanted.Count == 0 || wanted.Remove("default")) wanted.UnionWith(DefaultSections);
+        if (wanted.Remove("all") | wanted.Remove("everything")) wanted.UnionWith(AllSections);
+        IEnumerable<string> sections = AllSections.Where(wanted.Contains);
         var sb = new StringBuilder();
         foreach (var section in sections)
         {
@@ -77,11 +81,12 @@ internal static class InfoCommand
                 F("connected_clients", s.Clients.Count);
                 F("cluster_connections", 0);
                 F("maxclients", o.MaxClients);
-                F("client_recent_max_input_buffer", 0);
-                F("client_recent_max_output_buffer", 0);
+                var (input, output) = RecentPeaks(s);
+                F("client_recent_max_input_buffer", input);
+                F("client_recent_max_output_buffer", output);
                 F("blocked_clients", s.Blocking.BlockedClients);
                 F("tracking_clients", 0);
-                F("clients_in_timeout_table", 0);
+                F("clients_in_timeout_table", s.Blocking.BlockedWithTimeout);
                 break;
             case "memory":
             {
@@ -127,9 +132,11 @@ internal static class InfoCommand
                 sb.Append("# Stats\r\n");
                 F("total_connections_received", s.Sum(t => t.Connections));
                 F("total_commands_processed", s.Sum(t => t.Commands));
-                F("instantaneous_ops_per_sec", OpsSampler.OpsPerSecond(s));
+                F("instantaneous_ops_per_sec", s.Metrics.Rate(InstantaneousMetrics.Metric.Commands));
                 F("total_net_input_bytes", s.Sum(t => t.NetInputBytes));
                 F("total_net_output_bytes", s.Sum(t => t.NetOutputBytes));
+                F("instantaneous_input_kbps", (s.Metrics.Rate(InstantaneousMetrics.Metric.NetInput) / 1024.0).ToString("F2", inv));
+                F("instantaneous_output_kbps", (s.Metrics.Rate(InstantaneousMetrics.Metric.NetOutput) / 1024.0).ToString("F2", inv));
                 F("rejected_connections", s.Sum(t => t.RejectedConnections));
                 F("expired_keys", s.Sum(t => t.ExpiredKeys));
                 F("evicted_keys", 0);
@@ -139,6 +146,8 @@ internal static class InfoCommand
                 F("pubsub_patterns", s.PubSub.PatternCount);
                 F("total_error_replies", s.Sum(t => t.ErrorReplies));
                 F("unexpected_error_replies", 0);
+                F("arrakis_command_failures", s.Sum(t => t.HandlerFailures));
+                F("arrakis_loop_failures", s.Sum(t => t.LoopFailures));
                 break;
             case "replication":
                 sb.Append("# Replication\r\n");
@@ -170,10 +179,38 @@ internal static class InfoCommand
                 {
                     long keys = s.Keyspace.Count(db);
                     if (keys == 0) continue;
-                    F("db" + db, $"keys={keys},expires={s.Keyspace.VolatileCount(db)},avg_ttl=0");
+                    F("db" + db, $"keys={keys},expires={s.Keyspace.VolatileCount(db)},avg_ttl={s.Keyspace.AverageTtl[db]}");
                 }
                 break;
+            case "modules":
+                sb.Append("# Modules\r\n");
+                break;
+            case "cluster":
+                sb.Append("# Cluster\r\n");
+                F("cluster_enabled", 0);
+                break;
+            case "commandstats":
+                InfoStats.AppendCommandStats(sb, s);
+                break;
+            case "errorstats":
+                InfoStats.AppendErrorStats(sb, s);
+                break;
+            case "latencystats":
+                InfoStats.AppendLatencyStats(sb, s);
+                break;
         }
+    }
+
+    private static (long Input, long Output) RecentPeaks(ServerState s)
+    {
+        long second = ServerClock.UnixMs / 1000, input = 0, output = 0;
+        foreach (var t in s.ThreadStats)
+        {
+            var (i, o) = t.RecentPeaks(second);
+            input = Math.Max(input, i);
+            output = Math.Max(output, o);
+        }
+        return (input, output);
     }
 
     public static string Human(long bytes)

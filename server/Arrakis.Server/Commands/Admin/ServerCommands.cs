@@ -69,6 +69,7 @@ internal static class ServerCommands
                 ks[i].Tables[db] = null;
             }
             c.Stats.Dirty += removed;
+            ks.AverageTtl[db] = 0;
             ks.Watches.TouchDatabase(db);
         }
         finally
@@ -105,9 +106,13 @@ internal static class ServerCommands
                 var cur = ks[i].ExpiryCursor;
                 (cur[a], cur[b]) = (cur[b], cur[a]);
             }
+            (ks.AverageTtl[a], ks.AverageTtl[b]) = (ks.AverageTtl[b], ks.AverageTtl[a]);
             c.Stats.Dirty++;
             ks.Watches.TouchDatabase((int)a);
             ks.Watches.TouchDatabase((int)b);
+            // Clients blocked in either database may now find their key (Redis's scanDatabaseForReadyKeys).
+            c.Server.Blocking.SignalDatabase((int)a);
+            c.Server.Blocking.SignalDatabase((int)b);
         }
         finally
         {

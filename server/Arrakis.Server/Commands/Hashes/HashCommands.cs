@@ -125,16 +125,21 @@ internal static class HashCommands
 
     private static void HIncrByFloat(CommandContext c)
     {
-        if (!Numbers.TryParseDouble(c.Arg(3), out _))
+        if (!Numbers.TryParseLongDouble(c.Arg(3), out double increment))
         {
             c.Error(Errors.NotFloat);
+            return;
+        }
+        if (double.IsInfinity(increment))
+        {
+            c.Error("ERR value is NaN or Infinity");
             return;
         }
         var db = c.Db;
         var hash = CollectionValues.GetOrCreate<HashValue>(c, db, c.Arg(1));
         if (hash is null) return;
         var current = hash.Get(c.Arg(2));
-        if (current is not null && !Numbers.TryParseDouble(current, out _))
+        if (current is not null && !Numbers.TryParseLongDouble(current, out _))
         {
             c.Error("ERR hash value is not a float");
             CollectionValues.DeleteIfEmpty(db, c.Arg(1), hash.Count);

@@ -18,8 +18,11 @@ internal static class Scan
         var (cursor, pattern, count, type) = (o.Cursor, o.Pattern, o.Count, o.Type);
         var ks = c.Server.Keyspace;
         int db = c.Session.Db;
-        int stripe = (int)(cursor >> 32);
-        int slot = (int)(cursor & 0xFFFFFFFF);
+        // Any 64-bit cursor is valid (Redis: a cursor it never returned still answers a page); one past
+        // the last stripe, or a slot beyond a table, simply ends the scan.
+        ulong high = cursor >> 32;
+        int stripe = high >= Keyspace.Keyspace.StripeCount ? Keyspace.Keyspace.StripeCount : (int)high;
+        int slot = (int)Math.Min(cursor & 0xFFFFFFFF, int.MaxValue);
         var found = new List<byte[]>();
         long visited = 0;
         while (stripe < Keyspace.Keyspace.StripeCount && visited < count)

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 
 namespace Arrakis.Server.Commands.Keys;
 
@@ -10,7 +8,7 @@ internal sealed record ScanOptions(ulong Cursor, byte[]? Pattern, long Count, st
     /// Null after replying an error.</summary>
     public static ScanOptions? Parse(CommandContext c, int cursorIndex, bool allowType)
     {
-        if (!ulong.TryParse(Encoding.ASCII.GetString(c.Arg(cursorIndex)), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursor))
+        if (!TryParseCursor(c.Arg(cursorIndex), out ulong cursor))
         {
             c.Error("ERR invalid cursor");
             return null;
@@ -43,5 +41,28 @@ internal sealed record ScanOptions(ulong Cursor, byte[]? Pattern, long Count, st
             }
         }
         return new ScanOptions(cursor, pattern is [(byte)'*'] ? null : pattern, count, type);
+    }
+
+    /// <summary>
+    /// Redis's parseScanCursorOrReply: C's strtoul over the whole argument. An optional sign ("-1" is
+    /// 2^64-1, as the C negation wraps), decimal digits, nothing else; out of range is invalid; an
+    /// empty argument is cursor 0.
+    /// </summary>
+    public static bool TryParseCursor(ReadOnlySpan<byte> s, out ulong cursor)
+    {
+        cursor = 0;
+        if (s.IsEmpty) return true;
+        bool negative = s[0] == (byte)'-';
+        var digits = s[0] is (byte)'-' or (byte)'+' ? s[1..] : s;
+        if (digits.IsEmpty) return false;
+        foreach (byte b in digits)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+            ulong d = (ulong)(b - '0');
+            if (cursor > (ulong.MaxValue - d) / 10) return false;
+            cursor = cursor * 10 + d;
+        }
+        if (negative) cursor = unchecked(0 - cursor);
+        return true;
     }
 }

@@ -67,7 +67,7 @@ internal static class ListCommands
         }
         db.Modified(key, K.List, left ? "lpush" : "rpush");
         c.Reply.WriteInteger(list.Count);
-        c.Server.Blocking.SignalReady(c, db.Index, key);
+        c.Server.Blocking.SignalReady(db.Index, key);
     }
 
     private static void Pop(CommandContext c, bool left)
@@ -345,7 +345,7 @@ internal static class ListCommands
         db.Modified(dst, K.List, toLeft ? "lpush" : "rpush");
         db.Modified(src, K.List, fromLeft ? "lpop" : "rpop");
         CollectionValues.DeleteIfEmpty(db, src, source.Count);
-        c.Server.Blocking.SignalReady(c, db.Index, dst);
+        c.Server.Blocking.SignalReady(db.Index, dst);
         return element;
     }
 

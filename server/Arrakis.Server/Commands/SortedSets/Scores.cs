@@ -18,7 +18,7 @@ internal static class Scores
         bound = default;
         bool exclusive = s.Length > 0 && s[0] == '(';
         if (exclusive) s = s[1..];
-        if (!Numbers.TryParseDouble(s, out double v) || double.IsNaN(v)) return false;
+        if (!Numbers.TryParsePlainStrtod(s, out double v)) return false;
         bound = new ScoreBound(v, exclusive);
         return true;
     }

@@ -147,7 +147,7 @@ internal static class SortedSetCommands
         {
             c.Reply.WriteInteger(ch ? added + updated : added);
         }
-        if (added > 0) c.Server.Blocking.SignalReady(c, db.Index, key);
+        if (added > 0) c.Server.Blocking.SignalReady(db.Index, key);
     }
 
     private static void ZRank(CommandContext c, bool reverse)

@@ -282,7 +282,7 @@ internal static class StringCommands
                 c.Reply.WriteInteger(0);
                 return;
             }
-            if (!StringValues.CheckLength(c, offset + value.Length)) return;
+            if (!StringValues.CheckLength(c, offset, value.Length)) return;
             var created = new byte[offset + value.Length];
             value.CopyTo(created.AsSpan((int)offset));
             db.Set(key, created, flags: EntryFlags.RawString);
@@ -295,7 +295,7 @@ internal static class StringCommands
             c.Reply.WriteInteger(v.Length);
             return;
         }
-        if (!StringValues.CheckLength(c, offset + value.Length)) return;
+        if (!StringValues.CheckLength(c, offset, value.Length)) return;
         var result = v;
         if (offset + value.Length > v.Length)
         {
@@ -347,7 +347,7 @@ internal static class StringCommands
         var db = c.Db;
         var key = c.Arg(1);
         if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
-        if (!Numbers.TryParseDouble(c.Arg(2), out _))
+        if (!Numbers.TryParseLongDouble(c.Arg(2), out _))
         {
             c.Error(Errors.NotFloat);
             return;

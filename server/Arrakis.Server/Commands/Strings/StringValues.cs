@@ -6,9 +6,13 @@ namespace Arrakis.Server.Commands.Strings;
 internal static class StringValues
 {
     /// <summary>Redis's string size limit (proto-max-bulk-len) for values built by APPEND, SETRANGE, SETBIT.</summary>
-    public static bool CheckLength(CommandContext c, long length)
+    public static bool CheckLength(CommandContext c, long length) => CheckLength(c, length, 0);
+
+    /// <summary>Checks <paramref name="offset"/> + <paramref name="append"/> against the limit without overflowing (offsets reach 2^63-1).</summary>
+    public static bool CheckLength(CommandContext c, long offset, long append)
     {
-        if (length <= c.Server.Options.ProtoMaxBulkLen) return true;
+        long max = c.Server.Options.ProtoMaxBulkLen;
+        if (offset <= max && append <= max - offset && offset + append <= Array.MaxLength) return true;
         c.Error(Errors.StringTooLong);
         return false;
     }

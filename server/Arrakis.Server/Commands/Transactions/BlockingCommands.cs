@@ -24,36 +24,45 @@ internal static class BlockingCommands
         h["bzmpop"] = BZMPop;
     }
 
-    /// <summary>Redis's timeout argument: seconds as a float; returns the monotonic deadline (long.MaxValue for 0).</summary>
+    /// <summary>
+    /// Redis 7.0's timeout argument (getTimeoutFromObjectOrReply): seconds as a long double, times
+    /// 1000, rounded up to whole ms (so 0.0001 is 1 ms, and -0.0001 is 0: wait forever); a value that
+    /// does not fit a long long (inf, 1e400) comes out negative, as the C cast makes it there.
+    /// Returns the monotonic deadline (long.MaxValue for 0).
+    /// </summary>
     private static bool TryTimeout(CommandContext c, int index, out long deadlineMs)
     {
         deadlineMs = long.MaxValue;
-        if (!Numbers.TryParseDouble(c.Arg(index), out double seconds) || double.IsInfinity(seconds))
+        if (!Numbers.TryParseLongDouble(c.Arg(index), out double seconds))
         {
             c.Error("ERR timeout is not a float or out of range");
             return false;
         }
-        long ms = (long)(seconds * 1000.0);
-        if (ms < 0)
+        double ms = Math.Ceiling(seconds * 1000.0);
+        long timeout = double.IsNaN(ms) || ms >= 9.2233720368547758e18 || ms < -9.2233720368547758e18 ? long.MinValue : (long)ms;
+        if (timeout < 0)
         {
             c.Error("ERR timeout is negative");
             return false;
         }
-        if (ms > 0)
+        if (timeout > 0)
         {
-            if (ms > long.MaxValue / 2)
+            if (timeout > long.MaxValue - Runtime.ServerClock.UnixMs)
             {
                 c.Error("ERR timeout is out of range");
                 return false;
             }
-            deadlineMs = Runtime.ServerClock.MonotonicMs + ms;
+            deadlineMs = Runtime.ServerClock.MonotonicMs + timeout;
         }
         return true;
     }
 
+    /// <summary>While serving a blocked client, only the key that became ready is tried.</summary>
+    private static bool Considered(CommandContext c, int i) => c.ServingKey is null || c.Arg(i).SequenceEqual(c.ServingKey);
+
     /// <summary>No data: answer at once inside EXEC (a null array, or a null bulk for BLMOVE as Redis does),
     /// stay silent while being served, else block (a timeout then answers a null array, for every command).</summary>
-    private static void Wait(CommandContext c, byte[][] keys, long deadlineMs, bool nullArrayInExec)
+    private static void Wait(CommandContext c, byte[][] keys, long deadlineMs, bool nullArrayInExec, BlockedOn on)
     {
         if (c.ServingBlocked) return;
         if (c.InExec)
@@ -62,7 +71,7 @@ internal static class BlockingCommands
             else c.Reply.WriteNull();
             return;
         }
-        var b = new BlockedClient(c.Session, c.Command, c.CopyArgs(), c.Session.Db, keys, deadlineMs, nullArrayOnTimeout: true);
+        var b = new BlockedClient(c.Session, c.Command, c.CopyArgs(), c.Session.Db, keys, deadlineMs, on, nullArrayOnTimeout: true);
         c.Server.Blocking.Block(b);
         c.Thread.TrackBlocked(b);
     }
@@ -73,6 +82,7 @@ internal static class BlockingCommands
         var db = c.Db;
         for (int i = 1; i < c.ArgCount - 1; i++)
         {
+            if (!Considered(c, i)) continue;
             var key = c.Arg(i);
             if (!CollectionValues.TryGet<ListValue>(c, db, key, out var list)) return;
             if (list is null) continue;
@@ -83,7 +93,7 @@ internal static class BlockingCommands
             CollectionValues.DeleteIfEmpty(db, key, list.Count);
             return;
         }
-        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
+        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true, BlockedOn.List);
     }
 
     private static void BMove(CommandContext c, bool fromLeft, bool toLeft, int timeoutIndex)
@@ -93,7 +103,7 @@ internal static class BlockingCommands
         if (!CollectionValues.TryGet<ListValue>(c, db, c.Arg(1), out var source, countHits: false)) return;
         if (source is null)
         {
-            Wait(c, [c.ArgBytes(1)], deadline, nullArrayInExec: false);
+            Wait(c, [c.ArgBytes(1)], deadline, nullArrayInExec: false, BlockedOn.List);
             return;
         }
         if (!CollectionValues.TryGet<ListValue>(c, db, c.Arg(2), out _, countHits: false)) return;
@@ -107,13 +117,14 @@ internal static class BlockingCommands
         var db = c.Db;
         for (int k = 0; k < a.NumKeys; k++)
         {
+            if (!Considered(c, 3 + k)) continue;
             var key = c.Arg(3 + k);
             if (!CollectionValues.TryGet<ListValue>(c, db, key, out var list)) return;
             if (list is null) continue;
             ListCommands.WritePopped(c, key, list, a.Left, a.Count);
             return;
         }
-        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
+        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true, BlockedOn.List);
     }
 
     private static void BZPop(CommandContext c, bool min)
@@ -122,6 +133,7 @@ internal static class BlockingCommands
         var db = c.Db;
         for (int i = 1; i < c.ArgCount - 1; i++)
         {
+            if (!Considered(c, i)) continue;
             var key = c.Arg(i);
             if (!CollectionValues.TryGet<SortedSetValue>(c, db, key, out var z)) return;
             if (z is null) continue;
@@ -132,7 +144,7 @@ internal static class BlockingCommands
             c.Reply.WriteDouble(score);
             return;
         }
-        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
+        Wait(c, Enumerable.Range(1, c.ArgCount - 2).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true, BlockedOn.SortedSet);
     }
 
     private static void BZMPop(CommandContext c)
@@ -142,12 +154,13 @@ internal static class BlockingCommands
         var db = c.Db;
         for (int k = 0; k < a.NumKeys; k++)
         {
+            if (!Considered(c, 3 + k)) continue;
             var key = c.Arg(3 + k);
             if (!CollectionValues.TryGet<SortedSetValue>(c, db, key, out var z)) return;
             if (z is null) continue;
             SortedSetCommands.WriteMPopped(c, key, z, a.Left, a.Count);
             return;
         }
-        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true);
+        Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true, BlockedOn.SortedSet);
     }
 }

@@ -1,119 +1,171 @@
 using System.Buffers;
 using Arrakis.Protocol;
-using Arrakis.Server.Commands;
 
 namespace Arrakis.Server.Commands.Transactions;
 
 /// <summary>
-/// Clients blocked on keys, first blocked first served. A push marks the key ready on the pushing
-/// thread; right after that command (before the pusher's next one) <see cref="ServeReady"/> runs
-/// the waiters' commands in order on that thread and delivers their replies to their own threads.
-/// Removal from the registry is the single decision point between being served, timing out,
-/// CLIENT UNBLOCK and disconnecting.
+/// Clients blocked on keys, first blocked first served, as Redis 7.0 does it: a key that gets data
+/// (a push, or any command that adds a list or sorted set to a database: RENAME, COPY, MOVE,
+/// SWAPDB, Z*STORE, LMOVE ...) is marked ready on the thread that ran the command; after that whole
+/// command (a transaction counts as one) the thread calls <see cref="ServeReady"/>, which serves
+/// the waiters of each ready key in order, only those waiting for the key's current type, only
+/// while the key still has data, and each from that key (not from an earlier key of its list).
 /// </summary>
+/// <remarks>Thread-safe. Replies go to each waiter's own thread through its mailbox. Who answers a
+/// waiter (a serving thread, its timeout, CLIENT UNBLOCK, its disconnect) is decided by
+/// <see cref="BlockedClient.TryClaim"/> / <see cref="BlockedClient.TryFinish"/>.</remarks>
 internal sealed class BlockingRegistry
 {
     private readonly object _gate = new();
-    private readonly Dictionary<(int Db, byte[] Key), LinkedList<BlockedClient>> _queues = new(Keyspace.DbKeyComparer.Instance);
+    private readonly Dictionary<(int Db, byte[] Key), List<BlockedClient>> _queues = new(Keyspace.DbKeyComparer.Instance);
     private volatile int _count;
+
+    [ThreadStatic] private static Queue<(int Db, byte[] Key)>? t_ready;
+    [ThreadStatic] private static HashSet<(int Db, byte[] Key)>? t_readySet;
+
+    /// <summary>True when the command that just ran on this thread made keys with waiters ready.</summary>
+    public static bool HasReady => t_ready is { Count: > 0 };
 
     public int BlockedClients
     {
         get { lock (_gate) return _queues.Values.SelectMany(q => q).Distinct().Count(); }
     }
 
-    public void Block(BlockedClient b, bool front = false)
+    /// <summary>Blocked clients that have a deadline (INFO clients_in_timeout_table).</summary>
+    public int BlockedWithTimeout
+    {
+        get { lock (_gate) return _queues.Values.SelectMany(q => q).Distinct().Count(b => b.DeadlineMs != long.MaxValue); }
+    }
+
+    public void Block(BlockedClient b)
     {
         lock (_gate)
         {
             foreach (var key in b.Keys)
             {
-                if (!_queues.TryGetValue((b.Db, key), out var q)) _queues[(b.Db, key)] = q = new LinkedList<BlockedClient>();
-                if (!q.Contains(b))
-                {
-                    if (front) q.AddFirst(b);
-                    else q.AddLast(b);
-                }
+                if (!_queues.TryGetValue((b.Db, key), out var q)) _queues[(b.Db, key)] = q = new List<BlockedClient>();
+                if (!q.Contains(b)) q.Add(b);
             }
             _count = _queues.Count;
         }
         b.Session.Blocked = b;
     }
 
-    /// <summary>Removes a waiter; true when it was still waiting (the caller now owns answering it).</summary>
+    /// <summary>Ends a waiter that nobody is serving (timeout, CLIENT UNBLOCK, disconnect); true when
+    /// the caller now owns answering it, false when it is being served or was answered.</summary>
     public bool TryRemove(BlockedClient b)
     {
-        lock (_gate) return RemoveLocked(b);
+        if (!b.TryFinish()) return false;
+        lock (_gate) RemoveLocked(b);
+        return true;
     }
 
-    private bool RemoveLocked(BlockedClient b)
+    private void RemoveLocked(BlockedClient b)
     {
-        bool found = false;
         foreach (var key in b.Keys)
         {
-            if (_queues.TryGetValue((b.Db, key), out var q) && q.Remove(b))
-            {
-                found = true;
-                if (q.Count == 0) _queues.Remove((b.Db, key));
-            }
+            if (_queues.TryGetValue((b.Db, key), out var q) && q.Remove(b) && q.Count == 0) _queues.Remove((b.Db, key));
         }
         _count = _queues.Count;
-        return found;
     }
 
-    /// <summary>Called by a handler that added elements to a key (holding its stripe lock).</summary>
-    public void SignalReady(CommandContext c, int db, ReadOnlySpan<byte> key)
+    /// <summary>Marks a key that now holds a list or sorted set as ready, when somebody waits on it.
+    /// Called with the key's stripe held, on the thread running the command.</summary>
+    public void SignalReady(int db, ReadOnlySpan<byte> key)
     {
         if (_count == 0) return;
+        var copy = key.ToArray();
         lock (_gate)
         {
-            if (!_queues.ContainsKey((db, key.ToArray()))) return;
+            if (!_queues.ContainsKey((db, copy))) return;
         }
-        c.Thread.ReadyKeys.Enqueue((db, key.ToArray()));
+        Enqueue(db, copy);
+    }
+
+    /// <summary>Marks every key of <paramref name="db"/> that has waiters as ready (SWAPDB).</summary>
+    public void SignalDatabase(int db)
+    {
+        if (_count == 0) return;
+        List<byte[]> keys;
+        lock (_gate) keys = _queues.Keys.Where(k => k.Db == db).Select(k => k.Key).ToList();
+        foreach (var k in keys) Enqueue(db, k);
+    }
+
+    private static void Enqueue(int db, byte[] key)
+    {
+        t_readySet ??= new HashSet<(int, byte[])>(Keyspace.DbKeyComparer.Instance);
+        t_ready ??= new Queue<(int, byte[])>();
+        if (t_readySet.Add((db, key))) t_ready.Enqueue((db, key));
     }
 
     /// <summary>Serves clients blocked on keys that became ready during the last command. Runs on the
-    /// pushing thread, after the pushing command released its locks.</summary>
+    /// thread that ran it, after the command (or the whole transaction) released its locks.</summary>
     public void ServeReady(CommandContext c)
     {
-        var ready = c.Thread.ReadyKeys;
+        var ready = t_ready!;
         int guard = 0;
-        while (ready.Count > 0 && guard++ < 100_000)
+        while (ready.Count > 0 && guard++ < 1_000_000)
         {
             var (db, key) = ready.Dequeue();
-            while (true)
+            t_readySet!.Remove((db, key));
+            BlockedClient[] waiters;
+            lock (_gate)
             {
-                BlockedClient? waiter;
-                lock (_gate)
-                {
-                    if (!_queues.TryGetValue((db, key), out var q) || q.First is null) break;
-                    waiter = q.First.Value;
-                    RemoveLocked(waiter);
-                }
-                if (!Serve(c, waiter)) break;
+                if (!_queues.TryGetValue((db, key), out var q)) continue;
+                waiters = q.ToArray();
+            }
+            foreach (var w in waiters)
+            {
+                var holds = HeldType(c, db, key);
+                if (holds is null) break; // nothing left to serve
+                if (holds != w.On) continue; // waits for another type: stays blocked, in its place
+                if (!TryServe(c, w, key)) break;
             }
         }
     }
 
-    /// <summary>Runs the waiter's command; false when it found nothing (it is queued again in front).</summary>
-    private bool Serve(CommandContext c, BlockedClient waiter)
+    private static BlockedOn? HeldType(CommandContext c, int db, byte[] key)
     {
-        var capture = new ArrayBufferWriter<byte>();
-        var writer = new RespWriter(capture, waiter.Session.Protocol);
-        var ctx = new CommandContext(waiter.Session, c.Server, c.Thread) { ServingBlocked = true };
-        ctx.UseExternal(waiter.Args, writer);
-        CommandDispatcher.Run(ctx, waiter.Command);
-        if (capture.WrittenCount > 0)
+        var stripe = c.Server.Keyspace.StripeFor(key);
+        lock (stripe.Gate)
         {
+            return c.DbAt(db).Peek(key) switch
+            {
+                ListValue => BlockedOn.List,
+                SortedSetValue => BlockedOn.SortedSet,
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>Re-runs the waiter's command on <paramref name="key"/>; false when it found nothing
+    /// (the waiter keeps its place). A waiter claimed elsewhere is skipped (true: go on).</summary>
+    private bool TryServe(CommandContext c, BlockedClient waiter, byte[] key)
+    {
+        if (!waiter.TryClaim()) return true;
+        if (waiter.Session.Closed)
+        {
+            waiter.Release(served: true);
+            lock (_gate) RemoveLocked(waiter);
+            return true;
+        }
+        var capture = new ArrayBufferWriter<byte>();
+        var ctx = new CommandContext(waiter.Session, c.Server, c.Thread) { ServingBlocked = true, ServingKey = key };
+        ctx.UseExternal(waiter.Args, new RespWriter(capture, waiter.Session.Protocol), capture);
+        CommandDispatcher.Run(ctx, waiter.Command);
+        bool served = capture.WrittenCount > 0;
+        if (served)
+        {
+            lock (_gate) RemoveLocked(waiter);
+            waiter.Release(served: true);
             waiter.Session.Owner.Deliver(waiter.Session, capture.WrittenSpan.ToArray(), waiter);
             return true;
         }
-        if (Runtime.ServerClock.MonotonicMs >= waiter.DeadlineMs)
+        waiter.Release(served: false);
+        if (waiter.Session.Closed && waiter.TryFinish())
         {
-            waiter.Session.Owner.Deliver(waiter.Session, TimeoutReply(waiter), waiter);
-            return true;
+            lock (_gate) RemoveLocked(waiter);
         }
-        Block(waiter, front: true);
         return false;
     }
 
