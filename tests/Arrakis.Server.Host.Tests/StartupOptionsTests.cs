@@ -11,7 +11,7 @@ public sealed class StartupOptionsTests
         string dir = Directory.CreateTempSubdirectory("arrakis-host").FullName;
         File.WriteAllText(Path.Combine(dir, "appsettings.json"), """{ "Arrakis": { "port": 7000, "maxclients": 11, "timeout": 5, "hz": 20 } }""");
         string conf = Path.Combine(dir, "redis.conf");
-        File.WriteAllText(conf, "maxclients 22\ntimeout 6\nloglevel notice\n");
+        File.WriteAllText(conf, "maxclients 22\ntimeout 6\nloglevel notice\nloglevel verbose\nno-such-directive 1\n");
         var env = new Hashtable { ["ARRAKIS_PORT"] = "7001", ["ARRAKIS_MAXCLIENTS"] = "33", ["PATH"] = "/bin" };
         var (o, file, warnings) = StartupOptions.Build([conf, "--timeout", "7", "--threads", "3"], env, dir);
         Assert.Equal(7001, o.Port);      // env over appsettings
@@ -20,7 +20,8 @@ public sealed class StartupOptionsTests
         Assert.Equal(20, o.Hz);          // appsettings alone
         Assert.Equal(3, o.Threads);      // alias of arrakis-threads
         Assert.Equal(conf, file);
-        Assert.Equal(["unknown directive 'loglevel' ignored"], warnings);
+        // Redis parameters without effect here accept their default silently and warn otherwise.
+        Assert.Equal(["directive 'loglevel verbose' has no effect in Arrakis; 'loglevel' stays 'notice'", "unknown directive 'no-such-directive' ignored"], warnings);
     }
 
     [Fact]

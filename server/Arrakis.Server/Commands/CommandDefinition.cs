@@ -27,6 +27,12 @@ internal sealed class CommandDefinition
     public CommandHandler? Handler { get; set; }
     public Dictionary<string, CommandDefinition>? Subcommands { get; set; }
 
+    /// <summary>Redis's key specifications (COMMAND INFO item 8), for COMMAND GETKEYS.</summary>
+    public KeySpec[] KeySpecs { get; set; } = [];
+
+    /// <summary>Redis's no_mandatory_keys flag: a call that names no key is still valid.</summary>
+    public bool NoMandatoryKeys { get; init; }
+
     /// <summary>COMMAND INFO entry (subcommands trimmed to the implemented ones).</summary>
     public RespValue? Info { get; set; }
 

@@ -53,6 +53,7 @@ internal sealed class CommandTable
         ServerCommands.Register(handlers);
         ConfigCommands.Register(handlers);
         IntrospectionCommands.Register(handlers);
+        MemoryCommands.Register(handlers);
         KeyCommands.Register(handlers);
         ExpireCommands.Register(handlers);
         StringCommands.Register(handlers);
@@ -154,6 +155,8 @@ internal sealed class CommandTable
             MovableKeys = flags.Contains("movablekeys"),
             NoMulti = flags.Contains("no_multi"),
             IsPubSub = flags.Contains("pubsub"),
+            NoMandatoryKeys = flags.Contains("no_mandatory_keys"),
+            KeySpecs = KeySpec.FromInfo(info),
             Info = info,
             Handler = handlers.GetValueOrDefault(fullName),
         };

@@ -5,9 +5,11 @@ using Arrakis.Server.Text;
 namespace Arrakis.Server.Configuration;
 
 /// <summary>
-/// The parameters Arrakis understands, for CONFIG GET/SET and for redis.conf / command-line
-/// directives. Every parameter listed here changes behaviour; read-only ones report what the
-/// server really does (save "", appendonly no: this build keeps no snapshot or AOF of its own).
+/// Every parameter of Redis 7.0's CONFIG GET (plus Arrakis's own), for CONFIG GET/SET and for
+/// redis.conf / command-line directives. The ones built below change behaviour or report what the
+/// server really does (save "", appendonly no: no snapshot or log yet). The others come from
+/// Metadata/redis-7.0-config.tsv: they have no effect here, answer Redis's default, accept only
+/// that value in CONFIG SET, and are listed in docs/compatibility.md.
 /// </summary>
 internal static class ConfigRegistry
 {
@@ -17,10 +19,16 @@ internal static class ConfigRegistry
     {
         var list = new List<ConfigParameter>
         {
+            Fixed("dir", Directory.GetCurrentDirectory(), "protected"),
+            Fixed("daemonize", "no", "immutable"),
+            Fixed("logfile", "", "immutable"),
+            Fixed("pidfile", "", "immutable"),
+            Fixed("enable-debug-command", "yes", "immutable"),
+            Fixed("protected-mode", "no"),
             Immutable("port", o => o.Port.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, 65535, x => o.Port = (int)x)),
             Immutable("bind", o => string.Join(' ', o.Bind), (o, v) => { o.Bind = v.Split(' ', StringSplitOptions.RemoveEmptyEntries); return null; }),
-            Immutable("tcp-backlog", o => o.TcpBacklog.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.TcpBacklog = (int)x)),
-            Immutable("databases", o => o.Databases.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.Databases = (int)x)),
+            Immutable("tcp-backlog", o => o.TcpBacklog.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.TcpBacklog = (int)x), "immutable"),
+            Immutable("databases", o => o.Databases.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.Databases = (int)x), "immutable"),
             Immutable("arrakis-threads", o => o.Threads.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, 256, x => o.Threads = (int)x)),
             Immutable("arrakis-network", o => o.Network, (o, v) => { o.Network = v; return null; }),
             Immutable("save", _ => "", (_, v) => v.Length == 0 ? null : "this build keeps no RDB snapshots"),
@@ -45,8 +53,40 @@ internal static class ConfigRegistry
             Mutable("hll-sparse-max-bytes", o => o.HllSparseMaxBytes.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 0, int.MaxValue, x => o.HllSparseMaxBytes = (int)x)),
             Mutable("arrakis-idle-spin-us", o => o.IdleSpinMicroseconds.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, -1, 1_000_000, x => o.IdleSpinMicroseconds = (int)x)),
         };
+        var known = list.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, value, refusal) in RedisDefaults())
+        {
+            if (!known.Contains(name)) list.Add(Fixed(name, value, refusal));
+        }
         return list.ToArray();
     }
+
+    /// <summary>Redis 7.0's parameters, defaults and CONFIG SET refusals, as captured.</summary>
+    private static IEnumerable<(string Name, string Value, string? Refusal)> RedisDefaults()
+    {
+        using var stream = typeof(ConfigRegistry).Assembly.GetManifestResourceStream("Arrakis.Server.Configuration.Metadata.redis-7.0-config.tsv")
+            ?? throw new InvalidOperationException("missing embedded resource redis-7.0-config.tsv");
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var f = line.Split('\t');
+            yield return (f[0], f[1], f[2].Length == 0 ? null : f[2]);
+        }
+    }
+
+    /// <summary>A Redis parameter with no effect here: answers <paramref name="value"/>; startup accepts
+    /// another value with a warning (so a redis.conf written for Redis still starts).</summary>
+    private static ConfigParameter Fixed(string name, string value, string? refusal = null) =>
+        new(name, _ => value, null)
+        {
+            RedisRefusal = refusal,
+            HasEffect = false,
+            StartupSet = (_, v) => ConfigParameter.SameValue(value, v) ? null : IgnoredAtStartup,
+        };
+
+    /// <summary>What a startup directive for a parameter without effect returns: a warning, not an error.</summary>
+    public const string IgnoredAtStartup = "ignored: no effect in Arrakis";
 
     public static ConfigParameter? Find(string name)
     {
@@ -70,8 +110,8 @@ internal static class ConfigRegistry
     private static ConfigParameter Mutable(string name, Func<ServerOptions, string> get, Func<ServerOptions, string, string?> set) =>
         new(name, get, set) { StartupSet = set };
 
-    private static ConfigParameter Immutable(string name, Func<ServerOptions, string> get, Func<ServerOptions, string, string?> set) =>
-        new(name, get, null) { StartupSet = set };
+    private static ConfigParameter Immutable(string name, Func<ServerOptions, string> get, Func<ServerOptions, string, string?> set, string? refusal = null) =>
+        new(name, get, null) { StartupSet = set, RedisRefusal = refusal };
 
     private static string? Int(string v, long min, long max, Action<long> apply)
     {

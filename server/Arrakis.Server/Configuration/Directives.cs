@@ -77,6 +77,11 @@ public static class Directives
             }
             string value = string.Join(' ', args);
             string? error = p.StartupSet!(options, value);
+            if (error == ConfigRegistry.IgnoredAtStartup)
+            {
+                warnings.Add($"directive '{rawName} {value}' has no effect in Arrakis; '{p.Name}' stays '{p.Get(options)}'");
+                continue;
+            }
             if (error is not null) throw new FormatException($"bad value for '{rawName}': {error}");
         }
         return warnings;

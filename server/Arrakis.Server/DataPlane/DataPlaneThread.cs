@@ -412,6 +412,7 @@ internal sealed class DataPlaneThread
         if (Index == 0)
         {
             MemoryHousekeeping.MaybeCompact(nowMs);
+            _server.NotePeakMemory(GC.GetTotalMemory(false));
             _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));
         }
         _expiry.RunCycle(ServerClock.UnixMs, budgetMs: Math.Max(1, 250 / Math.Max(1, _server.Options.Hz)));

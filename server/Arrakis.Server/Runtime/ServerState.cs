@@ -26,6 +26,22 @@ internal sealed class ServerState
 
     public ServerOptions Options { get; }
 
+    /// <summary>Managed heap in use when the server was built (MEMORY STATS startup.allocated).</summary>
+    public long StartupMemory { get; } = GC.GetTotalMemory(false);
+
+    private long _peakMemory;
+
+    /// <summary>Largest managed heap seen by INFO, MEMORY or the cron (used_memory_peak's counterpart).</summary>
+    public long PeakMemory => Math.Max(Volatile.Read(ref _peakMemory), StartupMemory);
+
+    public void NotePeakMemory(long bytes)
+    {
+        long seen;
+        while (bytes > (seen = Volatile.Read(ref _peakMemory)) && Interlocked.CompareExchange(ref _peakMemory, bytes, seen) != seen)
+        {
+        }
+    }
+
     /// <summary>Where the data plane reports what it caught (handler failures, loop failures).</summary>
     public Microsoft.Extensions.Logging.ILogger Log { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     public Keyspace.Keyspace Keyspace { get; }

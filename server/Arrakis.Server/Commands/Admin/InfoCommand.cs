@@ -93,7 +93,8 @@ internal static class InfoCommand
                 sb.Append("# Memory\r\n");
                 long used = GC.GetTotalMemory(false);
                 using var p = Process.GetCurrentProcess();
-                long rss = p.WorkingSet64, peak = p.PeakWorkingSet64;
+                s.NotePeakMemory(used);
+                long rss = p.WorkingSet64, peak = s.PeakMemory;
                 F("used_memory", used);
                 F("used_memory_human", Human(used));
                 F("used_memory_rss", rss);

@@ -13,7 +13,8 @@ internal static class IntrospectionCommands
         h["command|info"] = Info;
         h["command|docs"] = Docs;
         h["command|list"] = List;
-        h["command|getkeys"] = GetKeys;
+        h["command|getkeys"] = c => GetKeys(c, withFlags: false);
+        h["command|getkeysandflags"] = c => GetKeys(c, withFlags: true);
     }
 
     private static void All(CommandContext c)
@@ -93,30 +94,78 @@ internal static class IntrospectionCommands
         foreach (var n in names) c.Reply.WriteBulk(n);
     }
 
-    private static void GetKeys(CommandContext c)
+    /// <summary>COMMAND GETKEYS and GETKEYSANDFLAGS, with Redis's checks in its order.</summary>
+    private static void GetKeys(CommandContext c, bool withFlags)
     {
-        var d = c.Server.Commands.Find(c.Arg(2));
-        int argc = c.ArgCount - 2;
-        if (d is not null && d.IsContainer && argc >= 2) d = d.FindSubcommand(c.Arg(3));
-        if (d is null)
+        var args = new List<byte[]>();
+        for (int i = 2; i < c.ArgCount; i++) args.Add(c.ArgBytes(i));
+        var d = c.Server.Commands.Find(args[0]);
+        if (d is not null && d.IsContainer && args.Count >= 2) d = d.FindSubcommand(args[1]);
+        if (d is null || (d.IsContainer && args.Count >= 2))
         {
             c.Error("ERR Invalid command specified");
             return;
         }
-        if (!d.ArityMatches(argc))
-        {
-            c.Error("ERR Invalid number of arguments specified for command");
-            return;
-        }
-        if (d.FirstKey <= 0)
+        if (!d.KeySpecs.Any(k => !k.NotKey))
         {
             c.Error("ERR The command has no key arguments");
             return;
         }
-        int last = d.LastKey >= 0 ? d.LastKey : argc + d.LastKey;
-        var keys = new List<int>();
-        for (int i = d.FirstKey; i <= last && i < argc; i += Math.Max(1, d.KeyStep)) keys.Add(i + 2);
+        if (!d.ArityMatches(args.Count))
+        {
+            c.Error("ERR Invalid number of arguments specified for command");
+            return;
+        }
+        var keys = new List<(int Position, KeySpec Spec)>();
+        bool valid = d.KeySpecs.All(spec => spec.TryAddKeys(args, keys));
+        if (!valid || keys.Count == 0)
+        {
+            if (d.NoMandatoryKeys) c.Reply.WriteArrayHeader(0);
+            else c.Error("ERR Invalid arguments specified for command");
+            return;
+        }
+        var variable = VariableFlags(d.FullName, args);
         c.Reply.WriteArrayHeader(keys.Count);
-        foreach (int k in keys) c.Reply.WriteBulk(c.Arg(k));
+        foreach (var (position, spec) in keys)
+        {
+            if (withFlags)
+            {
+                c.Reply.WriteArrayHeader(2);
+                c.Reply.WriteBulk(args[position]);
+                if (variable is null) spec.Flags.WriteTo(c.Reply);
+                else
+                {
+                    c.Reply.WriteSetHeader(variable.Length);
+                    foreach (var f in variable) c.Reply.WriteSimpleString(f);
+                }
+            }
+            else c.Reply.WriteBulk(args[position]);
+        }
+    }
+
+    /// <summary>
+    /// Key flags that depend on the arguments (Redis's variable_flags specs, answered by its
+    /// setGetKeys and bitfieldGetKeys): SET with GET reads its key; BITFIELD with only GETs is read-only.
+    /// </summary>
+    private static string[]? VariableFlags(string command, List<byte[]> args)
+    {
+        bool Is(int i, string word) => System.Text.Encoding.ASCII.GetString(args[i]).Equals(word, StringComparison.OrdinalIgnoreCase);
+        if (command == "set")
+        {
+            for (int i = 3; i < args.Count; i++)
+            {
+                if (Is(i, "GET")) return ["RW", "access", "update"];
+            }
+            return ["OW", "update"];
+        }
+        if (command != "bitfield") return null;
+        for (int i = 2; i < args.Count; i++)
+        {
+            int rest = args.Count - i - 1;
+            if (Is(i, "GET") && rest >= 2) i += 2;
+            else if (Is(i, "OVERFLOW") && rest >= 1) i += 1;
+            else return ["RW", "access", "update"];
+        }
+        return ["RO", "access"];
     }
 }

@@ -24,13 +24,6 @@ internal static class ServerCommands
         h["monitor"] = Monitor;
         h["shutdown"] = Shutdown;
         h["debug"] = Debug;
-        h["memory|purge"] = c =>
-        {
-            // Redis asks its allocator to return free pages; the .NET equivalent is a compacting
-            // full collection, after which the GC releases the freed segments.
-            Runtime.MemoryHousekeeping.Compact();
-            c.Reply.WriteOk();
-        };
     }
 
     private static bool FlushMode(CommandContext c)

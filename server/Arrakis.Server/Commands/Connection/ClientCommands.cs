@@ -19,7 +19,7 @@ internal static class ClientCommands
             else c.Reply.WriteBulk(c.Session.Name);
         };
         h["client|list"] = List;
-        h["client|info"] = c => c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(Describe(c.Session, c.Server, now: Runtime.ServerClock.MonotonicMs) + "\n"));
+        h["client|info"] = c => c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(Describe(c.Session, c.Server, Runtime.ServerClock.MonotonicMs, ArgvMemory(c)) + "\n"));
         h["client|kill"] = Kill;
         h["client|setinfo"] = SetInfo;
         h["client|no-evict"] = NoEvict;
@@ -98,9 +98,20 @@ internal static class ClientCommands
         else c.SyntaxError();
     }
 
+    /// <summary>Redis's getClientType as CLIENT LIST / KILL TYPE see it: subscribed clients are
+    /// "pubsub", everyone else (MONITOR included) "normal"; there are no replicas or masters here.</summary>
+    private static string TypeOf(ClientSession s) => s.SubscriptionCount > 0 ? "pubsub" : "normal";
+
+    private static bool TypeMatches(ClientSession s, string type) => type switch
+    {
+        "replica" or "slave" or "master" => false,
+        _ => TypeOf(s) == type,
+    };
+
     private static void List(CommandContext c)
     {
         HashSet<long>? ids = null;
+        string? typeFilter = null;
         for (int i = 2; i < c.ArgCount; i++)
         {
             if (c.ArgIs(i, "TYPE") && i + 1 < c.ArgCount)
@@ -111,7 +122,7 @@ internal static class ClientCommands
                     c.Error($"ERR Unknown client type '{c.ArgText(i)}'");
                     return;
                 }
-                if (type != "normal") ids = new HashSet<long>();
+                typeFilter = type;
             }
             else if (c.ArgIs(i, "ID") && i + 1 < c.ArgCount)
             {
@@ -137,13 +148,25 @@ internal static class ClientCommands
         foreach (var s in c.Server.Clients.Snapshot())
         {
             if (ids is not null && !ids.Contains(s.Id)) continue;
-            sb.Append(Describe(s, c.Server, now)).Append('\n');
+            if (typeFilter is not null && !TypeMatches(s, typeFilter)) continue;
+            sb.Append(Describe(s, c.Server, now, s == c.Session ? ArgvMemory(c) : 0)).Append('\n');
         }
         c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(sb.ToString()));
     }
 
     /// <summary>One CLIENT LIST line, with Redis 7.0's fields.</summary>
-    public static string Describe(ClientSession s, Runtime.ServerState server, long now)
+    /// <summary>argv-mem of the client running this command: its arguments' bytes (Redis counts the
+    /// current command's argv; an idle client has none).</summary>
+    private static long ArgvMemory(CommandContext c)
+    {
+        long n = 0;
+        for (int i = 0; i < c.ArgCount; i++) n += c.Arg(i).Length;
+        return n;
+    }
+
+    private const int StaticReplyBuffer = 16 * 1024; // Redis's PROTO_REPLY_CHUNK_BYTES: obl/oll/omem are measured against it
+
+    public static string Describe(ClientSession s, Runtime.ServerState server, long now, long argvMem = 0)
     {
         var inv = CultureInfo.InvariantCulture;
         string flags = s.IsMonitor ? "O" : s.SubscriptionCount > 0 ? "P" : "";
@@ -155,9 +178,24 @@ internal static class ClientCommands
         return string.Create(inv,
             $"id={s.Id} addr={s.Remote} laddr={s.Local} fd={s.Connection} name={s.Name} age={(now - s.CreatedMs) / 1000} idle={(now - s.LastInteractionMs) / 1000} " +
             $"flags={flags} db={s.Db} sub={s.Channels.Count} psub={s.Patterns.Count} ssub={s.ShardChannels.Count} multi={(s.MultiQueue?.Count ?? -1)} qbuf={s.Input.Unparsed} qbuf-free={Math.Max(0, s.Input.Buffer.Length - s.Input.End)} " +
-            $"argv-mem=0 multi-mem=0 rbs={s.Input.Buffer.Length} rbp={s.Input.Buffer.Length} obl={s.Output.Pending} oll=0 omem={s.Output.Pending} " +
+            $"argv-mem={argvMem + BlockedArgvMemory(s)} multi-mem={MultiMemory(s)} rbs={s.Input.Buffer.Length} rbp={s.Input.Buffer.Length} " +
+            $"obl={Math.Min(s.Output.Pending, StaticReplyBuffer)} oll={(Math.Max(0, s.Output.Pending - StaticReplyBuffer) + StaticReplyBuffer - 1) / StaticReplyBuffer} " +
+            $"omem={Math.Max(0, s.Output.Capacity - StaticReplyBuffer)} " +
             $"tot-mem={s.Input.Buffer.Length + s.Output.Capacity} events={events} cmd={s.LastCommand.ToLowerInvariant()} user=default redir=-1 resp={(int)s.Protocol} " +
             $"lib-name={s.LibName} lib-ver={s.LibVersion}");
+    }
+
+    /// <summary>Bytes of the arguments a blocked client keeps for its retry.</summary>
+    private static long BlockedArgvMemory(ClientSession s) => s.Blocked is { } b ? b.Args.Sum(a => (long)a.Length) : 0;
+
+    /// <summary>multi-mem: the queued commands' argument bytes plus a pointer per argument.</summary>
+    private static long MultiMemory(ClientSession s)
+    {
+        var queue = s.MultiQueue;
+        if (queue is null) return 0;
+        long n = 0;
+        foreach (var args in queue) n += args.Sum(a => (long)a.Length + IntPtr.Size);
+        return n;
     }
 
     private static void Kill(CommandContext c)
@@ -240,7 +278,7 @@ internal static class ClientCommands
             if (id is not null && s.Id != id) continue;
             if (addrFilter is not null && s.Remote != addrFilter) continue;
             if (laddr is not null && s.Local != laddr) continue;
-            if (type is not null && type != "normal") continue;
+            if (type is not null && !TypeMatches(s, type)) continue;
             if (maxAge > 0 && (now - s.CreatedMs) / 1000 < maxAge) continue;
             if (skipMe && s == c.Session) continue;
             Kill(c, s);

@@ -163,7 +163,7 @@ internal static class HashCommands
         bool hasCount = c.ArgCount >= 3;
         if (hasCount)
         {
-            if (!c.TryArgLong(2, out count)) return;
+            if (!RandomPicks.TryParseCount(c, 2, out count)) return;
             if (c.ArgCount == 4)
             {
                 if (!c.ArgIs(3, "WITHVALUES"))
@@ -172,6 +172,7 @@ internal static class HashCommands
                     return;
                 }
                 withValues = true;
+                if (!RandomPicks.CheckPairCount(c, count)) return;
             }
             else if (c.ArgCount > 4)
             {
@@ -191,6 +192,7 @@ internal static class HashCommands
             c.Reply.WriteArrayHeader(0);
             return;
         }
+        if (!RandomPicks.CheckRepeatReply(c, count, hash.Count, i => { var e = hash.EntryAt(i); return e.Key.Length + (withValues ? e.Value.Length + 16 : 0); })) return;
         var picks = RandomPicks.Choose(hash.Count, count);
         if (withValues && c.Reply.IsResp3) c.Reply.WriteArrayHeader(picks.Count);
         else c.Reply.WriteArrayHeader(picks.Count * (withValues ? 2 : 1));

@@ -21,6 +21,9 @@ internal sealed class HashValue : IMemberCollection
 
     public bool IsListpack => _packed is not null;
 
+    /// <summary>Bytes of the packed form (0 when it is a hashtable).</summary>
+    public int PackedLength => _packed?.Length ?? 0;
+
     /// <summary>The value of a field without copying it; false when absent.</summary>
     public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {

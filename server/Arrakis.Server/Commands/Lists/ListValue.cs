@@ -12,6 +12,9 @@ internal sealed class ListValue
 
     public int Count { get; private set; }
 
+    /// <summary>Slots of the ring buffer (for memory accounting).</summary>
+    public int Capacity => _items.Length;
+
     public byte[] this[int index]
     {
         get => _items[(_head + index) & (_items.Length - 1)];

@@ -97,7 +97,7 @@ internal static class SetCommands
         }
         long count = 0;
         bool hasCount = c.ArgCount == 3;
-        if (hasCount && !c.TryArgLong(2, out count)) return;
+        if (hasCount && !RandomPicks.TryParseCount(c, 2, out count)) return;
         if (!CollectionValues.TryGet<SetValue>(c, c.Db, c.Arg(1), out var set)) return;
         if (!hasCount)
         {
@@ -110,6 +110,7 @@ internal static class SetCommands
             c.Reply.WriteArrayHeader(0);
             return;
         }
+        if (!RandomPicks.CheckRepeatReply(c, count, set.Count, i => set.MemberAt(i).Length)) return;
         var picks = RandomPicks.Choose(set.Count, count);
         c.Reply.WriteArrayHeader(picks.Count);
         foreach (int i in picks) c.Reply.WriteBulk(set.MemberAt(i));

@@ -298,7 +298,7 @@ internal static class SortedSetCommands
         bool hasCount = c.ArgCount >= 3;
         if (hasCount)
         {
-            if (!c.TryArgLong(2, out count)) return;
+            if (!RandomPicks.TryParseCount(c, 2, out count)) return;
             if (c.ArgCount == 4)
             {
                 if (!c.ArgIs(3, "WITHSCORES"))
@@ -307,6 +307,7 @@ internal static class SortedSetCommands
                     return;
                 }
                 withScores = true;
+                if (!RandomPicks.CheckPairCount(c, count)) return;
             }
             else if (c.ArgCount > 4)
             {
@@ -326,6 +327,7 @@ internal static class SortedSetCommands
             c.Reply.WriteArrayHeader(0);
             return;
         }
+        if (!RandomPicks.CheckRepeatReply(c, count, z.Count, i => z.At(i).Member.Length + (withScores ? 24 : 0))) return;
         var picks = RandomPicks.Choose(z.Count, count);
         bool nested = withScores && c.Reply.IsResp3;
         c.Reply.WriteArrayHeader(nested || !withScores ? picks.Count : picks.Count * 2);

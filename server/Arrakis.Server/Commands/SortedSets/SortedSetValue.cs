@@ -21,6 +21,9 @@ internal sealed partial class SortedSetValue : IMemberCollection
 
     public bool IsListpack => _packed is not null;
 
+    /// <summary>Bytes of the packed form (0 when it is a skip list).</summary>
+    public int PackedLength => _packed?.Length ?? 0;
+
     public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {
         if (_packed is not null) return _packed.TryGetScore(member, out score);

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Arrakis.Server.Runtime;
+
+namespace Arrakis.Server.Commands.Admin;
+
+/// <summary>
+/// MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS and PURGE. Figures come from this process: the .NET
+/// GC's heap (where Redis reports its allocator), the process RSS, client buffers and the key
+/// tables' slot arrays; fields that have no counterpart here (replication backlog, AOF buffer,
+/// Lua caches) are 0 because that memory does not exist.
+/// </summary>
+internal static class MemoryCommands
+{
+    private const int DefaultSamples = 5; // Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES
+
+    public static void Register(Dictionary<string, CommandHandler> h)
+    {
+        h["memory|usage"] = Usage;
+        h["memory|stats"] = Stats;
+        h["memory|doctor"] = c => c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(Doctor(c.Server)));
+        h["memory|malloc-stats"] = c => c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(MallocStats()));
+        h["memory|purge"] = c =>
+        {
+            // Redis asks its allocator to return free pages; the .NET equivalent is a compacting
+            // full collection, after which the GC releases the freed segments.
+            MemoryHousekeeping.Compact();
+            c.Reply.WriteOk();
+        };
+    }
+
+    private static void Usage(CommandContext c)
+    {
+        long samples = DefaultSamples;
+        for (int j = 3; j < c.ArgCount; j++)
+        {
+            if (c.ArgIs(j, "SAMPLES") && j + 1 < c.ArgCount)
+            {
+                if (!c.TryArgLong(j + 1, out samples)) return;
+                if (samples < 0)
+                {
+                    c.SyntaxError();
+                    return;
+                }
+                j++;
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        var db = c.Db;
+        if (!db.TryFind(c.Arg(2), out var table, out int slot, touch: false))
+        {
+            c.Stats.KeyspaceMisses++;
+            c.Reply.WriteNull();
+            return;
+        }
+        c.Stats.KeyspaceHits++;
+        ref var e = ref table.Slot(slot);
+        c.Reply.WriteInteger(MemoryUsage.OfKey(e.Key!, e.Value!, (int)Math.Min(samples, int.MaxValue)));
+    }
+
+    /// <summary>Everything MEMORY STATS and DOCTOR report, measured once.</summary>
+    private sealed record Figures(long Peak, long Total, long Startup, long Clients, long Tables, long Keys, long Heap, long Committed, long Fragmented, long Rss)
+    {
+        public long Overhead => Startup + Clients + Tables;
+        public long Dataset => Math.Max(0, Total - Overhead);
+    }
+
+    private static Figures Measure(ServerState s)
+    {
+        long clients = s.Clients.Snapshot().Sum(x => (long)x.Input.Buffer.Length + x.Output.Capacity);
+        long tables = 0, keys = 0;
+        for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
+        {
+            var stripe = s.Keyspace[i];
+            lock (stripe.Gate)
+            {
+                foreach (var t in stripe.Tables)
+                {
+                    if (t is null) continue;
+                    tables += MemoryUsage.Array(t.SlotCount * 44L);
+                    keys += t.Count;
+                }
+            }
+        }
+        var gc = GC.GetGCMemoryInfo();
+        using var p = Process.GetCurrentProcess();
+        long total = GC.GetTotalMemory(false);
+        s.NotePeakMemory(total);
+        return new Figures(s.PeakMemory, total, s.StartupMemory, clients, tables, keys, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes, p.WorkingSet64);
+    }
+
+    private static void Stats(CommandContext c)
+    {
+        var f = Measure(c.Server);
+        var inv = CultureInfo.InvariantCulture;
+        var fields = new List<(string Name, object Value)>
+        {
+            ("peak.allocated", f.Peak), ("total.allocated", f.Total), ("startup.allocated", f.Startup),
+            ("replication.backlog", 0L), ("clients.slaves", 0L), ("clients.normal", f.Clients), ("cluster.links", 0L),
+            ("aof.buffer", 0L), ("lua.caches", 0L), ("functions.caches", 0L), ("overhead.total", f.Overhead),
+            ("keys.count", f.Keys), ("keys.bytes-per-key", f.Keys == 0 ? 0L : f.Dataset / f.Keys),
+            ("dataset.bytes", f.Dataset), ("dataset.percentage", Percent(f.Dataset, f.Total - f.Startup)),
+            ("peak.percentage", Percent(f.Total, f.Peak)),
+            ("allocator.allocated", f.Total), ("allocator.active", f.Heap), ("allocator.resident", f.Committed),
+            ("allocator-fragmentation.ratio", Ratio(f.Heap, f.Total)), ("allocator-fragmentation.bytes", f.Fragmented),
+            ("allocator.rss-ratio", Ratio(f.Committed, f.Heap)), ("allocator.rss-bytes", f.Committed - f.Heap),
+            ("rss-overhead.ratio", Ratio(f.Rss, f.Committed)), ("rss-overhead.bytes", f.Rss - f.Committed),
+            ("fragmentation", Ratio(f.Rss, f.Total)), ("fragmentation.bytes", f.Rss - f.Total),
+        };
+        c.Reply.WriteMapHeader(fields.Count);
+        foreach (var (name, value) in fields)
+        {
+            c.Reply.WriteBulk(name);
+            if (value is long l) c.Reply.WriteInteger(l);
+            else c.Reply.WriteDouble((double)value);
+        }
+        _ = inv;
+    }
+
+    private static double Percent(long part, long whole) => whole <= 0 ? 0 : Math.Round(part * 100.0 / whole, 6);
+
+    private static double Ratio(long a, long b) => b <= 0 ? 0 : Math.Round((double)a / b, 3);
+
+    /// <summary>A plain-words reading of the figures, in the spirit of Redis's doctor.</summary>
+    private static string Doctor(ServerState s)
+    {
+        var f = Measure(s);
+        if (f.Total < 5 * 1024 * 1024 && f.Keys < 1000)
+            return "This instance is empty or uses very little memory, so there is nothing to diagnose yet: " +
+                   "fill it with some data and ask again.\n";
+        var issues = new List<string>();
+        if (f.Peak > f.Total * 3 / 2)
+            issues.Add($"Peak memory: the managed heap once held {InfoCommand.Human(f.Peak)}, {Ratio(f.Peak, f.Total)} times today's {InfoCommand.Human(f.Total)}. MEMORY PURGE compacts the heap and returns freed segments to the system.");
+        if (f.Rss > f.Total * 14 / 10)
+            issues.Add($"High RSS overhead: the process uses {InfoCommand.Human(f.Rss)} of RAM for {InfoCommand.Human(f.Total)} of live managed data (ratio {Ratio(f.Rss, f.Total)}): the runtime, GC segments not yet returned, or a recent bulk load. MEMORY PURGE may help.");
+        if (f.Clients > 64L * 1024 * 1024)
+            issues.Add($"Big client buffers: clients hold {InfoCommand.Human(f.Clients)} of input and output buffers; check CLIENT LIST for clients with a big qbuf or omem.");
+        if (issues.Count == 0)
+            return "I can't find any memory issue in this instance (managed heap, RSS overhead and client buffers look normal). I can only account for what occurs on this base.\n";
+        return "Sam, I detected a few issues in this Arrakis instance memory implants:\n\n * " + string.Join("\n\n * ", issues) + "\n";
+    }
+
+    private static string MallocStats()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.Append("Allocator: the .NET garbage collector (").Append(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation").Append(", latency mode ")
+          .Append(System.Runtime.GCSettings.LatencyMode).Append(")\n");
+        sb.Append(inv, $"heap size: {gc.HeapSizeBytes}\ncommitted: {gc.TotalCommittedBytes}\nfragmented: {gc.FragmentedBytes}\n");
+        sb.Append(inv, $"total available: {gc.TotalAvailableMemoryBytes}\nhigh memory load threshold: {gc.HighMemoryLoadThresholdBytes}\n");
+        sb.Append(inv, $"total allocated since start: {GC.GetTotalAllocatedBytes()}\ncollections gen0/gen1/gen2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}\n");
+        sb.Append(inv, $"pause time percentage: {gc.PauseTimePercentage}\n");
+        for (int g = 0; g < gc.GenerationInfo.Length; g++)
+        {
+            var info = gc.GenerationInfo[g];
+            string name = g switch { 3 => "loh", 4 => "poh", _ => "gen" + g };
+            sb.Append(inv, $"{name}: size before {info.SizeBeforeBytes} after {info.SizeAfterBytes}, fragmentation before {info.FragmentationBeforeBytes} after {info.FragmentationAfterBytes}\n");
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,48 @@
+using Arrakis.Server.Keyspace;
+
+namespace Arrakis.Server.Commands.Admin;
+
+/// <summary>
+/// MEMORY USAGE: the bytes a key holds in this server's managed layout (the table slot, the key's
+/// array, the value's objects and arrays), measured on the element arrays themselves; for big
+/// collections Redis's way: sample <c>samples</c> elements (0: all) and extrapolate.
+/// </summary>
+internal static class MemoryUsage
+{
+    private const int ObjectHeader = 16, ArrayHeader = 24, Reference = 8;
+    private const int SlotBytes = 40 + 4;             // KeyEntry plus its bucket index
+    private const int IndexEntryBytes = 24;           // a Dictionary entry: hash, next, key/value references
+    private const int SkipNodeBytes = ObjectHeader + 5 * Reference + 2 * ArrayHeader + 2 * 8 * 2; // ~1.33 levels, rounded up
+
+    public static long Array(long length) => Align(ArrayHeader + length);
+
+    private static long Align(long n) => (n + 7) & ~7L;
+
+    public static long OfKey(byte[] key, object value, int samples) => SlotBytes + Array(key.Length) + OfValue(value, samples);
+
+    public static long OfValue(object value, int samples) => value switch
+    {
+        byte[] s => Array(s.Length),
+        ListValue l => ObjectHeader + 16 + Array((long)l.Capacity * Reference) + Elements(l.Count, Enumerable.Range(0, l.Count).Select(i => l[i]), samples, e => Array(e.Length)),
+        HashValue h when h.IsListpack => ObjectHeader + 24 + Array(h.PackedLength),
+        HashValue h => ObjectHeader + 24 + Elements(h.Count, h.Entries, samples, e => Array(e.Key.Length) + Array(e.Value.Length) + 2 * Reference + IndexEntryBytes),
+        SetValue s when s.IsIntset => ObjectHeader + 24 + Array(8L * s.Count),
+        SetValue s => ObjectHeader + 24 + Elements(s.Count, s.Members, samples, m => Array(m.Length) + Reference + IndexEntryBytes),
+        SortedSetValue z when z.IsListpack => ObjectHeader + 24 + Array(z.PackedLength),
+        SortedSetValue z => ObjectHeader + 24 + Elements(z.Count, z.Ascending(), samples, e => Array(e.Member.Length) + SkipNodeBytes + IndexEntryBytes + 8),
+        _ => ObjectHeader,
+    };
+
+    private static long Elements<T>(int count, IEnumerable<T> elements, int samples, Func<T, long> size)
+    {
+        if (count == 0) return 0;
+        long sum = 0;
+        int seen = 0;
+        foreach (var e in samples == 0 ? elements : elements.Take(samples))
+        {
+            sum += size(e);
+            seen++;
+        }
+        return seen == 0 ? 0 : sum * count / seen;
+    }
+}
