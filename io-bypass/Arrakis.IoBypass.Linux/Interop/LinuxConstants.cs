@@ -30,4 +30,12 @@ internal static class LinuxConstants
     public const int EFD_CLOEXEC = 0x80000;
     public const int EAGAIN = 11;
     public const int EINTR = 4;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
+    public const int ECONNABORTED = 103;
+    public const int O_RDONLY = 0;
+    public const int O_CLOEXEC = 0x80000;
+    public const int TCP_KEEPIDLE = 4;
+    public const int TCP_KEEPINTVL = 5;
+    public const int TCP_KEEPCNT = 6;
 }

@@ -22,6 +22,12 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
     private readonly epoll_event* _events;
     private readonly Dictionary<int, int> _interest = new(); // fd -> current epoll mask
     private readonly Queue<int> _accepted = new();
+    private int _refused;
+
+    /// <summary>A descriptor kept open so that, when the process runs out of them (EMFILE), one can be
+    /// freed to accept the waiting connection and refuse it; otherwise the level-triggered listener
+    /// would report it again at once, forever (a busy loop).</summary>
+    private int _reserveFd = -1;
 
     public EpollConnectionSource(KernelListener listener)
     {
@@ -32,6 +38,12 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         _events = (epoll_event*)NativeMemory.AllocZeroed((nuint)(MaxEvents * sizeof(epoll_event)));
         Add(_eventFd, EPOLLIN, WakeTag);
         foreach (int fd in listener.Descriptors) Add(fd, EPOLLIN | EPOLLEXCLUSIVE, ListenerTag | (uint)fd);
+        _reserveFd = OpenReserve();
+    }
+
+    private static int OpenReserve()
+    {
+        fixed (byte* path = "/dev/null\0"u8) return LibC.open(path, O_RDONLY | O_CLOEXEC);
     }
 
     public string Name => "epoll";
@@ -50,6 +62,11 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         int produced = 0;
         while (produced < events.Length && _accepted.Count > 0)
             events[produced++] = new ConnectionEvent(ConnectionEventKind.Accepted, _accepted.Dequeue());
+        while (produced < events.Length && _refused > 0)
+        {
+            _refused--;
+            events[produced++] = new ConnectionEvent(ConnectionEventKind.Refused, 0);
+        }
         if (produced > 0) timeoutMs = 0;
         int n = LibC.epoll_wait(_epoll, _events, Math.Min(MaxEvents, events.Length - produced), timeoutMs);
         for (int i = 0; i < n; i++)
@@ -86,14 +103,43 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         for (int k = 0; k < 64; k++)
         {
             int fd = LibC.accept4(listenFd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return; // EAGAIN: another thread took it, or none left
+            if (fd < 0)
+            {
+                int errno = LibC.errno;
+                if (errno is EMFILE or ENFILE) RefuseOne(listenFd);
+                if (errno is ECONNABORTED or EINTR) continue;
+                return; // EAGAIN: another thread took it, or none left
+            }
             int one = 1;
             LibC.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(int));
             LibC.setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(int));
+            // Redis's tcp-keepalive 300 (anetKeepAlive): probe after 300 s idle, every 100 s, 3 times.
+            int idle = 300, interval = 100, count = 3;
+            LibC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(int));
+            LibC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(int));
+            LibC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(int));
             Add(fd, EPOLLIN, (ulong)fd);
             _interest[fd] = EPOLLIN;
             _accepted.Enqueue(fd);
         }
+    }
+
+    /// <summary>Out of descriptors: frees the reserve, accepts the waiting connection, answers it with
+    /// Redis's max-clients error, closes it and takes the reserve back.</summary>
+    private void RefuseOne(int listenFd)
+    {
+        if (_reserveFd < 0) return;
+        LibC.close(_reserveFd);
+        _reserveFd = -1;
+        int fd = LibC.accept4(listenFd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0)
+        {
+            ReadOnlySpan<byte> error = "-ERR max number of clients reached\r\n"u8;
+            fixed (byte* p = error) LibC.send(fd, p, error.Length, MSG_NOSIGNAL);
+            LibC.close(fd);
+            _refused++;
+        }
+        _reserveFd = OpenReserve();
     }
 
     public int Receive(long connection, Span<byte> buffer)
@@ -148,6 +194,7 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         foreach (int fd in _interest.Keys.ToList()) Close(fd);
         LibC.close(_eventFd);
         LibC.close(_epoll);
+        if (_reserveFd >= 0) LibC.close(_reserveFd);
         NativeMemory.Free(_events);
     }
 }

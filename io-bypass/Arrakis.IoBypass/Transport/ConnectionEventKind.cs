@@ -14,4 +14,8 @@ public enum ConnectionEventKind : byte
 
     /// <summary>Another thread called <see cref="IConnectionSource.Wake"/>.</summary>
     Wakeup,
+
+    /// <summary>A connection was refused for lack of resources (no file descriptor left): the
+    /// source already answered it with Redis's max-clients error and closed it.</summary>
+    Refused,
 }

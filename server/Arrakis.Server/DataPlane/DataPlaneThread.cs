@@ -189,6 +189,11 @@ internal sealed class DataPlaneThread
             case ConnectionEventKind.Writable:
                 if (_sessions.TryGetValue(e.Connection, out var w)) OnWritable(w);
                 break;
+            case ConnectionEventKind.Refused:
+                Stats.RejectedConnections++;
+                if (Stats.RejectedConnections == 1 || Stats.RejectedConnections % 1000 == 0)
+                    _log.LogWarning("Out of file descriptors: connection refused with the max-clients error ({Count} so far on this thread); raise the open files limit (ulimit -n) or lower maxclients", Stats.RejectedConnections);
+                break;
             case ConnectionEventKind.Wakeup:
                 foreach (var ctx in _sessions.Values.ToList())
                 {

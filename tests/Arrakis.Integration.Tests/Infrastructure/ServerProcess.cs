@@ -35,6 +35,42 @@ public sealed class ServerProcess : IDisposable
         return Start("dotnet", args, port);
     }
 
+    /// <summary>Starts arrakis-server under prlimit with at most <paramref name="openFiles"/> file descriptors.</summary>
+    public static ServerProcess StartArrakisWithFileLimit(int openFiles, params string[] extra)
+    {
+        int port = FreePort.Next();
+        var args = new List<string> { $"--nofile={openFiles}", "dotnet", Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        args.AddRange(extra);
+        return Start("prlimit", args, port);
+    }
+
+    /// <summary>CPU time (user + system) the process has used so far, from /proc.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Open file descriptors of the process (entries of /proc/PID/fd).</summary>
+    public int OpenFileDescriptors => Directory.GetFiles($"/proc/{Pid}/fd").Length;
+
+    /// <summary>Resident set size in bytes, from /proc/PID/status.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadAllLines($"/proc/{Pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            return 0;
+        }
+    }
+
     /// <summary>Starts arrakis-server with exactly these arguments (config file first, if any) and environment.</summary>
     public static ServerProcess StartArrakisRaw(IEnumerable<string> args, int port, Dictionary<string, string>? env)
     {
