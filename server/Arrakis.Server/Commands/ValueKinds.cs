@@ -7,6 +7,7 @@ internal static class ValueKinds
     public static object Clone(object value) => value switch
     {
         byte[] s => s.Clone(),
+        GrowableString g => g.ToExact(),
         ListValue l => l.Clone(),
         HashValue h => h.Clone(),
         SetValue s => s.Clone(),
@@ -17,6 +18,7 @@ internal static class ValueKinds
     public static string Encoding(object value, byte flags) => value switch
     {
         byte[] s => StringValues.Encoding(s, flags),
+        GrowableString => "raw",
         ListValue => "quicklist",
         HashValue h => h.IsListpack ? "listpack" : "hashtable",
         SetValue s => s.IsIntset ? "intset" : "hashtable",

@@ -44,7 +44,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         if (TryFind(key, out var table, out int slot))
         {
             stats.KeyspaceHits++;
-            return table.Slot(slot).Value;
+            return Readable(ref table.Slot(slot));
         }
         stats.KeyspaceMisses++;
         Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.KeyMiss, "keymiss", Index, key);
@@ -52,7 +52,15 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     }
 
     /// <summary>The value of a live key without counting hits (for writes).</summary>
-    public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? table.Slot(slot).Value : null;
+    public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? Readable(ref table.Slot(slot)) : null;
+
+    /// <summary>A slot's value as readers expect it: a string being grown by APPEND/SETRANGE/SETBIT
+    /// becomes its exact-length array again (once; the value itself does not change).</summary>
+    private static object? Readable(ref KeyEntry e)
+    {
+        if (e.Value is Commands.Strings.GrowableString g) e.Value = g.ToExact();
+        return e.Value;
+    }
 
     public bool Exists(ReadOnlySpan<byte> key) => TryFind(key, out _, out _);
 

@@ -17,6 +17,22 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void Growing_a_big_string_byte_by_byte_does_not_copy_it_each_time()
+    {
+        // APPEND, SETRANGE past the end and SETBIT past the end grow spare capacity geometrically (as
+        // Redis's sds does): 1,000 one-byte growths of a 10 MB string cost a few copies, not 10 GB.
+        using var h = new CommandHarness();
+        h.Execute(Encoding.ASCII.GetBytes("*4\r\n$8\r\nSETRANGE\r\n$1\r\ns\r\n$8\r\n10485759\r\n$1\r\nx\r\n"));
+        var append = Encoding.ASCII.GetBytes("*3\r\n$6\r\nAPPEND\r\n$1\r\ns\r\n$1\r\ny\r\n");
+        long appended = AllocatedBy(() => h.Execute(append), 1000);
+        Assert.True(appended < 64L * 1024 * 1024, $"1,000 appends allocated {appended / 1048576} MiB");
+        Assert.Equal(":10486762\r\n", h.ExecuteToString(Encoding.ASCII.GetBytes("*2\r\n$6\r\nSTRLEN\r\n$1\r\ns\r\n")));
+        int offset = 10486762 * 8;
+        long grownBits = AllocatedBy(() => h.Execute(Encoding.ASCII.GetBytes($"*4\r\n$6\r\nSETBIT\r\n$1\r\ns\r\n${(offset += 8).ToString().Length}\r\n{offset}\r\n$1\r\n1\r\n")), 1000);
+        Assert.True(grownBits < 64L * 1024 * 1024, $"1,000 SETBITs past the end allocated {grownBits / 1048576} MiB");
+    }
+
+    [Fact]
     public void Get_ping_incr_exists_and_ttl_allocate_nothing()
     {
         using var h = new CommandHarness();

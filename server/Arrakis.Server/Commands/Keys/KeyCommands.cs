@@ -31,7 +31,7 @@ internal static class KeyCommands
     /// <summary>Redis's type name of a stored value.</summary>
     public static string TypeName(object value) => value switch
     {
-        byte[] => "string",
+        byte[] or GrowableString => "string",
         ListValue => "list",
         HashValue => "hash",
         SetValue => "set",
@@ -264,7 +264,7 @@ internal static class KeyCommands
                 c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
                 break;
             default:
-                c.Reply.WriteInteger(e.Value is byte[] s && StringValues.IsShared(s, e.Flags) ? int.MaxValue : 1);
+                c.Reply.WriteInteger(StringValues.IsShared(e.Value!, e.Flags) ? int.MaxValue : 1);
                 break;
         }
     }

@@ -43,20 +43,20 @@ internal static class BitCommands
     public static byte[]? StringForWrite(CommandContext c, in Db db, ReadOnlySpan<byte> key, long maxBit, out bool created)
     {
         created = false;
-        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return null;
+        if (!StringValues.TryGetLength(c, db, key, out long length)) return null;
         long bytes = (maxBit >> 3) + 1;
-        if (v is null)
+        if (length < 0)
         {
-            v = new byte[bytes];
+            var v = new byte[bytes];
             db.Set(key, v, flags: EntryFlags.RawString);
             created = true;
             return v;
         }
-        var grown = v.Length >= bytes ? (byte[])v.Clone() : new byte[bytes];
-        if (grown.Length > v.Length) v.CopyTo(grown, 0);
+        var g = StringValues.Growable(db, key);
+        g.EnsureLength((int)Math.Max(g.Length, bytes)); // in place, or amortised growth
         db.TryFind(key, out var table, out int slot);
-        db.Replace(table, slot, grown, EntryFlags.RawString);
-        return grown;
+        db.Replace(table, slot, g, EntryFlags.RawString);
+        return g.Buffer; // bytes past the value's length are zero, as reads past its end are
     }
 
     private static void SetBit(CommandContext c)

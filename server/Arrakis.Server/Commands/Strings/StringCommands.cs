@@ -177,7 +177,7 @@ internal static class StringCommands
         c.Reply.WriteArrayHeader(c.ArgCount - 1);
         for (int i = 1; i < c.ArgCount; i++)
         {
-            if (db.Get(c.Arg(i)) is byte[] v) c.Reply.WriteBulk(v);
+            if (StringValues.Bytes(db, c.Arg(i), db.Get(c.Arg(i))) is { } v) c.Reply.WriteBulk(v);
             else c.Reply.WriteNull();
         }
     }
@@ -214,23 +214,22 @@ internal static class StringCommands
     {
         var db = c.Db;
         var key = c.Arg(1);
-        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
+        if (!StringValues.TryGetLength(c, db, key, out long length)) return;
         var add = c.Arg(2);
-        if (v is null)
+        if (length < 0)
         {
             db.Set(key, add.ToArray());
             db.Notify(K.String, "append", key);
             c.Reply.WriteInteger(add.Length);
             return;
         }
-        if (!StringValues.CheckLength(c, (long)v.Length + add.Length)) return;
-        var joined = new byte[v.Length + add.Length];
-        v.CopyTo(joined, 0);
-        add.CopyTo(joined.AsSpan(v.Length));
+        if (!StringValues.CheckLength(c, length, add.Length)) return;
+        var g = StringValues.Growable(db, key);
+        g.Append(add); // amortised: spare capacity grows geometrically
         db.TryFind(key, out var table, out int slot);
-        db.Replace(table, slot, joined, EntryFlags.RawString);
+        db.Replace(table, slot, g, EntryFlags.RawString);
         db.Notify(K.String, "append", key);
-        c.Reply.WriteInteger(joined.Length);
+        c.Reply.WriteInteger(g.Length);
     }
 
     private static void StrLen(CommandContext c)
@@ -274,8 +273,8 @@ internal static class StringCommands
         var db = c.Db;
         var key = c.Arg(1);
         var value = c.Arg(3);
-        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
-        if (v is null)
+        if (!StringValues.TryGetLength(c, db, key, out long length)) return;
+        if (length < 0)
         {
             if (value.Length == 0)
             {
@@ -292,25 +291,17 @@ internal static class StringCommands
         }
         if (value.Length == 0)
         {
-            c.Reply.WriteInteger(v.Length);
+            c.Reply.WriteInteger(length);
             return;
         }
         if (!StringValues.CheckLength(c, offset, value.Length)) return;
-        var result = v;
-        if (offset + value.Length > v.Length)
-        {
-            result = new byte[offset + value.Length];
-            v.CopyTo(result, 0);
-        }
-        else
-        {
-            result = (byte[])v.Clone();
-        }
-        value.CopyTo(result.AsSpan((int)offset));
+        var g = StringValues.Growable(db, key);
+        g.EnsureLength((int)Math.Max(g.Length, offset + value.Length)); // in place, or amortised growth
+        value.CopyTo(g.Buffer.AsSpan((int)offset));
         db.TryFind(key, out var table, out int slot);
-        db.Replace(table, slot, result, EntryFlags.RawString);
+        db.Replace(table, slot, g, EntryFlags.RawString);
         db.Notify(K.String, "setrange", key);
-        c.Reply.WriteInteger(result.Length);
+        c.Reply.WriteInteger(g.Length);
     }
 
     private static void IncrBy(CommandContext c, long by)

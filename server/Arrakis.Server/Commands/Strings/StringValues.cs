@@ -21,6 +21,7 @@ internal static class StringValues
     public static bool TryGet(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? value, bool countHits = true)
     {
         object? o = countHits ? db.Get(key) : db.Peek(key);
+        if (o is GrowableString g) o = Freeze(db, key, g);
         if (o is null or byte[])
         {
             value = (byte[]?)o;
@@ -29,6 +30,55 @@ internal static class StringValues
         value = null;
         c.WrongType();
         return false;
+    }
+
+    /// <summary>A string's bytes whatever its form (exact array or one being grown); null for other values.</summary>
+    public static byte[]? Bytes(in Db db, ReadOnlySpan<byte> key, object? value) => value switch
+    {
+        byte[] b => b,
+        GrowableString g => Freeze(db, key, g),
+        _ => null,
+    };
+
+    /// <summary>Replaces a grown string by its exact-length array in the slot (the value is unchanged:
+    /// no dirty count, no WATCH or notification).</summary>
+    private static byte[] Freeze(in Db db, ReadOnlySpan<byte> key, GrowableString g)
+    {
+        var exact = g.ToExact();
+        if (db.TryFind(key, out var table, out int slot, touch: false)) table.Slot(slot).Value = exact;
+        return exact;
+    }
+
+    /// <summary>
+    /// For APPEND, SETRANGE and SETBIT, before they decide to write: the key's string length, or
+    /// -1 when the key is missing. False after WRONGTYPE. Changes nothing.
+    /// </summary>
+    public static bool TryGetLength(CommandContext c, in Db db, ReadOnlySpan<byte> key, out long length)
+    {
+        length = -1;
+        if (!db.TryFind(key, out var table, out int slot)) return true;
+        switch (table.Slot(slot).Value)
+        {
+            case GrowableString g:
+                length = g.Length;
+                return true;
+            case byte[] b:
+                length = b.Length;
+                return true;
+            default:
+                c.WrongType();
+                return false;
+        }
+    }
+
+    /// <summary>The existing string key as a <see cref="GrowableString"/> kept in its slot (converted
+    /// once from an exact array). Call after <see cref="TryGetLength"/> found it.</summary>
+    public static GrowableString Growable(in Db db, ReadOnlySpan<byte> key)
+    {
+        db.TryFind(key, out var table, out int slot);
+        ref var e = ref table.Slot(slot);
+        if (e.Value is not GrowableString g) e.Value = g = new GrowableString((byte[])e.Value!);
+        return g;
     }
 
     /// <summary>OBJECT ENCODING of a string the way Redis 7.0 decides it.</summary>
@@ -40,6 +90,8 @@ internal static class StringValues
     }
 
     /// <summary>True when Redis would share the object (small integers): OBJECT REFCOUNT says INT_MAX.</summary>
+    public static bool IsShared(object value, byte flags) => value is byte[] b && IsShared(b, flags);
+
     public static bool IsShared(byte[] value, byte flags) =>
         Encoding(value, flags) == "int" && Protocol.RespNumber.TryParseInt64(value, out long v) && v >= 0 && v < 10000;
 }
