@@ -18,6 +18,9 @@ internal sealed class FuzzReport(RespVersion protocol, int seed)
 
     public IReadOnlyList<FuzzFailure> Failures => _failures;
 
+    /// <summary>Catalog commands the run never generated (a short run may miss rare ones).</summary>
+    public IReadOnlyList<string> NotGenerated { get; set; } = [];
+
     /// <summary>Counts another occurrence if the signature was seen; returns whether it was.</summary>
     public bool CountIfSeen(string signature)
     {
@@ -43,5 +46,5 @@ internal sealed class FuzzReport(RespVersion protocol, int seed)
     public bool HasFatal => _failures.Any(f => f.IsFatal);
 
     public string Format(bool includeKnown) =>
-        Summary + "\n" + string.Join("\n\n", _failures.Where(f => includeKnown || f.IsFatal).Select(f => f.Format()));
+        Summary + (NotGenerated.Count > 0 ? "\nnever generated: " + string.Join(' ', NotGenerated) : "") + "\n" + string.Join("\n\n", _failures.Where(f => includeKnown || f.IsFatal).Select(f => f.Format()));
 }

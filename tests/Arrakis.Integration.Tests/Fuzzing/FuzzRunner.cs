@@ -45,10 +45,12 @@ internal sealed class FuzzRunner
         _report = new FuzzReport(protocol, seed);
         _replayer = new Replayer(_servers, protocol);
         var generator = new CommandGenerator(_catalog, seed);
+        var generated = new HashSet<string>(StringComparer.Ordinal);
         Checkpoint();
         for (_index = 0; _index < count; _index++)
         {
             var cmd = generator.Next();
+            generated.Add(cmd.Name);
             _window.Add(cmd);
             _report.Commands++;
             var result = _session!.Execute(cmd);
@@ -62,6 +64,7 @@ internal sealed class FuzzRunner
         _session?.Dispose();
         _session = null;
         _report.Elapsed = clock.Elapsed;
+        _report.NotGenerated = _catalog.Select(c => c.Name).Where(n => !generated.Contains(n)).ToList();
         return _report;
     }
 
