@@ -27,8 +27,8 @@ if [[ ! -s "$report" ]]; then
   tail -n 30 "$out/commands-$seed-$count.log" >&2
   exit 2
 fi
-grep '^RESP' "$report"
+grep -a '^RESP' "$report"
 # RESPn seed S: commands C, differences D (+K known), crashes X, hangs H, redis failures R, T s
-grep '^RESP' "$report" | sed 's/[^0-9 ]/ /g' | awk '{c+=$3; d+=$4; k+=$5; x+=$6; h+=$7} END {printf "summary: commands %d, differences %d (+%d known), crashes %d, hangs %d\n", c, d, k, x, h}'
+grep -a '^RESP' "$report" | sed 's/[^0-9 ]/ /g' | awk '{c+=$3; d+=$4; k+=$5; x+=$6; h+=$7} END {printf "summary: commands %d, differences %d (+%d known), crashes %d, hangs %d\n", c, d, k, x, h}'
 echo "report: $report"
 exit $status

@@ -21,7 +21,11 @@ internal sealed record Difference(FuzzCommand Command, Reply Redis, Reply Ours, 
 
     private static string Gist(RespValue v)
     {
-        if (IsErrorType(v.Type)) return "-" + v.Text.Split(' ')[0] + " " + string.Join(' ', v.Text.Split(' ').Skip(1).Take(3));
+        if (IsErrorType(v.Type))
+        {
+            var words = Escape.Reply(v.Bytes ?? [], 80).Split(' ');
+            return "-" + words[0] + " " + string.Join(' ', words.Skip(1).Take(3));
+        }
         return ((char)v.Type).ToString();
     }
 
