@@ -1,0 +1,70 @@
+using System.Text;
+using Arrakis.Protocol;
+
+namespace Arrakis.Integration.Tests.Fuzzing;
+
+/// <summary>Server-less checks of the fuzzer's own parts: determinism, safety constraints, shrinking and comparison rules.</summary>
+public sealed class FuzzerSelfTests
+{
+    private static readonly IReadOnlyList<CommandSpec> Catalog =
+    [
+        new("blpop", ["BLPOP"], -3, new HashSet<string> { "blocking" }, "list",
+            [new("key", "key", null, false, true, false, []), new("timeout", "double", null, false, false, false, [])]),
+        new("zadd", ["ZADD"], -4, new HashSet<string>(), "sorted-set",
+            [new("key", "key", null, false, false, false, []),
+             new("score_member", "block", null, false, true, false, [new("score", "double", null, false, false, false, []), new("member", "string", null, false, false, false, [])])]),
+        new("expire", ["EXPIRE"], -3, new HashSet<string>(), "generic",
+            [new("key", "key", null, false, false, false, []), new("seconds", "integer", null, false, false, false, [])]),
+    ];
+
+    [Fact]
+    public void Generator_WithTheSameSeed_ProducesTheSameSequence()
+    {
+        var a = new CommandGenerator(Catalog, 42);
+        var b = new CommandGenerator(Catalog, 42);
+        for (int i = 0; i < 2000; i++) Assert.Equal(a.Next().ToString(), b.Next().ToString());
+    }
+
+    [Fact]
+    public void Generator_NeverSendsABlockingTimeoutThatBlocksForever_NorAShortExpiry()
+    {
+        var g = new CommandGenerator(Catalog, 7);
+        for (int i = 0; i < 20_000; i++)
+        {
+            var c = g.Next();
+            string last = Encoding.Latin1.GetString(c.Args[^1]);
+            if (c.Name == "blpop") Assert.DoesNotContain(last, new[] { "0", "-0", "0.0", "inf", "+inf", "1e-400" });
+            if (c.Name == "expire" && c.Args.Length == 3 && long.TryParse(last, out long s)) Assert.False(s is > 0 and < 100_000, c.ToString());
+        }
+    }
+
+    [Fact]
+    public void Shrinker_KeepsOnlyTheStepsTheFailureNeeds()
+    {
+        var steps = Enumerable.Range(0, 200).ToList();
+        var result = Shrinker.Minimize(steps, s => s.Contains(17) && s.Contains(123) && s[^1] == 199, DateTime.UtcNow.AddSeconds(10), out bool complete);
+        Assert.True(complete);
+        Assert.Equal([17, 123, 199], result);
+    }
+
+    [Fact]
+    public void Comparer_HashtableOrderIsIgnored_ButListpackOrderIsNot()
+    {
+        var redis = Array("a", "1", "b", "2");
+        var swapped = Array("b", "2", "a", "1");
+        var cmd = new FuzzCommand("hgetall", [], ["k0"u8.ToArray()]);
+        Assert.True(new ReplyComparer(_ => "hashtable").Same(cmd, Raw(redis), Raw(swapped)));
+        Assert.False(new ReplyComparer(_ => "listpack").Same(cmd, Raw(redis), Raw(swapped)));
+        Assert.False(new ReplyComparer(_ => "hashtable").Same(cmd, Raw(redis), Raw(Array("a", "2", "b", "1"))));
+    }
+
+    private static RespValue Array(params string[] items) =>
+        new(RespType.Array, items: items.Select(i => new RespValue(RespType.BulkString, Encoding.UTF8.GetBytes(i))).ToArray());
+
+    private static Reply Raw(RespValue v)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        v.WriteTo(new RespWriter(buffer));
+        return new Reply(v, buffer.WrittenSpan.ToArray());
+    }
+}
