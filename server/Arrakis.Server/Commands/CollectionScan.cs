@@ -32,29 +32,55 @@ internal static class CollectionScan
 
     public static void Execute(CommandContext c, Kind kind)
     {
-        var o = ScanOptions.Parse(c, 2, allowType: false);
-        if (o is null) return;
-        var (cursor, pattern, count) = (o.Cursor, o.Pattern, o.Count);
+        // Redis: the cursor, then the key (an empty scan when missing, WRONGTYPE), then the options.
+        if (!ScanOptions.TryParseCursor(c.Arg(2), out _))
+        {
+            c.Error("ERR invalid cursor");
+            return;
+        }
         var db = c.Db;
-        var items = new List<(byte[] Element, byte[]? Value)>();
-        ulong next = 0;
+        object? value = null;
+        bool typeOk;
         switch (kind)
         {
             case Kind.Hash:
-                if (!CollectionValues.TryGet<HashValue>(c, db, c.Arg(1), out var hash)) return;
-                if (hash is null) break;
+                typeOk = CollectionValues.TryGet<HashValue>(c, db, c.Arg(1), out var h);
+                value = h;
+                break;
+            case Kind.Set:
+                typeOk = CollectionValues.TryGet<SetValue>(c, db, c.Arg(1), out var st);
+                value = st;
+                break;
+            default:
+                typeOk = CollectionValues.TryGet<SortedSetValue>(c, db, c.Arg(1), out var z);
+                value = z;
+                break;
+        }
+        if (!typeOk) return;
+        if (value is null)
+        {
+            c.Reply.WriteArrayHeader(2);
+            c.Reply.WriteBulk("0"u8);
+            c.Reply.WriteArrayHeader(0);
+            return;
+        }
+        var o = ScanOptions.Parse(c, 2, allowType: false);
+        if (o is null) return;
+        var (cursor, pattern, count) = (o.Cursor, o.Pattern, o.Count);
+        var items = new List<(byte[] Element, byte[]? Value)>();
+        ulong next = 0;
+        switch (value)
+        {
+            case HashValue hash:
                 if (hash.IsListpack) items.AddRange(hash.Entries.Select(e => (e.Key, (byte[]?)e.Value)));
                 else next = Page(hash.Count, cursor, count, i => { var e = hash.EntryAt(i); items.Add((e.Key, e.Value)); });
                 break;
-            case Kind.Set:
-                if (!CollectionValues.TryGet<SetValue>(c, db, c.Arg(1), out var set)) return;
-                if (set is null) break;
+            case SetValue set:
                 if (set.IsIntset) items.AddRange(set.Members.Select(m => (m, (byte[]?)null)));
                 else next = Page(set.Count, cursor, count, i => items.Add((set.MemberAt(i), null)));
                 break;
-            default:
-                if (!CollectionValues.TryGet<SortedSetValue>(c, db, c.Arg(1), out var zset)) return;
-                if (zset is not null) items.AddRange(zset.Ascending().Select(e => (e.Member, (byte[]?)Encoding.ASCII.GetBytes(Scores.Format(e.Score)))));
+            case SortedSetValue zset:
+                items.AddRange(zset.Ascending().Select(e => (e.Member, (byte[]?)Encoding.ASCII.GetBytes(Scores.Format(e.Score)))));
                 break;
         }
         if (pattern is not null) items.RemoveAll(i => !Glob.Match(pattern, i.Element));

@@ -142,6 +142,12 @@ internal static class CommandDispatcher
     private static void Reject(CommandContext ctx, string error, CommandDefinition? def = null)
     {
         long mark = ctx.Session.Output.Mark;
+        if (ctx.Session.MultiQueue is not null && def?.FullName == "exec")
+        {
+            // Redis's rejectCommand: a rejected EXEC aborts the transaction it would have run.
+            TransactionCommands.Discard(ctx);
+            error = "EXECABORT Transaction discarded because of: " + (error.StartsWith("ERR ", StringComparison.Ordinal) ? error[4..] : error);
+        }
         if (ctx.Session.MultiQueue is not null) ctx.Session.MultiError = true;
         ctx.Error(error);
         if (def is not null) ctx.Stats.PerCommand[def.Id].Rejected++;

@@ -25,5 +25,9 @@ internal static class Errors
     public static string UnknownSubcommand(string sub, string command) =>
         $"ERR unknown subcommand '{Truncate(sub, 128)}'. Try {command.ToUpperInvariant()} HELP.";
 
+    /// <summary>Redis's addReplySubcommandSyntaxError, for subcommands that check their own arguments.</summary>
+    public static string SubcommandSyntax(CommandContext c) =>
+        $"ERR unknown subcommand or wrong number of arguments for '{Truncate(c.ArgText(1), 128)}'. Try {c.ArgText(0).ToUpperInvariant()} HELP.";
+
     public static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -22,9 +22,10 @@ internal static class Numbers
     {
         int i = 0;
         while (i < s.Length && IsSpace(s[i])) i++;
-        s = s[i..];
         value = 0;
-        if (s.IsEmpty) return true;
+        if (s.IsEmpty) return true; // nothing to convert: strtod stops at the end, all of "" is consumed
+        s = s[i..];
+        if (s.IsEmpty) return false; // blanks only: strtod converts nothing and stops at the first blank
         return TryParseC(s, Range.Unchecked, out value);
     }
 

@@ -21,7 +21,9 @@ public sealed class OpenLoopTests
         o.TestTimeSeconds = 1;
         var r = LoadRunner.Run(o);
         Assert.InRange(r.Totals.Count, 450, 550);
-        Assert.True(RunResult.PercentileMs(r.Totals, 50) < 20, "p50 " + RunResult.PercentileMs(r.Totals, 50));
+        // No queueing: the median stays far below the ~500 ms a queue would build in this second (the
+        // bound leaves room for a machine busy with other work; 20 ms failed there now and then).
+        Assert.True(RunResult.PercentileMs(r.Totals, 50) < 100, "p50 " + RunResult.PercentileMs(r.Totals, 50));
     }
 
     [Fact]

@@ -136,7 +136,7 @@ internal static class ServerCommands
         }
         else if (c.ArgCount > 3)
         {
-            c.Error(Errors.WrongArgs("slowlog|get"));
+            c.Error(Errors.SubcommandSyntax(c));
             return;
         }
         var entries = c.Server.SlowLog.Take((int)Math.Min(count, int.MaxValue));

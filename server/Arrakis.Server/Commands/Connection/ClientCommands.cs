@@ -108,48 +108,47 @@ internal static class ClientCommands
         _ => TypeOf(s) == type,
     };
 
+    /// <summary>CLIENT LIST [TYPE type | ID id ...], as Redis 7.0 parses it: TYPE only as the one
+    /// option; ID lists the given clients in the order given (unknown or non-positive ids match none).</summary>
     private static void List(CommandContext c)
     {
-        HashSet<long>? ids = null;
-        string? typeFilter = null;
-        for (int i = 2; i < c.ArgCount; i++)
-        {
-            if (c.ArgIs(i, "TYPE") && i + 1 < c.ArgCount)
-            {
-                string type = c.ArgString(++i).ToLowerInvariant();
-                if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
-                {
-                    c.Error($"ERR Unknown client type '{c.ArgText(i)}'");
-                    return;
-                }
-                typeFilter = type;
-            }
-            else if (c.ArgIs(i, "ID") && i + 1 < c.ArgCount)
-            {
-                ids = new HashSet<long>();
-                for (i++; i < c.ArgCount; i++)
-                {
-                    if (!Protocol.RespNumber.TryParseInt64(c.Arg(i), out long id) || id <= 0)
-                    {
-                        c.Error("ERR Invalid client ID");
-                        return;
-                    }
-                    ids.Add(id);
-                }
-            }
-            else
-            {
-                c.SyntaxError();
-                return;
-            }
-        }
         var sb = new StringBuilder();
         long now = Runtime.ServerClock.MonotonicMs;
-        foreach (var s in c.Server.Clients.Snapshot())
+        void Line(ClientSession s) => sb.Append(Describe(s, c.Server, now, s == c.Session ? ArgvMemory(c) : 0)).Append('\n');
+        if (c.ArgCount == 4 && c.ArgIs(2, "TYPE"))
         {
-            if (ids is not null && !ids.Contains(s.Id)) continue;
-            if (typeFilter is not null && !TypeMatches(s, typeFilter)) continue;
-            sb.Append(Describe(s, c.Server, now, s == c.Session ? ArgvMemory(c) : 0)).Append('\n');
+            string type = c.ArgString(3).ToLowerInvariant();
+            if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
+            {
+                c.Error($"ERR Unknown client type '{c.ArgText(3)}'");
+                return;
+            }
+            foreach (var s in c.Server.Clients.Snapshot())
+            {
+                if (TypeMatches(s, type)) Line(s);
+            }
+        }
+        else if (c.ArgCount > 3 && c.ArgIs(2, "ID"))
+        {
+            var clients = c.Server.Clients.Snapshot().ToDictionary(s => s.Id);
+            for (int i = 3; i < c.ArgCount; i++)
+            {
+                if (!Protocol.RespNumber.TryParseInt64(c.Arg(i), out long id))
+                {
+                    c.Error("ERR Invalid client ID");
+                    return;
+                }
+                if (clients.TryGetValue(id, out var s)) Line(s);
+            }
+        }
+        else if (c.ArgCount != 2)
+        {
+            c.SyntaxError();
+            return;
+        }
+        else
+        {
+            foreach (var s in c.Server.Clients.Snapshot()) Line(s);
         }
         c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(sb.ToString()));
     }

@@ -101,7 +101,7 @@ internal static class ExpireCommands
         }
         long ttl = absolute ? expire : expire - c.NowMs;
         if (ttl < 0) ttl = 0;
-        c.Reply.WriteInteger(ms ? ttl : (ttl + 500) / 1000);
+        c.Reply.WriteInteger(ms ? ttl : ttl / 1000 + (ttl % 1000 >= 500 ? 1 : 0)); // rounded, without overflow near 2^63
     }
 
     private static void Persist(CommandContext c)

@@ -123,16 +123,21 @@ internal static class ListCommands
 
     private static void LIndex(CommandContext c)
     {
-        if (!c.TryArgLong(2, out long index)) return;
+        // Redis: the key first (nil or WRONGTYPE), then the index.
         if (!CollectionValues.TryGet<ListValue>(c, c.Db, c.Arg(1), out var list)) return;
-        if (list is not null && index < 0) index += list.Count;
-        if (list is null || index < 0 || index >= list.Count) c.Reply.WriteNull();
+        if (list is null)
+        {
+            c.Reply.WriteNull();
+            return;
+        }
+        if (!c.TryArgLong(2, out long index)) return;
+        if (index < 0) index += list.Count;
+        if (index < 0 || index >= list.Count) c.Reply.WriteNull();
         else c.Reply.WriteBulk(list[(int)index]);
     }
 
     private static void LSet(CommandContext c)
     {
-        if (!c.TryArgLong(2, out long index)) return;
         var db = c.Db;
         if (!CollectionValues.TryGet<ListValue>(c, db, c.Arg(1), out var list, countHits: false)) return;
         if (list is null)
@@ -140,6 +145,7 @@ internal static class ListCommands
             c.Error(Errors.NoSuchKey);
             return;
         }
+        if (!c.TryArgLong(2, out long index)) return;
         if (index < 0) index += list.Count;
         if (index < 0 || index >= list.Count)
         {
@@ -250,7 +256,7 @@ internal static class ListCommands
             if (c.ArgIs(j, "RANK") && more)
             {
                 if (!c.TryArgLong(++j, out rank)) return;
-                if (rank == 0 || rank == long.MinValue)
+                if (rank == 0)
                 {
                     c.Error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
                     return;
@@ -258,8 +264,8 @@ internal static class ListCommands
             }
             else if (c.ArgIs(j, "COUNT") && more)
             {
-                if (!c.TryArgLong(++j, out count)) return;
-                if (count < 0)
+                // Redis's getPositiveLongFromObjectOrReply: a non-integer gets the option's own message too.
+                if (!RespNumber.TryParseInt64(c.Arg(++j), out count) || count < 0)
                 {
                     c.Error("ERR COUNT can't be negative");
                     return;
@@ -267,8 +273,7 @@ internal static class ListCommands
             }
             else if (c.ArgIs(j, "MAXLEN") && more)
             {
-                if (!c.TryArgLong(++j, out maxLen)) return;
-                if (maxLen < 0)
+                if (!RespNumber.TryParseInt64(c.Arg(++j), out maxLen) || maxLen < 0)
                 {
                     c.Error("ERR MAXLEN can't be negative");
                     return;
@@ -289,7 +294,7 @@ internal static class ListCommands
         }
         var element = c.Arg(2);
         var found = new List<long>();
-        long skip = Math.Abs(rank) - 1, limit = count == 0 ? long.MaxValue : Math.Max(count, 1);
+        long skip = rank == long.MinValue ? long.MaxValue : Math.Abs(rank) - 1, limit = count == 0 ? long.MaxValue : Math.Max(count, 1);
         int n = list.Count;
         for (long k = 0; k < n && (maxLen == 0 || k < maxLen) && found.Count < limit; k++)
         {
@@ -317,13 +322,14 @@ internal static class ListCommands
         var db = c.Db;
         var src = c.Arg(1);
         var dst = c.Arg(2);
+        // Redis: a missing source answers nil before the destination's type is looked at.
         if (!CollectionValues.TryGet<ListValue>(c, db, src, out var source, countHits: false)) return;
-        if (!CollectionValues.TryGet<ListValue>(c, db, dst, out var target, countHits: false)) return;
         if (source is null)
         {
             c.Reply.WriteNull();
             return;
         }
+        if (!CollectionValues.TryGet<ListValue>(c, db, dst, out _, countHits: false)) return;
         var element = MoveElement(c, source, src, dst, fromLeft, toLeft);
         c.Reply.WriteBulk(element);
     }

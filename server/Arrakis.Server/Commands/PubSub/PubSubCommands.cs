@@ -72,7 +72,7 @@ internal static class PubSubCommands
     {
         if (c.ArgCount > 3)
         {
-            c.Error(Errors.WrongArgs(c.Command.FullName));
+            c.Error(Errors.SubcommandSyntax(c));
             return;
         }
         var names = c.Server.PubSub.ActiveChannels(c.ArgCount == 3 ? c.Arg(2) : default, shard);

@@ -121,10 +121,16 @@ internal static class SetCommands
         var db = c.Db;
         var src = c.Arg(1);
         var dst = c.Arg(2);
+        // Redis: a missing source answers 0 before the destination's type is looked at.
         if (!CollectionValues.TryGet<SetValue>(c, db, src, out var source, countHits: false)) return;
+        if (source is null)
+        {
+            c.Reply.WriteInteger(0);
+            return;
+        }
         if (!CollectionValues.TryGet<SetValue>(c, db, dst, out var target, countHits: false)) return;
         var member = c.Arg(3);
-        if (source is null || !source.Contains(member))
+        if (!source.Contains(member))
         {
             c.Reply.WriteInteger(0);
             return;

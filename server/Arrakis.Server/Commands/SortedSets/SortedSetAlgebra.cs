@@ -35,12 +35,12 @@ internal static class SortedSetAlgebra
         if (!c.TryArgLong(numkeysIndex, out long setnum)) return;
         if (setnum < 1)
         {
-            c.Error(cardinality ? "ERR numkeys should be greater than 0" : $"ERR at least 1 input key is needed for '{c.Command.FullName}' command");
+            c.Error($"ERR at least 1 input key is needed for '{c.Command.FullName}' command");
             return;
         }
         if (setnum > c.ArgCount - (numkeysIndex + 1))
         {
-            c.Error(cardinality ? "ERR Number of keys can't be greater than number of args" : Errors.Syntax);
+            c.Error(Errors.Syntax);
             return;
         }
         var db = c.Db;

@@ -221,15 +221,11 @@ internal static class SortedSetCommands
         long count = 1;
         bool hasCount = c.ArgCount == 3;
         if (hasCount && !CollectionValues.TryCount(c, 2, out count)) return;
-        if (hasCount && count == 0)
-        {
-            c.Reply.WriteArrayHeader(0);
-            return;
-        }
         var db = c.Db;
         var key = c.Arg(1);
+        // Redis: the key's type is checked before a count of 0 answers the empty array.
         if (!CollectionValues.TryGet<SortedSetValue>(c, db, key, out var z, countHits: false)) return;
-        if (z is null)
+        if (z is null || count == 0)
         {
             c.Reply.WriteArrayHeader(0);
             return;

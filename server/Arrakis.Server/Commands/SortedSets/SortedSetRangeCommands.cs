@@ -52,7 +52,7 @@ internal static class SortedSetRangeCommands
         }
         bool rev = reverse ?? false;
         if (type == RangeType.Auto) type = RangeType.Rank;
-        if (limitGiven && type == RangeType.Rank)
+        if (limitGiven && limit != -1 && type == RangeType.Rank) // Redis checks opt_limit != -1: LIMIT x -1 is no limit
         {
             c.Error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
             return;

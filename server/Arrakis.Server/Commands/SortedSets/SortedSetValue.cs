@@ -33,6 +33,8 @@ internal sealed partial class SortedSetValue : IMemberCollection
     /// <summary>Adds or re-scores a member; true when it is new.</summary>
     public bool Set(ReadOnlySpan<byte> member, double score)
     {
+        if (score == 0) score = 0; // Redis stores a -0 score as 0
+
         if (_packed is not null)
         {
             bool exists = _packed.TryGetScore(member, out double old);

@@ -86,6 +86,13 @@ internal static class BitCommands
 
     private static void BitCount(CommandContext c)
     {
+        // Redis 7.0: the key first (0 when missing, WRONGTYPE), then the range and its unit.
+        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
+        if (v is null)
+        {
+            c.Reply.WriteInteger(0);
+            return;
+        }
         long start = 0, end = 0;
         bool isBit = false, ranged = false;
         if (c.ArgCount is 4 or 5)
@@ -105,12 +112,6 @@ internal static class BitCommands
         else if (c.ArgCount != 2)
         {
             c.SyntaxError();
-            return;
-        }
-        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
-        if (v is null)
-        {
-            c.Reply.WriteInteger(0);
             return;
         }
         int firstMask = 0, lastMask = 0;
@@ -184,16 +185,16 @@ internal static class BitCommands
             c.Error("ERR The bit argument must be 1 or 0.");
             return;
         }
-        if (c.ArgCount > 6)
-        {
-            c.SyntaxError();
-            return;
-        }
         var db = c.Db;
         if (!StringValues.TryGet(c, db, c.Arg(1), out var v)) return;
         if (v is null)
         {
             c.Reply.WriteInteger(bit == 1 ? -1 : 0);
+            return;
+        }
+        if (c.ArgCount > 6)
+        {
+            c.SyntaxError();
             return;
         }
         long start = 0, end, total = v.Length;

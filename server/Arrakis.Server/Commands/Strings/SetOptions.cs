@@ -4,7 +4,9 @@ namespace Arrakis.Server.Commands.Strings;
 /// parsed with Redis's rules: conflicting options are a syntax error, then the expire value is checked.</summary>
 internal readonly record struct SetOptions(bool Nx, bool Xx, bool Get, bool KeepTtl, bool Persist, long ExpireAt)
 {
-    public static SetOptions? Parse(CommandContext c, int first, bool forSet)
+    /// <summary>Parses the options; <paramref name="beforeValue"/> runs between the syntax check and the
+    /// expire value's check (GETEX looks its key up there, as Redis does) and stops parsing when false.</summary>
+    public static SetOptions? Parse(CommandContext c, int first, bool forSet, Func<bool>? beforeValue = null)
     {
         bool nx = false, xx = false, get = false, keepTtl = false, persist = false;
         int unitArg = -1;
@@ -29,6 +31,7 @@ internal readonly record struct SetOptions(bool Nx, bool Xx, bool Get, bool Keep
                 return null;
             }
         }
+        if (beforeValue is not null && !beforeValue()) return null;
         long expireAt = 0;
         if (kind != '\0')
         {

@@ -112,16 +112,17 @@ internal static class StringCommands
 
     private static void GetEx(CommandContext c)
     {
-        var o = SetOptions.Parse(c, 2, forSet: false);
-        if (o is null) return;
         var db = c.Db;
         var key = c.Arg(1);
-        if (!StringValues.TryGet(c, db, key, out var v)) return;
-        if (v is null)
+        byte[]? v = null;
+        // Redis: option syntax, then the key (nil or WRONGTYPE), then the expire value.
+        var o = SetOptions.Parse(c, 2, forSet: false, () =>
         {
-            c.Reply.WriteNull();
-            return;
-        }
+            if (!StringValues.TryGet(c, c.Db, c.Arg(1), out v)) return false;
+            if (v is null) c.Reply.WriteNull();
+            return v is not null;
+        });
+        if (o is null || v is null) return;
         if (o.Value.ExpireAt != 0 || o.Value.Persist)
         {
             db.TryFind(key, out var table, out int slot);

@@ -112,8 +112,9 @@ internal static class BlockingCommands
 
     private static void BLMPop(CommandContext c)
     {
-        if (!TryTimeout(c, 1, out long deadline)) return;
+        // Redis parses numkeys, keys, LEFT/RIGHT and COUNT before the timeout.
         if (!MPopArgs.TryParse(c, 2, out var a)) return;
+        if (!TryTimeout(c, 1, out long deadline)) return;
         var db = c.Db;
         for (int k = 0; k < a.NumKeys; k++)
         {
@@ -149,8 +150,8 @@ internal static class BlockingCommands
 
     private static void BZMPop(CommandContext c)
     {
-        if (!TryTimeout(c, 1, out long deadline)) return;
         if (!MPopArgs.TryParse(c, 2, out var a, zset: true)) return;
+        if (!TryTimeout(c, 1, out long deadline)) return;
         var db = c.Db;
         for (int k = 0; k < a.NumKeys; k++)
         {
