@@ -90,7 +90,13 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     public string ArgString(int i) => Encoding.UTF8.GetString(Arg(i));
 
     /// <summary>Argument as Latin-1 text, byte for byte (for echoing user input inside error messages).</summary>
-    public string ArgText(int i) => Encoding.Latin1.GetString(Arg(i));
+    /// <remarks>Redis formats arguments into errors with %s, so the text stops at the first NUL byte.</remarks>
+    public string ArgText(int i)
+    {
+        var a = Arg(i);
+        int nul = a.IndexOf((byte)0);
+        return Encoding.Latin1.GetString(nul < 0 ? a : a[..nul]);
+    }
 
     public bool ArgIs(int i, string word)
     {
@@ -113,6 +119,8 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
 
     public void Error(string message)
     {
+        // Redis trims CR/LF at the end of an error (the writer turns the ones inside into spaces).
+        message = message.TrimEnd('\r', '\n');
         Reply.WriteError(message);
         Stats.CountError(message);
     }

@@ -142,10 +142,11 @@ internal static class CommandDispatcher
     private static void Reject(CommandContext ctx, string error, CommandDefinition? def = null)
     {
         long mark = ctx.Session.Output.Mark;
-        if (ctx.Session.MultiQueue is not null && def?.FullName == "exec")
+        if (def?.FullName == "exec")
         {
-            // Redis's rejectCommand: a rejected EXEC aborts the transaction it would have run.
-            TransactionCommands.Discard(ctx);
+            // Redis's rejectCommand: a rejected EXEC answers EXECABORT (and discards the transaction
+            // when there is one), even outside MULTI.
+            if (ctx.Session.MultiQueue is not null) TransactionCommands.Discard(ctx);
             error = "EXECABORT Transaction discarded because of: " + (error.StartsWith("ERR ", StringComparison.Ordinal) ? error[4..] : error);
         }
         if (ctx.Session.MultiQueue is not null) ctx.Session.MultiError = true;

@@ -36,6 +36,14 @@ internal static class Numbers
     /// </summary>
     public static bool TryParseLongDouble(ReadOnlySpan<byte> s, out double value) => TryParseC(s, Range.LongDouble, out value);
 
+    /// <summary>True when the text is an infinity literal (inf, infinity, with a sign), not a finite
+    /// number too big for a double (which <see cref="TryParseLongDouble"/> also returns as infinity).</summary>
+    public static bool IsInfinityLiteral(ReadOnlySpan<byte> s)
+    {
+        var body = s.Length > 0 && s[0] is (byte)'-' or (byte)'+' ? s[1..] : s;
+        return AsciiEquals(body, "inf"u8) || AsciiEquals(body, "infinity"u8);
+    }
+
     /// <summary>What an out-of-range result does: refused for double or long double (ERANGE), or taken as it comes.</summary>
     private enum Range
     {

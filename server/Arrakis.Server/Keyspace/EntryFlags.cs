@@ -8,4 +8,7 @@ internal static class EntryFlags
 
     /// <summary>Stored from a float result (INCRBYFLOAT): Redis never int-encodes these.</summary>
     public const byte NoIntEncoding = 2;
+
+    /// <summary>A copy (COPY): Redis duplicates the object, so even a small integer is not its shared one.</summary>
+    public const byte Unshared = 4;
 }

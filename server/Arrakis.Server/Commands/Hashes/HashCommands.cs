@@ -130,7 +130,7 @@ internal static class HashCommands
             c.Error(Errors.NotFloat);
             return;
         }
-        if (double.IsInfinity(increment))
+        if (double.IsInfinity(increment) && Numbers.IsInfinityLiteral(c.Arg(3))) // 1e400 is finite as a long double
         {
             c.Error("ERR value is NaN or Infinity");
             return;

@@ -204,7 +204,7 @@ internal static class KeyCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        target.Set(dst, ValueKinds.Clone(e.Value!), e.ExpireAt, flags: e.Flags);
+        target.Set(dst, ValueKinds.Clone(e.Value!), e.ExpireAt, flags: (byte)(e.Flags | EntryFlags.Unshared));
         target.Notify(K.Generic, "copy_to", dst);
         c.Reply.WriteInteger(1);
     }

@@ -92,6 +92,6 @@ internal static class StringValues
     /// <summary>True when Redis would share the object (small integers): OBJECT REFCOUNT says INT_MAX.</summary>
     public static bool IsShared(object value, byte flags) => value is byte[] b && IsShared(b, flags);
 
-    public static bool IsShared(byte[] value, byte flags) =>
+    public static bool IsShared(byte[] value, byte flags) => (flags & EntryFlags.Unshared) == 0 &&
         Encoding(value, flags) == "int" && Protocol.RespNumber.TryParseInt64(value, out long v) && v >= 0 && v < 10000;
 }
