@@ -181,6 +181,11 @@ internal static class CommandDispatcher
         int last = def.LastKey >= 0 ? def.LastKey : argc + def.LastKey;
         int step = Math.Max(def.KeyStep, 1);
         var keyspace = ctx.Server.Keyspace;
+        if (def.FirstKey >= argc)
+        {
+            def.Handler!(ctx); // a command whose keys are optional, called without any (SUNSUBSCRIBE)
+            return;
+        }
         if (last == def.FirstKey || last < def.FirstKey)
         {
             var stripe = keyspace.StripeFor(ctx.Arg(def.FirstKey));

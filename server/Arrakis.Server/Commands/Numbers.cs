@@ -192,67 +192,27 @@ internal static class Numbers
     private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 
     /// <summary>
-    /// INCRBYFLOAT's result text. Redis computes in long double and prints "%.17Lf" with trailing
-    /// zeros removed; decimal arithmetic gives the same text for the values people use, with double
-    /// as the fallback outside decimal's range.
+    /// INCRBYFLOAT's and HINCRBYFLOAT's result text: both operands as strtold reads them, added in
+    /// an exact emulation of the x87 80-bit long double (<see cref="ExtendedFloat"/>), printed as
+    /// Redis's ld2string does ("%.17Lf", trailing zeros removed).
     /// </summary>
     public static bool TryAddFloat(ReadOnlySpan<byte> current, ReadOnlySpan<byte> increment, out byte[] result, out string? error)
     {
         result = Array.Empty<byte>();
         error = null;
-        if (!TryParseLongDouble(current, out double a) || !TryParseLongDouble(increment, out double b))
+        if (!ExtendedFloat.TryParse(current, out var a) || !ExtendedFloat.TryParse(increment, out var b))
         {
             error = Errors.NotFloat;
             return false;
         }
-        double sum = a + b;
-        if (double.IsNaN(sum) || double.IsInfinity(sum))
+        var sum = ExtendedFloat.Add(a, b);
+        if (sum.IsInfinity)
         {
             error = "ERR increment would produce NaN or Infinity";
             return false;
         }
-        string text;
-        if (TryDecimal(current, out decimal da) && TryDecimal(increment, out decimal db))
-        {
-            try
-            {
-                decimal d = da + db;
-                text = FormatDecimal(d);
-                result = Encoding.ASCII.GetBytes(text);
-                return true;
-            }
-            catch (OverflowException)
-            {
-            }
-        }
-        text = FormatLongDouble(sum);
-        result = Encoding.ASCII.GetBytes(text);
+        result = Encoding.ASCII.GetBytes(sum.Format());
         return true;
     }
 
-    private static bool TryDecimal(ReadOnlySpan<byte> s, out decimal value)
-    {
-        Span<char> chars = stackalloc char[s.Length];
-        for (int i = 0; i < s.Length; i++) chars[i] = (char)s[i];
-        return decimal.TryParse(chars, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !chars.ContainsAny('e', 'E') ||
-               (decimal.TryParse(chars, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && Math.Abs((double)value) < 1e15);
-    }
-
-    private static string FormatDecimal(decimal d)
-    {
-        // "%.17Lf" then trailing zeros (and a trailing point) removed.
-        d = Math.Round(d, 17, MidpointRounding.ToEven);
-        string s = d.ToString("0.#################", CultureInfo.InvariantCulture);
-        return s == "-0" ? "0" : s;
-    }
-
-    private static string FormatLongDouble(double v)
-    {
-        string s = v.ToString("F17", CultureInfo.InvariantCulture);
-        if (s.Contains('.')) s = s.TrimEnd('0').TrimEnd('.');
-        return s == "-0" ? "0" : s;
-    }
-
-    /// <summary>Formats a double the way Redis stores INCRBYFLOAT-style results for big exponents.</summary>
-    public static string FormatHuman(double v) => FormatLongDouble(v);
 }

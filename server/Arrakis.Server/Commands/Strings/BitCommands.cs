@@ -40,8 +40,14 @@ internal static class BitCommands
     }
 
     /// <summary>Looks up a string for a bit write, growing it to hold bit <paramref name="maxBit"/>; null after WRONGTYPE.</summary>
-    public static byte[]? StringForWrite(CommandContext c, in Db db, ReadOnlySpan<byte> key, long maxBit, out bool created)
+    public static byte[]? StringForWrite(CommandContext c, in Db db, ReadOnlySpan<byte> key, long maxBit, out bool created) =>
+        StringForWrite(c, db, key, maxBit, out created, out _, markModified: true);
+
+    /// <summary>As above; with <paramref name="markModified"/> false an existing string that did not grow is
+    /// left unmarked (SETBIT that does not change the bit modifies nothing, as in Redis).</summary>
+    public static byte[]? StringForWrite(CommandContext c, in Db db, ReadOnlySpan<byte> key, long maxBit, out bool created, out bool grown, bool markModified)
     {
+        grown = false;
         created = false;
         if (!StringValues.TryGetLength(c, db, key, out long length)) return null;
         long bytes = (maxBit >> 3) + 1;
@@ -53,9 +59,11 @@ internal static class BitCommands
             return v;
         }
         var g = StringValues.Growable(db, key);
+        grown = bytes > g.Length;
         g.EnsureLength((int)Math.Max(g.Length, bytes)); // in place, or amortised growth
         db.TryFind(key, out var table, out int slot);
-        db.Replace(table, slot, g, EntryFlags.RawString);
+        if (markModified || grown) db.Replace(table, slot, g, EntryFlags.RawString);
+        else table.Slot(slot).Flags = EntryFlags.RawString; // unshared and raw, as Redis's dbUnshareStringValue leaves it
         return g.Buffer; // bytes past the value's length are zero, as reads past its end are
     }
 
@@ -67,12 +75,22 @@ internal static class BitCommands
             c.Error(Errors.BitValue);
             return;
         }
-        var v = StringForWrite(c, c.Db, c.Arg(1), offset, out _);
+        var db = c.Db;
+        var v = StringForWrite(c, db, c.Arg(1), offset, out bool created, out bool grown, markModified: false);
         if (v is null) return;
         int index = (int)(offset >> 3), bit = 7 - (int)(offset & 7);
         int old = (v[index] >> bit) & 1;
         v[index] = (byte)((v[index] & ~(1 << bit)) | ((int)on << bit));
-        c.Db.Notify(K.String, "setbit", c.Arg(1));
+        // Redis: only a new key, a longer string or a changed bit counts as a modification (WATCH, events, dirty).
+        if (created || grown || old != on)
+        {
+            if (!created && !grown)
+            {
+                db.TryFind(c.Arg(1), out var table, out int slot);
+                db.Replace(table, slot, table.Slot(slot).Value!, EntryFlags.RawString);
+            }
+            db.Notify(K.String, "setbit", c.Arg(1));
+        }
         c.Reply.WriteInteger(old);
     }
 
