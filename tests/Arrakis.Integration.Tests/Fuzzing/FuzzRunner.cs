@@ -180,7 +180,7 @@ internal sealed class FuzzRunner
             failure.Repro = [cmd];
             return;
         }
-        Shrink(failure, _window.ToList(), kind == FailureKind.Crash ? _replayer.Crashes : steps => _replayer.Run(steps).Outcome == result.Outcome);
+        Shrink(failure, _window.ToList(), kind == FailureKind.Crash ? _replayer.Crashes : steps => _replayer.FailsLast(steps, result.Outcome));
     }
 
     private void CheckState()

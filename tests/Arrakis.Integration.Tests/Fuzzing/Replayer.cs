@@ -13,23 +13,32 @@ internal sealed class Replayer(FuzzServers servers, RespVersion protocol)
     private bool _suspect;
 
     /// <summary>Runs the steps; returns the first result that is not <see cref="StepOutcome.Replied"/>, else the last step's.</summary>
-    public StepResult Run(IReadOnlyList<FuzzCommand> steps)
+    public StepResult Run(IReadOnlyList<FuzzCommand> steps) => Run(steps, out _);
+
+    /// <summary>As <see cref="Run(IReadOnlyList{FuzzCommand})"/>; <paramref name="at"/> is the index of the step that gave the result.</summary>
+    public StepResult Run(IReadOnlyList<FuzzCommand> steps, out int at)
     {
         using var session = Begin();
         StepResult last = new(StepOutcome.Replied, null, null, null);
-        foreach (var step in steps)
+        for (at = 0; at < steps.Count; at++)
         {
-            last = session.Execute(step);
+            last = session.Execute(steps[at]);
             if (last.Outcome != StepOutcome.Replied) break;
         }
+        at = Math.Min(at, steps.Count - 1);
         _suspect = last.Outcome != StepOutcome.Replied;
         return last;
     }
 
+    /// <summary>True if the last step (and no earlier one) ends with <paramref name="outcome"/>: shrinking must not slide to another failure.</summary>
+    public bool FailsLast(IReadOnlyList<FuzzCommand> steps, StepOutcome outcome) => Run(steps, out int at).Outcome == outcome && at == steps.Count - 1;
+
     /// <summary>True if the steps crash our server: a fuzzing connection or, right after, the control connection dies.</summary>
     public bool Crashes(IReadOnlyList<FuzzCommand> steps)
     {
-        if (Run(steps).Outcome == StepOutcome.OursCrashed) return true;
+        var result = Run(steps, out int at);
+        if (result.Outcome == StepOutcome.OursCrashed) return at == steps.Count - 1;
+        if (result.Outcome != StepOutcome.Replied) return false;
         try
         {
             servers.OursControl.Call("PING");
@@ -65,6 +74,8 @@ internal sealed class Replayer(FuzzServers servers, RespVersion protocol)
         for (int i = from; i < steps.Count; i++)
         {
             if (session.Execute(steps[i]).Outcome != StepOutcome.Replied) return null;
+            // A reply difference was already reported and its keys re-synchronised by the next (control) step.
+            if (i + 1 < steps.Count && steps[i + 1].IsControl) continue;
             if (DumpsDiffer(out var redis, out var ours)) return (i, redis, ours);
         }
         return null;
