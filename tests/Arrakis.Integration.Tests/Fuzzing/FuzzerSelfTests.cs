@@ -61,12 +61,14 @@ public sealed class FuzzerSelfTests
     [Fact]
     public void KnownDifferences_MatchOnlyTheirCondition()
     {
-        var zscore = new FuzzCommand("zscore", ["ZSCORE"u8.ToArray(), "k0"u8.ToArray(), "m"u8.ToArray()], ["k0"u8.ToArray()]);
-        Difference Diff(string redis, string ours) => new(zscore, Bulk(redis), Bulk(ours), IsState: false);
-        Assert.NotNull(KnownDifferences.Find(Diff("0", "-0")));
-        Assert.Null(KnownDifferences.Find(Diff("1", "-0")));
-        Assert.Null(KnownDifferences.Find(Diff("-0", "0")));
+        var lcs = new FuzzCommand("lcs", ["LCS"u8.ToArray(), "k0"u8.ToArray(), "k1"u8.ToArray(), "LEN"u8.ToArray()], ["k0"u8.ToArray(), "k1"u8.ToArray()]);
+        Difference Diff(Reply redis, Reply ours) => new(lcs, redis, ours, IsState: false);
+        Assert.NotNull(KnownDifferences.Find(Diff(Error("ERR The specified keys must contain string values"), Error("ERR syntax error"))));
+        Assert.Null(KnownDifferences.Find(Diff(Error("ERR syntax error"), Error("ERR The specified keys must contain string values"))));
+        Assert.Null(KnownDifferences.Find(Diff(Error("ERR The specified keys must contain string values"), Bulk("abc"))));
     }
+
+    private static Reply Error(string text) => Raw(new RespValue(RespType.Error, Encoding.UTF8.GetBytes(text)));
 
     private static Reply Bulk(string text) => Raw(new RespValue(RespType.BulkString, Encoding.UTF8.GetBytes(text)));
 
