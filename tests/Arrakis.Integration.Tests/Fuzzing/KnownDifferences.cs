@@ -20,9 +20,6 @@ internal static class KnownDifferences
 
     public static readonly IReadOnlyList<KnownDifference> All =
     [
-        .. Bug("hincrbyfloat", "increment inf/-inf",
-            d => Redis(d, "ERR value is NaN or Infinity") && d.Ours.IsError && !Ours(d, "ERR value is NaN or Infinity") && !Ours(d, "WRONGTYPE"),
-            "Redis rejects the increment first with 'value is NaN or Infinity'; ours answers 'increment would produce NaN or Infinity', or 'hash value is not a float' when the field is not a number"),
         .. ByDesign("zrank zrevrank", "a third argument (WITHSCORE is Redis 7.2)",
             d => Redis(d, "ERR wrong number of arguments") && (d.Ours.IsError || d.OursText == "QUEUED"),
             "Arrakis accepts Redis 7.2's WITHSCORE (arity -3): a third argument other than WITHSCORE is a syntax error, and inside MULTI it is queued (docs/compatibility.md)"),
