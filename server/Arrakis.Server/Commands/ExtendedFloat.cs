@@ -79,15 +79,7 @@ internal readonly struct ExtendedFloat
                 if (point) fraction++;
             }
         }
-        long exp = 0;
-        if (i < s.Length)
-        {
-            i++; // 'e'
-            bool negative = s[i] == (byte)'-';
-            if (s[i] is (byte)'-' or (byte)'+') i++;
-            for (; i < s.Length; i++) exp = Math.Min(exp * 10 + (s[i] - '0'), 1_000_000);
-            if (negative) exp = -exp;
-        }
+        Numbers.TryReadExponent(s[i..], 'e', out long exp); // the grammar was checked by TryParseLongDouble
         exponent = (int)Math.Clamp(exp - fraction, -2_000_000, 2_000_000);
         return BigInteger.Parse(digits.ToString(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -107,15 +99,7 @@ internal readonly struct ExtendedFloat
                 if (point) fraction++;
             }
         }
-        long exp = 0;
-        if (i < s.Length)
-        {
-            i++; // 'p'
-            bool negative = s[i] == (byte)'-';
-            if (s[i] is (byte)'-' or (byte)'+') i++;
-            for (; i < s.Length; i++) exp = Math.Min(exp * 10 + (s[i] - '0'), 1_000_000);
-            if (negative) exp = -exp;
-        }
+        Numbers.TryReadExponent(s[i..], 'p', out long exp); // the grammar was checked by TryParseLongDouble
         exponent = (int)Math.Clamp(exp - 4L * fraction, -2_000_000, 2_000_000);
         return n;
     }

@@ -111,21 +111,7 @@ internal static class Numbers
         }
         if (digits == 0) return false;
         if (point < 0) point = digits;
-        long exp = 0;
-        if (i < s.Length)
-        {
-            if ((s[i] | 0x20) != 'e') return false;
-            i++;
-            bool expNegative = i < s.Length && s[i] == (byte)'-';
-            if (i < s.Length && s[i] is (byte)'-' or (byte)'+') i++;
-            if (i == s.Length) return false;
-            for (; i < s.Length; i++)
-            {
-                if (s[i] is < (byte)'0' or > (byte)'9') return false;
-                exp = Math.Min(exp * 10 + (s[i] - '0'), 1_000_000);
-            }
-            if (expNegative) exp = -exp;
-        }
+        if (!TryReadExponent(s[i..], 'e', out long exp)) return false;
         nonZero = firstNonZero >= 0;
         magnitude = nonZero ? (int)(exp + point - firstNonZero - 1) : 0;
         return true;
@@ -150,25 +136,34 @@ internal static class Numbers
             else break;
         }
         if (digits == 0) return false;
-        long exp = 0;
-        if (i < s.Length)
-        {
-            if ((s[i] | 0x20) != 'p') return false;
-            i++;
-            bool expNegative = i < s.Length && s[i] == (byte)'-';
-            if (i < s.Length && s[i] is (byte)'-' or (byte)'+') i++;
-            if (i == s.Length) return false;
-            for (; i < s.Length; i++)
-            {
-                if (s[i] is < (byte)'0' or > (byte)'9') return false;
-                exp = Math.Min(exp * 10 + (s[i] - '0'), 1_000_000);
-            }
-            if (expNegative) exp = -exp;
-        }
+        if (!TryReadExponent(s[i..], 'p', out long exp)) return false;
         long binary = exp - 4L * Math.Max(fraction, 0);
         double v = Math.ScaleB(mantissa, (int)Math.Clamp(binary, -100_000, 100_000));
         long magnitude = mantissa == 0 ? 0 : (long)Math.Floor((Math.Log2(mantissa) + binary) * 0.30103);
         return Finish(v, negative, mantissa != 0, magnitude, range, out value);
+    }
+
+    /// <summary>
+    /// The optional exponent that ends a strtod number: nothing, or <paramref name="marker"/> (e or p,
+    /// any case), an optional sign and at least one decimal digit, with nothing after them. The value
+    /// is clamped to ±1,000,000 (far past any range).
+    /// </summary>
+    public static bool TryReadExponent(ReadOnlySpan<byte> s, char marker, out long exponent)
+    {
+        exponent = 0;
+        if (s.IsEmpty) return true;
+        if ((s[0] | 0x20) != marker) return false;
+        int i = 1;
+        bool negative = i < s.Length && s[i] == (byte)'-';
+        if (i < s.Length && s[i] is (byte)'-' or (byte)'+') i++;
+        if (i == s.Length) return false;
+        for (; i < s.Length; i++)
+        {
+            if (s[i] is < (byte)'0' or > (byte)'9') return false;
+            exponent = Math.Min(exponent * 10 + (s[i] - '0'), 1_000_000);
+        }
+        if (negative) exponent = -exponent;
+        return true;
     }
 
     private static int HexDigit(byte c) => c switch
