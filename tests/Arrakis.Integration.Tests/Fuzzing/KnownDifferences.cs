@@ -32,6 +32,9 @@ internal static class KnownDifferences
         .. Bug("lcs", "a key that is not a string, with invalid options",
             d => Redis(d, "ERR The specified keys must contain string values") && d.Ours.IsError,
             "Redis checks the keys' types before parsing LEN/IDX/MINMATCHLEN; ours parses the options first"),
+        .. ByDesign("client|help config|help command|help memory|help object|help pubsub|help slowlog|help", "HELP of a container with subcommands Arrakis does not implement",
+            d => d.Redis.Value.Items is { } theirs && d.Ours.Value.Items is { } ours && IsSubsequence(ours.Select(l => l.Text), theirs.Select(l => l.Text)),
+            "Redis's own help text, keeping only the entries of implemented subcommands (docs/compatibility.md)"),
         .. ByDesign("command|docs command|info", "a container command (CLIENT, CONFIG, OBJECT, ...) among the names",
             d => AnyArg(d, a => Containers.Contains(a.ToLowerInvariant())),
             "Arrakis documents only the subcommands it implements"),
@@ -51,6 +54,20 @@ internal static class KnownDifferences
 
     private static IEnumerable<KnownDifference> ByDesign(string commands, string condition, Func<Difference, bool> when, string reason) =>
         commands.Split(' ').Select(c => new KnownDifference(c, DifferenceCategory.ByDesign, condition, d => !d.IsState && when(d), reason));
+
+    private static bool IsSubsequence(IEnumerable<string> part, IEnumerable<string> whole)
+    {
+        using var w = whole.GetEnumerator();
+        foreach (var line in part)
+        {
+            do
+            {
+                if (!w.MoveNext()) return false;
+            }
+            while (w.Current != line);
+        }
+        return true;
+    }
 
     private static bool Redis(Difference d, string prefix) => d.Redis.IsError && d.RedisText.StartsWith(prefix, StringComparison.Ordinal);
 

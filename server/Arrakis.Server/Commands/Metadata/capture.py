@@ -3,7 +3,7 @@
 Arrakis implements, from a running Debian redis-server. Arrakis embeds the result so that COMMAND
 answers exactly as Redis does and so that key positions drive stripe locking.
 
-usage: capture.py PORT  (reads command names from commands.txt, writes command-info.resp, command-docs.resp)
+usage: capture.py PORT  (reads command names from commands.txt, writes command-info.resp, command-docs.resp, command-help.resp)
 """
 import os, socket, sys
 
@@ -44,3 +44,16 @@ for verb, out in (("INFO", "command-info.resp"), ("DOCS", "command-docs.resp")):
     data = read_reply(f)
     open(os.path.join(here, out), "wb").write(data)
     print(verb, len(data), "bytes")
+# The HELP text of every container command, as a RESP3 map {name: reply}.
+containers = []
+for name in names:
+    request(s, "COMMAND", "INFO", name)
+    info = read_reply(f)
+    if b"|help" in info:
+        containers.append(name)
+helps = b"%%%d\r\n" % len(containers)
+for name in containers:
+    request(s, name, "HELP")
+    helps += b"$%d\r\n%s\r\n" % (len(name), name.encode()) + read_reply(f)
+open(os.path.join(here, "command-help.resp"), "wb").write(helps)
+print("HELP", len(containers), "containers")
