@@ -11,6 +11,63 @@ public sealed class IntrospectionDifferentialTests(ServerPairFixture servers)
     private static List<string> Fields(string info) =>
         info.Split("\r\n").Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(':')[0]).ToList();
 
+    private static List<string> Headers(string info) => info.Split("\r\n").Where(l => l.StartsWith('#')).ToList();
+
+    [Fact]
+    public void Info_has_redis_sections_in_redis_order_for_default_all_and_everything()
+    {
+        using var ours = new RespConnection(servers.Arrakis.Port);
+        using var theirs = new RespConnection(servers.Redis.Port);
+        ours.Call("SET", "info:k", "v");
+        theirs.Call("SET", "info:k", "v");
+        foreach (var args in new[] { new[] { "INFO" }, ["INFO", "default"], ["INFO", "all"], ["INFO", "everything"], ["INFO", "cluster", "errorstats", "modules"] })
+            Assert.Equal(Headers(theirs.Call(args).Text), Headers(ours.Call(args).Text));
+        Assert.Contains("cluster_enabled:0\r\n", ours.Call("INFO").Text, StringComparison.Ordinal);
+        Assert.Matches(@"cmdstat_set:calls=\d+,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=\d+,failed_calls=\d+", ours.Call("INFO", "commandstats").Text);
+        Assert.Matches(@"latency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}", ours.Call("INFO", "latencystats").Text);
+    }
+
+    [Fact]
+    public void Config_get_knows_every_redis_parameter_and_set_accepts_current_values()
+    {
+        using var ours = new RespConnection(servers.Arrakis.Port);
+        using var theirs = new RespConnection(servers.Redis.Port);
+        static HashSet<string> Names(RespValue v) => v.Items!.Where((_, i) => i % 2 == 0).Select(x => x.Text).ToHashSet();
+        var redis = Names(theirs.Call("CONFIG", "GET", "*"));
+        var mine = Names(ours.Call("CONFIG", "GET", "*"));
+        Assert.Empty(redis.Except(mine));
+        Assert.All(mine.Except(redis), n => Assert.StartsWith("arrakis-", n, StringComparison.Ordinal));
+        Assert.Equal("OK", ours.Call("CONFIG", "SET", "maxmemory", "0", "hash-max-listpack-entries", "512").Text);
+        Assert.StartsWith("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config", ours.Call("CONFIG", "SET", "databases", "16").Text, StringComparison.Ordinal);
+        // Atomic: a failing pair changes nothing.
+        Assert.StartsWith("ERR CONFIG SET failed", ours.Call("CONFIG", "SET", "timeout", "7", "maxmemory", "1mb").Text, StringComparison.Ordinal);
+        Assert.Equal("0", ours.Call("CONFIG", "GET", "timeout").Items![1].Text);
+    }
+
+    [Fact]
+    public void Memory_usage_stats_doctor_and_malloc_stats_answer_with_redis_shapes()
+    {
+        using var ours = new RespConnection(servers.Arrakis.Port);
+        using var theirs = new RespConnection(servers.Redis.Port);
+        foreach (var c in new[] { ours, theirs })
+        {
+            c.Call("DEL", "mem:s", "mem:l");
+            c.Call("SET", "mem:s", new string('x', 100));
+            c.Call("RPUSH", "mem:l", "a", "b", "c");
+        }
+        Assert.InRange(ours.Call("MEMORY", "USAGE", "mem:s").Integer, 100, 400);
+        Assert.InRange(ours.Call("MEMORY", "USAGE", "mem:l", "SAMPLES", "0").Integer, 24, 1000);
+        foreach (var args in new[] { new[] { "MEMORY", "USAGE", "mem:none" }, ["MEMORY", "USAGE", "mem:s", "SAMPLES", "-1"], ["MEMORY", "USAGE", "mem:s", "FOO"], ["MEMORY", "NOSUCH"] })
+            Assert.Equal(theirs.Call(args).ToString(), ours.Call(args).ToString());
+        var stats = ours.Call("MEMORY", "STATS");
+        var names = stats.Items!.Where((_, i) => i % 2 == 0).Select(x => x.Text).ToList();
+        Assert.Contains("total.allocated", names);
+        Assert.Contains("dataset.bytes", names);
+        Assert.Contains("keys.count", names);
+        Assert.False(string.IsNullOrWhiteSpace(ours.Call("MEMORY", "DOCTOR").Text));
+        Assert.Contains("heap size", ours.Call("MEMORY", "MALLOC-STATS").Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Info_sections_use_redis_field_names()
     {
