@@ -146,7 +146,7 @@ internal static class CommandDispatcher
         {
             // Redis's rejectCommand: a rejected EXEC answers EXECABORT (and discards the transaction
             // when there is one), even outside MULTI.
-            if (ctx.Session.MultiQueue is not null) TransactionCommands.Discard(ctx);
+            TransactionCommands.Discard(ctx); // discardTransaction: also forgets the WATCHed keys
             error = "EXECABORT Transaction discarded because of: " + (error.StartsWith("ERR ", StringComparison.Ordinal) ? error[4..] : error);
         }
         if (ctx.Session.MultiQueue is not null) ctx.Session.MultiError = true;

@@ -20,6 +20,7 @@ internal static class Numbers
     /// </summary>
     public static bool TryParsePlainStrtod(ReadOnlySpan<byte> s, out double value)
     {
+        s = CString(s);
         int i = 0;
         while (i < s.Length && IsSpace(s[i])) i++;
         value = 0;
@@ -35,6 +36,13 @@ internal static class Numbers
     /// as ±Infinity; a value too small for a double but not for a long double as ±double.Epsilon.
     /// </summary>
     public static bool TryParseLongDouble(ReadOnlySpan<byte> s, out double value) => TryParseC(s, Range.LongDouble, out value);
+
+    /// <summary>The argument as C code that calls strtod/strtoul on it sees it: up to its first NUL byte.</summary>
+    public static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> s)
+    {
+        int nul = s.IndexOf((byte)0);
+        return nul < 0 ? s : s[..nul];
+    }
 
     /// <summary>True when the text is an infinity literal (inf, infinity, with a sign), not a finite
     /// number too big for a double (which <see cref="TryParseLongDouble"/> also returns as infinity).</summary>

@@ -31,6 +31,14 @@ internal sealed class Keyspace
     /// (INFO keyspace avg_ttl), updated by the active expiry cycle from the keys it samples.</summary>
     public long[] AverageTtl { get; }
 
+    /// <summary>True when <paramref name="key"/> has a slot in <paramref name="db"/>, expired or not (as
+    /// Redis's dictFind sees it). The caller holds the key's stripe.</summary>
+    public bool HasSlot(int db, byte[] key)
+    {
+        int hash = KeyTable.Hash(key);
+        return this[StripeOf(hash)].Tables[db]?.Find(key, hash) >= 0;
+    }
+
     /// <summary>Blocked clients, told when a key gets a list or sorted set (Redis signals in dbAdd).</summary>
     public BlockingRegistry? Blocking { get; set; }
 

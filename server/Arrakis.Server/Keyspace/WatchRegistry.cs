@@ -56,15 +56,17 @@ internal sealed class WatchRegistry
         }
     }
 
-    /// <summary>FLUSHDB / FLUSHALL / SWAPDB: every watched key of the database counts as modified.</summary>
-    public void TouchDatabase(int db)
+    /// <summary>FLUSHDB / FLUSHALL / SWAPDB: a watched key of the database counts as modified when
+    /// <paramref name="existed"/> says it was there (Redis's touchAllWatchedKeysInDb: flushing a key
+    /// that did not exist changes nothing for its watchers). Called with the stripes held.</summary>
+    public void TouchDatabase(int db, Func<byte[], bool> existed)
     {
         if (_count == 0) return;
         lock (_gate)
         {
             foreach (var (k, set) in _watchers)
             {
-                if (k.Db != db) continue;
+                if (k.Db != db || !existed(k.Key)) continue;
                 foreach (var s in set) s.WatchDirty = true;
             }
         }

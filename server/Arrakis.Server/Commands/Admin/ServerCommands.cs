@@ -53,6 +53,7 @@ internal static class ServerCommands
         ks.LockAll();
         try
         {
+            ks.Watches.TouchDatabase(db, key => ks.HasSlot(db, key));
             long removed = 0;
             for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
             {
@@ -63,7 +64,6 @@ internal static class ServerCommands
             }
             c.Stats.Dirty += removed;
             ks.AverageTtl[db] = 0;
-            ks.Watches.TouchDatabase(db);
         }
         finally
         {
@@ -92,6 +92,10 @@ internal static class ServerCommands
         ks.LockAll();
         try
         {
+            // Watchers of a key that exists in either database see it change (Redis's touchAllWatchedKeysInDb).
+            int da = (int)a, dbb = (int)b;
+            ks.Watches.TouchDatabase(da, key => ks.HasSlot(da, key) || ks.HasSlot(dbb, key));
+            ks.Watches.TouchDatabase(dbb, key => ks.HasSlot(dbb, key) || ks.HasSlot(da, key));
             for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
             {
                 var t = ks[i].Tables;
@@ -101,8 +105,6 @@ internal static class ServerCommands
             }
             (ks.AverageTtl[a], ks.AverageTtl[b]) = (ks.AverageTtl[b], ks.AverageTtl[a]);
             c.Stats.Dirty++;
-            ks.Watches.TouchDatabase((int)a);
-            ks.Watches.TouchDatabase((int)b);
             // Clients blocked in either database may now find their key (Redis's scanDatabaseForReadyKeys).
             c.Server.Blocking.SignalDatabase((int)a);
             c.Server.Blocking.SignalDatabase((int)b);

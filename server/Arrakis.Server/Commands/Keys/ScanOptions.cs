@@ -51,6 +51,7 @@ internal sealed record ScanOptions(ulong Cursor, byte[]? Pattern, long Count, st
     public static bool TryParseCursor(ReadOnlySpan<byte> s, out ulong cursor)
     {
         cursor = 0;
+        s = Numbers.CString(s); // strtoul reads a C string: a NUL ends it
         if (s.IsEmpty) return true;
         bool negative = s[0] == (byte)'-';
         var digits = s[0] is (byte)'-' or (byte)'+' ? s[1..] : s;
