@@ -53,4 +53,43 @@ public sealed class EdgeValueDifferentialTests(ServerPairFixture servers)
         h.Run("GET", "f");
         h.AssertNoDifferences();
     }
+
+    [Theory, MemberData(nameof(Protocols))]
+    public void Arguments_read_as_c_strings_stop_at_a_nul_and_binary_safe_ones_do_not(RespVersion protocol)
+    {
+        // Found by the 1M-command soak: strtod (score bounds) and strtoul (cursors) stop at a NUL;
+        // strtold (INCRBYFLOAT, timeouts) and integers must consume the whole argument.
+        using var h = new DifferentialHarness(servers, protocol);
+        byte[] B(string s) => System.Text.Encoding.Latin1.GetBytes(s);
+        h.RunBytes(Compare.Exact, [B("ZADD"), B("z"), B("1"), B("m")]);
+        h.RunBytes(Compare.Exact, [B("ZRANGEBYSCORE"), B("z"), B("\u00006`<"), B("5")]);
+        h.RunBytes(Compare.Exact, [B("ZCOUNT"), B("z"), B("(\u0000x"), B("1\u0000y")]);
+        h.RunBytes(Compare.Exact, [B("SCAN"), B("\u0000\u00db"), B("MATCH"), B("k*"), B("COUNT"), B("-3")]);
+        h.RunBytes(Compare.Exact, [B("SET"), B("f"), B("1")]);
+        h.RunBytes(Compare.Exact, [B("INCRBYFLOAT"), B("f"), B("2\u0000junk")]);
+        h.RunBytes(Compare.Exact, [B("INCRBY"), B("f"), B("2\u0000")]);
+        h.RunBytes(Compare.Exact, [B("BLPOP"), B("nothing"), B("0.01\u0000x")]);
+        h.AssertNoDifferences();
+    }
+
+    [Theory, MemberData(nameof(Protocols))]
+    public void Flushing_dirties_only_watched_keys_that_existed_and_a_rejected_exec_forgets_watches(RespVersion protocol)
+    {
+        using var h = new DifferentialHarness(servers, protocol);
+        h.Run("WATCH", "w");
+        h.Run("FLUSHDB");
+        h.Run("MULTI");
+        h.Run("EXEC"); // w did not exist: the transaction runs
+        h.Run("SET", "w", "1");
+        h.Run("WATCH", "w");
+        h.Run("FLUSHDB");
+        h.Run("MULTI");
+        h.Run("EXEC"); // w existed: aborted
+        h.Run("WATCH", "w");
+        h.Run("EXEC", "extra"); // EXECABORT outside MULTI, and the WATCH is gone
+        h.Run("SET", "w", "2");
+        h.Run("MULTI");
+        h.Run("EXEC");
+        h.AssertNoDifferences();
+    }
 }
