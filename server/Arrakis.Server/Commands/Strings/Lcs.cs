@@ -6,6 +6,14 @@ internal static class Lcs
 {
     public static void Execute(CommandContext c)
     {
+        // Redis looks the keys up (and checks their types) before it parses the options.
+        var db = c.Db;
+        object? oa = db.Get(c.Arg(1)), ob = db.Get(c.Arg(2));
+        if (oa is not (null or byte[]) || ob is not (null or byte[]))
+        {
+            c.Error("ERR The specified keys must contain string values");
+            return;
+        }
         bool getLen = false, getIdx = false, withMatchLen = false;
         long minMatchLen = 0;
         for (int j = 3; j < c.ArgCount; j++)
@@ -25,13 +33,6 @@ internal static class Lcs
                 c.SyntaxError();
                 return;
             }
-        }
-        var db = c.Db;
-        object? oa = db.Get(c.Arg(1)), ob = db.Get(c.Arg(2));
-        if (oa is not (null or byte[]) || ob is not (null or byte[]))
-        {
-            c.Error("ERR The specified keys must contain string values");
-            return;
         }
         if (getIdx && getLen)
         {
