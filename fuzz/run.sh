@@ -24,7 +24,9 @@ dotnet tool restore >/dev/null
 out="$root/fuzz/out/$target"
 bin="$out/bin"
 rm -rf "$bin"
-dotnet publish fuzz/Arrakis.Fuzz/Arrakis.Fuzz.csproj -c Release -o "$bin" -nologo -v quiet -clp:ErrorsOnly
+# Own artifacts folder: a campaign's build never shares obj/ with a developer's build or another campaign's.
+dotnet publish fuzz/Arrakis.Fuzz/Arrakis.Fuzz.csproj -c Release --artifacts-path "$out/artifacts" -o "$bin" \
+  -nologo -v quiet -clp:ErrorsOnly
 for dll in Arrakis.Protocol.dll Arrakis.Server.dll; do
   dotnet sharpfuzz "$bin/$dll" >/dev/null
 done

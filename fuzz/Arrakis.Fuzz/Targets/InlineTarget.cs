@@ -36,6 +36,12 @@ internal static class InlineTarget
         var reader = new RequestReader();
         var args = new RequestArguments();
         var status = reader.TryRead(request, args, out int consumed);
+        if (line.Contains((byte)0))
+        {
+            // Redis's strchr stops at the NUL: the line never ends (InlineSplitter.Split cuts it there instead).
+            if (status != RespParseStatus.NeedMoreData) throw new FuzzFailure($"a NUL before the newline but reader said {status}");
+            return;
+        }
         if (split is null)
         {
             if (status != RespParseStatus.InvalidData) throw new FuzzFailure($"unbalanced quotes but reader said {status}");
