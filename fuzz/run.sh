@@ -31,7 +31,6 @@ for dll in Arrakis.Protocol.dll Arrakis.Server.dll; do
   dotnet sharpfuzz "$bin/$dll" >/dev/null
 done
 
-findings="${FUZZ_RESUME:-$out/findings-$(date -u +%Y%m%dT%H%M%SZ)}"
 input="$corpus"
 [ -n "${FUZZ_RESUME:-}" ] && input="-"
 dict=()
@@ -43,12 +42,19 @@ dict=()
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 \
        AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 AFL_AUTORESUME=1 \
        AFL_SHUFFLE_QUEUE=1 DOTNET_TieredCompilation=0 DOTNET_TieredPGO=0
-echo "run.sh: fuzzing $target for $minutes min -> $findings"
-nice -n "${FUZZ_NICE:-19}" afl-fuzz -i "$input" -o "$findings" -t "${FUZZ_TIMEOUT_MS:-2000}" -m none \
-  -V $((minutes * 60)) "${dict[@]}" -- dotnet "$bin/Arrakis.Fuzz.dll" "$target" > "$findings.log" 2>&1 || {
-  status=$?
-  echo "run.sh: afl-fuzz stopped early (exit $status); last lines of $findings.log:" >&2
-  tail -n 12 "$findings.log" | grep -v 'Fuzzing test case' >&2; }
+# A start can fail now and then on a loaded machine ("No instrumentation detected" in the dry run):
+# one more try in a fresh folder.
+for attempt in 1 2; do
+  findings="${FUZZ_RESUME:-$out/findings-$(date -u +%Y%m%dT%H%M%SZ)}"
+  echo "run.sh: fuzzing $target for $minutes min -> $findings"
+  nice -n "${FUZZ_NICE:-19}" afl-fuzz -i "$input" -o "$findings" -t "${FUZZ_TIMEOUT_MS:-2000}" -m none \
+    -V $((minutes * 60)) "${dict[@]}" -- dotnet "$bin/Arrakis.Fuzz.dll" "$target" > "$findings.log" 2>&1 || {
+    status=$?
+    echo "run.sh: afl-fuzz stopped early (exit $status); last lines of $findings.log:" >&2
+    tail -n 12 "$findings.log" | grep -v 'Fuzzing test case' >&2; }
+  [ -f "$findings/default/fuzzer_stats" ] && break
+  sleep 5
+done
 
 stats="$findings/default/fuzzer_stats"
 [ -f "$stats" ] || { echo "run.sh: no $stats" >&2; exit 1; }
