@@ -89,10 +89,11 @@ def hll(data):
     stale = bytearray(value)
     if len(stale) >= 16:
         stale[15] |= 0x80
-    many = [b"element:%d" % i for i in range(2, 300)]
+    many = [b"element:%d" % i for i in range(2, 66)]
+    small, default = ([b"CONFIG", b"SET", b"hll-sparse-max-bytes", n] for n in (b"150", b"3000"))
     return [[b"SET", b"h", value], [b"SET", b"stale", bytes(stale)], [b"PFCOUNT", b"stale"],
             [b"PFCOUNT", b"h", b"stale"], [b"PFMERGE", b"d", b"h", b"stale"], [b"GET", b"d"],
-            [b"PFADD", b"h", b"a", b"b", b"c"], [b"GET", b"h"], [b"PFADD", b"stale"] + many,
+            [b"PFADD", b"h", b"a", b"b", b"c"], [b"GET", b"h"], small, [b"PFADD", b"stale"] + many, default,
             [b"GET", b"stale"], [b"PFCOUNT", b"h"], [b"PFCOUNT", b"stale"]]
 
 

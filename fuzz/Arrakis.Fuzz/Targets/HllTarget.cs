@@ -5,7 +5,8 @@ namespace Arrakis.Fuzz.Targets;
 /// <summary>
 /// HyperLogLog strings through the real commands: input = an HLL string (the "HYLL" magic is
 /// prepended when missing), stored with SET, then PFCOUNT (cached and recomputed), PFCOUNT of two
-/// keys, PFMERGE, PFADD (a few elements, then enough to grow and promote). Checks Redis's answers:
+/// keys, PFMERGE, PFADD (a few elements, then 64 under a small hll-sparse-max-bytes: grow and promote).
+/// Checks Redis's answers:
 /// INVALIDOBJ exactly when <see cref="HllShape"/> says the registers do not decode, and that a
 /// well-formed HLL stays well-formed after PFADD (unless Redis itself breaks it: see
 /// <see cref="HllShape.EndsInCutXZero"/>) and PFMERGE.
@@ -36,11 +37,14 @@ internal static class HllTarget
         string add = Commands.Run(B("PFADD"), B("h"), B("a"), B("b"), B("c"));
         if (decodes && add.StartsWith('-')) throw new FuzzFailure($"PFADD on a well-formed HLL replied {add}");
         if (staysWellFormed) RequireWellFormed("h", "PFADD");
-        var many = new byte[300][];
+        // A small hll-sparse-max-bytes makes these 64 elements promote a sparse HLL to dense.
+        Commands.Run(B("CONFIG"), B("SET"), B("hll-sparse-max-bytes"), B("150"));
+        var many = new byte[66][];
         many[0] = B("PFADD");
         many[1] = B("stale");
         for (int i = 2; i < many.Length; i++) many[i] = B("element:" + i);
         Commands.Run(many);
+        Commands.Run(B("CONFIG"), B("SET"), B("hll-sparse-max-bytes"), B("3000"));
         if (staysWellFormed) RequireWellFormed("stale", "PFADD of many");
         Commands.Run(B("PFCOUNT"), B("h"));
         Commands.Run(B("PFCOUNT"), B("stale"));
