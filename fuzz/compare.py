@@ -69,6 +69,7 @@ def glob(data):
 
 
 def bitfield(data):
+    data = data[:2000]
     init, _, rest = data.partition(b"\0") if b"\0" in data else (b"", b"", data)
     args = rest.split(b" ")
     setup = [[b"SET", b"k", init]] if init else []
@@ -76,7 +77,7 @@ def bitfield(data):
 
 
 def lcs(data):
-    parts = data.split(b"\0", 2)
+    parts = data[:2000].split(b"\0", 2)
     a, b = parts[0][:256], (parts[1][:256] if len(parts) > 1 else b"")
     seq = ([[b"SET", b"a", a]] if a else []) + ([[b"SET", b"b", b]] if b else [])
     if len(parts) > 2:
@@ -85,6 +86,7 @@ def lcs(data):
 
 
 def hll(data):
+    data = data[:16000]
     value = data if data.startswith(b"HYLL") else b"HYLL" + data
     stale = bytearray(value)
     if len(stale) >= 16:

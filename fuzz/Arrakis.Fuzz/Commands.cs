@@ -17,6 +17,10 @@ internal static class Commands
     // that an input cannot make one execution allocate hundreds of megabytes.
     private static readonly CommandHarness Harness = new(new ServerOptions { Threads = 1, ProtoMaxBulkLen = 1024 * 1024 });
 
+    /// <summary>CommandHarness copies a request into the session's first input buffer (16 KB) and does
+    /// not grow it: targets cut their inputs so that every request fits.</summary>
+    public const int MaxRequestBytes = 16 * 1024;
+
     public static void Reset() => Run("FLUSHALL"u8.ToArray());
 
     /// <summary>Runs one command; returns its reply as Latin-1 text.</summary>
@@ -26,6 +30,8 @@ internal static class Commands
         var writer = new RespWriter(request);
         writer.WriteArrayHeader(argv.Length);
         foreach (var arg in argv) writer.WriteBulk(arg);
+        if (request.WrittenCount > MaxRequestBytes)
+            throw new InvalidOperationException($"a {request.WrittenCount}-byte request: the target must cut its input");
         string reply = Harness.ExecuteToString(request.WrittenSpan);
         if (reply.Length == 0) throw new FuzzFailure($"no reply to {Encoding.Latin1.GetString(argv[0])}");
         return reply;

@@ -38,8 +38,10 @@ internal static class InlineTarget
         var status = reader.TryRead(request, args, out int consumed);
         if (line.Contains((byte)0))
         {
-            // Redis's strchr stops at the NUL: the line never ends (InlineSplitter.Split cuts it there instead).
-            if (status != RespParseStatus.NeedMoreData) throw new FuzzFailure($"a NUL before the newline but reader said {status}");
+            // Redis's strchr stops at the NUL: the line never ends (InlineSplitter.Split cuts it there
+            // instead), and a buffer past the inline limit is an error.
+            var expected = request.Length > new RequestLimits().MaxInlineLength ? RespParseStatus.InvalidData : RespParseStatus.NeedMoreData;
+            if (status != expected) throw new FuzzFailure($"a NUL before the newline but reader said {status}");
             return;
         }
         if (split is null)

@@ -14,6 +14,7 @@ internal static class LcsTarget
 
     public static void Run(ReadOnlySpan<byte> data)
     {
+        if (data.Length > 2000) data = data[..2000]; // even 2000 empty options fit the harness's 16 KB request
         var parts = Arguments.Split(data, 0, max: 3);
         var a = parts[0].AsSpan(0, Math.Min(parts[0].Length, MaxLength)).ToArray();
         var b = parts.Count > 1 ? parts[1].AsSpan(0, Math.Min(parts[1].Length, MaxLength)).ToArray() : [];
