@@ -23,6 +23,9 @@ public sealed class HyperLogLogCommandsTests
         Assert.Equal(":1\r\n", Run(h, "PFADD", "x", "a"));
         // Redis's split writes 5 bytes where it counted 2 and grew the string by 3: the last one is cut.
         Assert.Equal("$24\r\n" + Latin1(Header + "3f3f3f3e70a7844e") + "\r\n", Run(h, "GET", "x"));
+        // Known difference: Redis leaves the cut byte (0x57) in its allocation past the string's end and
+        // a later PFCOUNT reads it there (":1"); a byte array has nothing past its end, so we read 0.
+        Assert.Equal(InvalidObj, Run(h, "PFCOUNT", "x"));
     }
 
     [Fact]
