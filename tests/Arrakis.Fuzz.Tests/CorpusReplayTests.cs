@@ -29,6 +29,14 @@ public sealed class CorpusReplayTests
         Assert.True(failures.Count == 0, $"{failures.Count} of {files.Length} inputs failed:\n" + string.Join('\n', failures));
     }
 
+    [Theory]
+    [MemberData(nameof(Targets))]
+    public void EmptyAndOneByteInputs_RunWithoutFailure(string target)
+    {
+        FuzzTargets.All[target]([]);
+        for (int b = 0; b < 256; b++) FuzzTargets.All[target]([(byte)b]);
+    }
+
     [Fact]
     public void EveryCorpusFolder_HasATarget()
     {
