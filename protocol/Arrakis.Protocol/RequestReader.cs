@@ -53,7 +53,7 @@ public sealed class RequestReader
     {
         if (_expectedArgs < 0)
         {
-            int cr = buffer.IndexOf((byte)'\r');
+            int cr = LineEnd(buffer, (byte)'\r');
             if (cr < 0)
             {
                 return buffer.Length > _limits.MaxInlineLength
@@ -81,7 +81,7 @@ public sealed class RequestReader
         while (args.Count < _expectedArgs)
         {
             var rest = buffer.Slice(_position);
-            int cr = rest.IndexOf((byte)'\r');
+            int cr = LineEnd(rest, (byte)'\r');
             if (cr < 0)
             {
                 return rest.Length > _limits.MaxInlineLength
@@ -109,7 +109,7 @@ public sealed class RequestReader
 
     private RespParseStatus ReadInline(ReadOnlySpan<byte> buffer, RequestArguments args, ref int consumed)
     {
-        int newline = buffer.IndexOf((byte)'\n');
+        int newline = LineEnd(buffer, (byte)'\n');
         if (newline < 0)
         {
             return buffer.Length > _limits.MaxInlineLength
@@ -125,6 +125,17 @@ public sealed class RequestReader
         }
         consumed = newline + 1;
         return RespParseStatus.Done;
+    }
+
+    /// <summary>
+    /// Index of <paramref name="terminator"/>, or -1 when it is missing or comes after a NUL byte: Redis
+    /// finds line ends with strchr on its query buffer, which stops at NUL, so such a line never ends
+    /// (the client waits until the buffer passes the inline limit and gets the "too big" error).
+    /// </summary>
+    private static int LineEnd(ReadOnlySpan<byte> buffer, byte terminator)
+    {
+        int end = buffer.IndexOfAny(terminator, (byte)0);
+        return end >= 0 && buffer[end] == terminator ? end : -1;
     }
 
     private RespParseStatus Fail(string error)

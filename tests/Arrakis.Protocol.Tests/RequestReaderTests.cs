@@ -139,4 +139,26 @@ public sealed class RequestReaderTests
             Assert.True(steps < 1000);
         }
     }
+
+    [Theory]
+    [InlineData("PING\0\r\nPING\r\n")]
+    [InlineData("*1\0\r\n$4\r\nPING\r\n")]
+    [InlineData("*1\r\n$4\0\r\nPING\r\n")]
+    public void LineWithNulBeforeItsEnd_NeverEnds_LikeRedisStrchr(string input)
+    {
+        // Redis finds line ends with strchr, which stops at the NUL: it waits for more data (verified
+        // against redis-server 7.0.15), and errors only once the buffer passes the inline limit.
+        Assert.Equal(RespParseStatus.NeedMoreData, Read(input).Status);
+        var padded = Read(input + new string('x', 64 * 1024));
+        Assert.Equal(RespParseStatus.InvalidData, padded.Status);
+        Assert.StartsWith("Protocol error: too big", padded.Error);
+    }
+
+    [Fact]
+    public void NulInsideABulkArgument_IsJustAByte()
+    {
+        var r = Read("*1\r\n$4\r\nPI\0G\r\n");
+        Assert.Equal(RespParseStatus.Done, r.Status);
+        Assert.Equal(["PI\0G"], r.Args);
+    }
 }

@@ -46,16 +46,16 @@ internal static class HyperLogLog
         if (b + 1 < hll.Length) hll[b + 1] = (byte)((hll[b + 1] & ~(RegisterMax >> fb8)) | (value >> fb8));
     }
 
-    /// <summary>All register values, whatever the encoding.</summary>
-    public static void ReadRegisters(byte[] hll, Span<byte> registers)
+    /// <summary>All register values, whatever the encoding; false when sparse opcodes do not decode.</summary>
+    public static bool ReadRegisters(byte[] hll, Span<byte> registers)
     {
         if (IsSparse(hll))
         {
             registers.Clear();
-            HyperLogLogSparse.ReadRegisters(hll, registers);
-            return;
+            return HyperLogLogSparse.ReadRegisters(hll, registers);
         }
         for (int i = 0; i < Registers; i++) registers[i] = (byte)GetRegister(hll, i);
+        return true;
     }
 
     /// <summary>Register index and run length (the value to store) of an element, as Redis's hllPatLen.</summary>
@@ -75,30 +75,33 @@ internal static class HyperLogLog
         return (index, count);
     }
 
-    /// <summary>Raises register <paramref name="index"/> to <paramref name="count"/>; true when it changed.
-    /// A sparse <paramref name="hll"/> may be replaced (grown or promoted to dense).</summary>
-    public static bool Set(ref byte[] hll, int index, int count, int sparseMaxBytes)
+    /// <summary>Raises register <paramref name="index"/> to <paramref name="count"/>: 1 when it changed, 0
+    /// when not, -1 for a corrupt sparse HLL. A sparse <paramref name="hll"/> may be replaced (grown or
+    /// promoted to dense).</summary>
+    public static int Set(ref byte[] hll, int index, int count, int sparseMaxBytes)
     {
-        if (IsSparse(hll)) return HyperLogLogSparse.Set(ref hll, index, count, sparseMaxBytes) == 1;
-        if (GetRegister(hll, index) >= count) return false;
+        if (IsSparse(hll)) return HyperLogLogSparse.Set(ref hll, index, count, sparseMaxBytes);
+        if (GetRegister(hll, index) >= count) return 0;
         SetRegister(hll, index, count);
-        return true;
+        return 1;
     }
 
     public static void InvalidateCache(byte[] hll) => hll[15] |= 0x80;
 
     /// <summary>The estimate, using and refreshing the cached value in the header as Redis does;
-    /// <paramref name="refreshed"/> tells whether the header changed.</summary>
-    public static long Count(byte[] hll, out bool refreshed)
+    /// <paramref name="refreshed"/> tells whether the header changed. False (nothing changed) when
+    /// the cache is stale and the sparse registers do not decode.</summary>
+    public static bool TryCount(byte[] hll, out long estimate, out bool refreshed)
     {
         refreshed = false;
-        if ((hll[15] & 0x80) == 0) return (long)BinaryPrimitives.ReadUInt64LittleEndian(hll.AsSpan(8, 8));
+        estimate = (long)BinaryPrimitives.ReadUInt64LittleEndian(hll.AsSpan(8, 8));
+        if ((hll[15] & 0x80) == 0) return true;
         Span<byte> registers = stackalloc byte[Registers];
-        ReadRegisters(hll, registers);
-        long estimate = Estimate(registers);
+        if (!ReadRegisters(hll, registers)) return false;
+        estimate = Estimate(registers);
         BinaryPrimitives.WriteUInt64LittleEndian(hll.AsSpan(8, 8), (ulong)estimate);
         refreshed = true;
-        return estimate;
+        return true;
     }
 
     public static long Estimate(ReadOnlySpan<byte> registers)

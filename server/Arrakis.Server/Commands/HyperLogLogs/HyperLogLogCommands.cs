@@ -8,6 +8,7 @@ namespace Arrakis.Server.Commands.HyperLogLogs;
 internal static class HyperLogLogCommands
 {
     private const string InvalidHll = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+    private const string CorruptHll = "INVALIDOBJ Corrupted HLL object detected";
 
     public static void Register(Dictionary<string, CommandHandler> h)
     {
@@ -56,7 +57,14 @@ internal static class HyperLogLogCommands
         for (int i = 2; i < c.ArgCount; i++)
         {
             var (index, count) = HyperLogLog.Pattern(c.Arg(i));
-            changed |= HyperLogLog.Set(ref hll, index, count, maxBytes);
+            int result = HyperLogLog.Set(ref hll, index, count, maxBytes);
+            if (result < 0)
+            {
+                Store(db, key, original, hll); // Redis keeps the registers it set before it met the corruption
+                c.Error(CorruptHll);
+                return;
+            }
+            changed |= result == 1;
         }
         Store(db, key, original, hll);
         if (changed)
@@ -78,7 +86,11 @@ internal static class HyperLogLogCommands
                 c.Reply.WriteInteger(0);
                 return;
             }
-            long card = HyperLogLog.Count(one, out bool refreshed);
+            if (!HyperLogLog.TryCount(one, out long card, out bool refreshed))
+            {
+                c.Error(CorruptHll);
+                return;
+            }
             if (refreshed) db.Modified(c.Arg(1)); // Redis counts the cache refresh as a change (WATCH sees it)
             c.Reply.WriteInteger(card);
             return;
@@ -90,8 +102,7 @@ internal static class HyperLogLogCommands
         {
             if (!TryLoad(c, db, c.Arg(i), out var hll, read: true)) return;
             if (hll is null) continue;
-            HyperLogLog.ReadRegisters(hll, registers);
-            for (int r = 0; r < registers.Length; r++) max[r] = Math.Max(max[r], registers[r]);
+            if (!MergeInto(c, hll, max, registers)) return;
         }
         c.Reply.WriteInteger(HyperLogLog.Estimate(max));
     }
@@ -107,8 +118,7 @@ internal static class HyperLogLogCommands
             if (!TryLoad(c, db, c.Arg(i), out var hll, read: true)) return; // Redis reads every key, the destination too
             if (hll is null) continue;
             if (!HyperLogLog.IsSparse(hll)) useDense = true;
-            HyperLogLog.ReadRegisters(hll, registers);
-            for (int r = 0; r < registers.Length; r++) max[r] = Math.Max(max[r], registers[r]);
+            if (!MergeInto(c, hll, max, registers)) return;
         }
         var dst = c.Arg(1);
         if (!TryLoad(c, db, dst, out var target)) return;
@@ -118,7 +128,11 @@ internal static class HyperLogLogCommands
             db.Set(dst, target, flags: EntryFlags.RawString);
         }
         var original = target;
-        if (useDense && HyperLogLog.IsSparse(target)) target = HyperLogLogSparse.ToDense(target);
+        if (useDense && HyperLogLog.IsSparse(target))
+        {
+            // Cannot fail: the destination was read (and so checked) with the sources above.
+            target = HyperLogLogSparse.ToDense(target) ?? throw new InvalidOperationException("PFMERGE destination changed");
+        }
         int maxBytes = c.Server.Options.HllSparseMaxBytes;
         for (int r = 0; r < max.Length; r++)
         {
@@ -130,5 +144,18 @@ internal static class HyperLogLogCommands
         HyperLogLog.InvalidateCache(target);
         db.Modified(dst, K.String, "pfadd");
         c.Reply.WriteOk();
+    }
+
+    /// <summary>max[i] = MAX(max[i], register i of <paramref name="hll"/>), as Redis's hllMerge; false after
+    /// replying INVALIDOBJ for sparse registers that do not decode.</summary>
+    private static bool MergeInto(CommandContext c, byte[] hll, Span<byte> max, Span<byte> registers)
+    {
+        if (!HyperLogLog.ReadRegisters(hll, registers))
+        {
+            c.Error(CorruptHll);
+            return false;
+        }
+        for (int r = 0; r < registers.Length; r++) max[r] = Math.Max(max[r], registers[r]);
+        return true;
     }
 }

@@ -32,11 +32,14 @@ internal static class HyperLogLogSparse
         return b;
     }
 
-    /// <summary>Every register value of a sparse HLL.</summary>
-    public static void ReadRegisters(byte[] hll, Span<byte> registers)
+    /// <summary>
+    /// Every register value of a sparse HLL; false when the opcodes do not cover exactly the 16384
+    /// registers or a VAL runs past the last one, which Redis answers with INVALIDOBJ.
+    /// </summary>
+    public static bool ReadRegisters(byte[] hll, Span<byte> registers)
     {
-        int index = 0;
-        for (int p = HyperLogLog.HeaderSize; p < hll.Length && index < HyperLogLog.Registers;)
+        long index = 0;
+        for (int p = HyperLogLog.HeaderSize; p < hll.Length;)
         {
             byte op = hll[p];
             if (IsZero(op))
@@ -46,22 +49,31 @@ internal static class HyperLogLogSparse
             }
             else if (IsXZero(op))
             {
-                index += XZeroLen(op, hll[p + 1]);
+                index += XZeroLen(op, At(hll, p + 1));
                 p += 2;
             }
             else
             {
                 int value = ValValue(op), run = ValLen(op);
-                for (int k = 0; k < run && index < HyperLogLog.Registers; k++) registers[index++] = (byte)value;
+                if (index + run > HyperLogLog.Registers) return false; // Redis: corrupt even when the registers were all read
+                registers.Slice((int)index, run).Fill((byte)value);
+                index += run;
                 p++;
             }
         }
+        return index == HyperLogLog.Registers;
     }
+
+    /// <summary>The byte at <paramref name="i"/>, or 0 past the end: Redis reads an XZERO cut short by the
+    /// end of the string together with the string's NUL terminator, and so do we.</summary>
+    private static byte At(byte[] hll, int i) => i < hll.Length ? hll[i] : (byte)0;
 
     /// <summary>
     /// Sets register <paramref name="index"/> to <paramref name="count"/> if that raises it. Returns 0
-    /// (no change) or 1; <paramref name="hll"/> may be replaced by a longer array or by the dense form
-    /// (promotion when the value exceeds 32 or the encoding would pass <paramref name="maxBytes"/>).
+    /// (no change), 1, or -1 when the opcodes are corrupt (no opcode covers the register, or a
+    /// promotion found registers that do not decode); <paramref name="hll"/> may be replaced by a
+    /// longer array or by the dense form (promotion when the value exceeds 32 or the encoding would
+    /// pass <paramref name="maxBytes"/>).
     /// </summary>
     public static int Set(ref byte[] hll, int index, int count, int maxBytes)
     {
@@ -74,7 +86,7 @@ internal static class HyperLogLogSparse
             if (IsZero(op)) span = ZeroLen(op);
             else if (IsXZero(op))
             {
-                span = XZeroLen(op, hll[p + 1]);
+                span = XZeroLen(op, At(hll, p + 1));
                 oplen = 2;
             }
             else span = ValLen(op);
@@ -83,10 +95,10 @@ internal static class HyperLogLogSparse
             p += oplen;
             first += span;
         }
-        if (span == 0 || p >= end) throw new InvalidOperationException("corrupt sparse HyperLogLog");
+        if (span == 0 || p >= end) return -1;
         byte cur = hll[p];
         bool isZero = IsZero(cur), isXZero = IsXZero(cur), isVal = !isZero && !isXZero;
-        int runlen = isZero ? ZeroLen(cur) : isXZero ? XZeroLen(cur, hll[p + 1]) : ValLen(cur);
+        int runlen = isZero ? ZeroLen(cur) : isXZero ? XZeroLen(cur, At(hll, p + 1)) : ValLen(cur);
         if (isVal)
         {
             if (ValValue(cur) >= count) return 0;
@@ -118,10 +130,12 @@ internal static class HyperLogLogSparse
         }
         int oldlen = isXZero ? 2 : 1, delta = n - oldlen;
         if (delta > 0 && hll.Length + delta > maxBytes) return Promote(ref hll, index, count);
+        // An XZERO cut short by the end of the string counts as 2 bytes but has only 1: like Redis
+        // (sdsIncrLen by the 2-byte delta), the new sequence's last byte then falls off the end.
         var updated = new byte[hll.Length + delta];
         hll.AsSpan(0, p).CopyTo(updated);
-        seq[..n].CopyTo(updated.AsSpan(p));
-        hll.AsSpan(p + oldlen).CopyTo(updated.AsSpan(p + n));
+        seq[..Math.Min(n, updated.Length - p)].CopyTo(updated.AsSpan(p));
+        if (p + oldlen < hll.Length) hll.AsSpan(p + oldlen).CopyTo(updated.AsSpan(p + n));
         hll = updated;
         return Merge(ref hll, prev);
     }
@@ -176,21 +190,26 @@ internal static class HyperLogLogSparse
         return 1;
     }
 
-    /// <summary>Converts to dense (header copied, encoding flipped, as Redis does) and sets the register there.</summary>
+    /// <summary>Converts to dense and sets the register there; -1 when the registers do not decode.</summary>
     private static int Promote(ref byte[] hll, int index, int count)
     {
-        hll = ToDense(hll);
+        var dense = ToDense(hll);
+        if (dense is null) return -1;
+        hll = dense;
         HyperLogLog.SetRegister(hll, index, count);
         return 1;
     }
 
-    public static byte[] ToDense(byte[] sparse)
+    /// <summary>The dense form (header copied, encoding flipped, as Redis does); null when the sparse
+    /// registers do not decode (Redis's hllSparseToDense fails the same way).</summary>
+    public static byte[]? ToDense(byte[] sparse)
     {
+        Span<byte> registers = stackalloc byte[HyperLogLog.Registers];
+        registers.Clear();
+        if (!ReadRegisters(sparse, registers)) return null;
         var dense = new byte[HyperLogLog.DenseSize];
         sparse.AsSpan(0, HyperLogLog.HeaderSize).CopyTo(dense);
         dense[4] = 0;
-        Span<byte> registers = stackalloc byte[HyperLogLog.Registers];
-        ReadRegisters(sparse, registers);
         for (int i = 0; i < registers.Length; i++)
         {
             if (registers[i] != 0) HyperLogLog.SetRegister(dense, i, registers[i]);

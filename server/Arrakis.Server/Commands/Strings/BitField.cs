@@ -122,13 +122,18 @@ internal static class BitField
         }
     }
 
+    /// <summary>Redis's getBitfieldTypeFromArgument: a lowercase 'i' or 'u', then the width read as a C
+    /// string (up to the first NUL byte).</summary>
     private static bool TryType(ReadOnlySpan<byte> s, out bool signed, out int bits)
     {
         signed = false;
         bits = 0;
-        if (s.Length < 2 || (s[0] | 0x20) is not ('i' or 'u')) return false;
-        signed = (s[0] | 0x20) == 'i';
-        if (!RespNumber.TryParseInt64(s[1..], out long b)) return false;
+        if (s.Length < 2 || s[0] is not ((byte)'i' or (byte)'u')) return false;
+        signed = s[0] == 'i';
+        var width = s[1..];
+        int nul = width.IndexOf((byte)0);
+        if (nul >= 0) width = width[..nul];
+        if (!RespNumber.TryParseInt64(width, out long b)) return false;
         bits = (int)Math.Clamp(b, 0, 100);
         return bits >= 1 && ((signed && bits <= 64) || (!signed && bits <= 63));
     }

@@ -1,0 +1,17 @@
+using Arrakis.Fuzz.Targets;
+
+namespace Arrakis.Fuzz;
+
+/// <summary>The fuzz targets by name (the name is also the corpus folder under fuzz/corpus/).</summary>
+internal static class FuzzTargets
+{
+    public static readonly IReadOnlyDictionary<string, FuzzTarget> All = new Dictionary<string, FuzzTarget>
+    {
+        ["resp"] = RespTarget.Run,
+        ["inline"] = InlineTarget.Run,
+        ["glob"] = GlobTarget.Run,
+        ["hll"] = HllTarget.Run,
+        ["bitfield"] = BitFieldTarget.Run,
+        ["lcs"] = LcsTarget.Run,
+    };
+}
