@@ -11,4 +11,7 @@ public enum Compare
     TypeOnly,
     /// <summary>An integer within 1 of the other (TTL at a second boundary).</summary>
     NearInteger,
+    /// <summary>Milliseconds within 500 of the other (PTTL: the two servers are asked one after the
+    /// other, and on a busy machine that takes more than a millisecond).</summary>
+    NearMilliseconds,
 }

@@ -49,6 +49,7 @@ public sealed class DifferentialHarness : IDisposable
             Compare.Unordered => Normalize(ov) == Normalize(tv),
             Compare.TypeOnly => ov.Type == tv.Type,
             Compare.NearInteger => ov.Type == tv.Type && (ov.Type != RespType.Integer || Math.Abs(ov.Integer - tv.Integer) <= 1),
+            Compare.NearMilliseconds => ov.Type == tv.Type && (ov.Type != RespType.Integer || Math.Abs(ov.Integer - tv.Integer) <= 500),
             _ => false,
         };
         if (!same)

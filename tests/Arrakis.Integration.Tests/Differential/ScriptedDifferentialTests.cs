@@ -198,7 +198,7 @@ public sealed class ScriptedDifferentialTests(ServerPairFixture servers)
         h.Run("OBJECT", "BOGUS", "e");
         h.Run("EXPIRE", "e", "100");
         h.Run(Compare.NearInteger, "TTL", "e");
-        h.Run(Compare.NearInteger, "PTTL", "e");
+        h.Run(Compare.NearMilliseconds, "PTTL", "e");
         h.Run("EXPIRE", "e", "50", "GT");
         h.Run("EXPIRE", "e", "500", "GT");
         h.Run("EXPIRE", "e", "50", "LT");
