@@ -10,7 +10,7 @@ namespace Arrakis.Fuzz.Oracles;
 /// itself); '[...]' one byte: '^' first negates, '\x' is x compared case-sensitively, 'a-b' a
 /// range compared as signed chars (ends swapped when reversed), ']' closes, a missing ']' ends the
 /// pattern. Redis never matches an empty subject against a non-empty pattern (its loop needs a
-/// byte); the server's callers treat the lone pattern "*" as "everything", the empty key too.
+/// byte), not even "*" (KEYS and SCAN take their own shortcut for a lone "*" before matching).
 /// </remarks>
 internal static class ReferenceGlob
 {
@@ -21,7 +21,6 @@ internal static class ReferenceGlob
     /// <summary>null when the pattern nests more than Redis's 1000 stars (its limit changes results).</summary>
     public static bool? Match(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> s, bool noCase)
     {
-        if (pattern.Length == 1 && pattern[0] == '*') return true;
         if (s.IsEmpty) return pattern.IsEmpty;
         var tokens = Tokenize(pattern, noCase);
         int stars = 0;

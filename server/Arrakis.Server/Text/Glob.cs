@@ -5,8 +5,9 @@ namespace Arrakis.Server.Text;
 /// built for x86-64 (char is signed, so class ranges compare bytes >= 0x80 as negative numbers).
 /// </summary>
 /// <remarks>
-/// Like Redis, an empty subject matches only the empty pattern, except that the lone pattern "*"
-/// matches everything (the shortcut Redis's KEYS and SCAN take before matching). Work is bounded by
+/// Like Redis, an empty subject matches only the empty pattern (even "*" does not match it: KEYS
+/// and SCAN take their own match-everything shortcut for a lone "*" before matching, and so do our
+/// callers; PSUBSCRIBE * does not receive a message published to ""). Work is bounded by
 /// Redis's skipLongerMatches rule: once the rest of the pattern after a '*' failed at every later
 /// position, no earlier '*' can succeed by matching more, so the whole match fails at once. That
 /// makes a match O(pattern x subject) instead of exponential in the number of stars.
@@ -30,7 +31,7 @@ internal static class Glob
     internal static bool Match(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> s, bool noCase, out long steps)
     {
         var state = new State { NoCase = noCase };
-        bool matched = (pattern.Length == 1 && pattern[0] == '*') || MatchAt(pattern, s, ref state, 0);
+        bool matched = MatchAt(pattern, s, ref state, 0);
         steps = state.Steps;
         return matched;
     }
