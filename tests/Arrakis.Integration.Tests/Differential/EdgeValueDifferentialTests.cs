@@ -92,4 +92,24 @@ public sealed class EdgeValueDifferentialTests(ServerPairFixture servers)
         h.Run("EXEC");
         h.AssertNoDifferences();
     }
+
+    [Theory, MemberData(nameof(Protocols))]
+    public void Second_soak_findings_match_redis(RespVersion protocol)
+    {
+        // -0 scores: listpacks store "0", skip lists keep -0; LREM -LONG_MIN removes all; ZREMRANGEBYLEX
+        // on a skip list walks as zslDeleteRangeByLex does (no range check up front).
+        using var h = new DifferentialHarness(servers, protocol);
+        string big = new('x', 79);
+        h.Run("ZADD", "small", "-0", "m");
+        h.Run("ZSCORE", "small", "m");
+        h.Run("ZINCRBY", "big", "-1", big);
+        h.Run("ZUNIONSTORE", "u", "1", "big", "WEIGHTS", "0");
+        h.Run("ZRANGE", "u", "0", "-1", "WITHSCORES");
+        h.Run("LPUSH", "l", "b", "c", new string('x', 60));
+        h.Run("LREM", "l", "-9223372036854775808", "c");
+        h.Run("LLEN", "l");
+        h.Run("ZADD", "lex", "GT", "5", "-1", "1", new string('x', 76));
+        h.Run("ZREMRANGEBYLEX", "lex", "(-inf", "+");
+        h.AssertNoDifferences();
+    }
 }

@@ -184,7 +184,9 @@ internal static class ListCommands
         }
         else
         {
-            for (int i = list.Count - 1; i >= 0 && removed < -count; i--)
+            // Redis negates the count in C: -LONG_MIN stays negative and no removal count reaches it (all go).
+            long limit = count == long.MinValue ? long.MaxValue : -count;
+            for (int i = list.Count - 1; i >= 0 && removed < limit; i--)
             {
                 if (element.SequenceEqual(list[i]))
                 {

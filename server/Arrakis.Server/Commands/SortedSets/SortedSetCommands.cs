@@ -380,10 +380,18 @@ internal static class SortedSetCommands
             long first = z.FirstRankInScoreRange(smin, smax);
             if (first >= 0) doomed.AddRange(z.Walk(first, reverse: false).TakeWhile(e => SortedSetValue.BelowMax(e.Score, smax)).Select(e => e.Member));
         }
-        else
+        else if (z.IsListpack)
         {
             long first = z.FirstRankInLexRange(lmin, lmax);
             if (first >= 0) doomed.AddRange(z.Walk(first, reverse: false).TakeWhile(e => SortedSetValue.BelowMax(e.Member, lmax)).Select(e => e.Member));
+        }
+        else
+        {
+            // Redis's zslDeleteRangeByLex checks no range up front: from the first member (in score
+            // order) at or above min, it deletes while members are at or below max. With equal
+            // scores that is the lex range; with mixed scores it is what Redis does (usually: its
+            // search also follows random skip-list levels).
+            doomed.AddRange(z.Ascending().SkipWhile(e => !SortedSetValue.AboveMin(e.Member, lmin)).TakeWhile(e => SortedSetValue.BelowMax(e.Member, lmax)).Select(e => e.Member));
         }
         foreach (var m in doomed) z.Remove(m);
         if (doomed.Count > 0)

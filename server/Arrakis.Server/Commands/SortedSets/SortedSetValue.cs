@@ -33,8 +33,6 @@ internal sealed partial class SortedSetValue : IMemberCollection
     /// <summary>Adds or re-scores a member; true when it is new.</summary>
     public bool Set(ReadOnlySpan<byte> member, double score)
     {
-        if (score == 0) score = 0; // Redis stores a -0 score as 0
-
         if (_packed is not null)
         {
             bool exists = _packed.TryGetScore(member, out double old);
@@ -45,7 +43,7 @@ internal sealed partial class SortedSetValue : IMemberCollection
                 return Set(member, score);
             }
             if (exists) _packed.Remove(member);
-            _packed.Insert(member, score);
+            _packed.Insert(member, score == 0 ? 0 : score); // Redis 7.0's listpack stores -0 as "0"; its skip list keeps -0
             return !exists;
         }
         var lookup = _scores!.GetAlternateLookup<ReadOnlySpan<byte>>();
