@@ -96,8 +96,7 @@ public sealed class EdgeValueDifferentialTests(ServerPairFixture servers)
     [Theory, MemberData(nameof(Protocols))]
     public void Second_soak_findings_match_redis(RespVersion protocol)
     {
-        // -0 scores: listpacks store "0", skip lists keep -0; LREM -LONG_MIN removes all; ZREMRANGEBYLEX
-        // on a skip list walks as zslDeleteRangeByLex does (no range check up front).
+        // -0 scores: listpacks store "0", skip lists keep -0; LREM -LONG_MIN removes all.
         using var h = new DifferentialHarness(servers, protocol);
         string big = new('x', 79);
         h.Run("ZADD", "small", "-0", "m");
@@ -108,8 +107,8 @@ public sealed class EdgeValueDifferentialTests(ServerPairFixture servers)
         h.Run("LPUSH", "l", "b", "c", new string('x', 60));
         h.Run("LREM", "l", "-9223372036854775808", "c");
         h.Run("LLEN", "l");
-        h.Run("ZADD", "lex", "GT", "5", "-1", "1", new string('x', 76));
-        h.Run("ZREMRANGEBYLEX", "lex", "(-inf", "+");
+        // ZREMRANGEBYLEX over mixed scores is not compared: Redis's answer depends on its random
+        // skip-list levels (seen as 2 and as 0 for the same commands).
         h.AssertNoDifferences();
     }
 }

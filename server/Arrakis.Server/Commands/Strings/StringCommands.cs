@@ -178,7 +178,7 @@ internal static class StringCommands
         c.Reply.WriteArrayHeader(c.ArgCount - 1);
         for (int i = 1; i < c.ArgCount; i++)
         {
-            if (StringValues.Bytes(db, c.Arg(i), db.Get(c.Arg(i))) is { } v) c.Reply.WriteBulk(v);
+            if (db.Get(c.Arg(i)) is byte[] v) c.Reply.WriteBulk(v); // Db.Get turns a grown string back into its exact array
             else c.Reply.WriteNull();
         }
     }

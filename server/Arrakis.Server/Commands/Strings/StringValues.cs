@@ -21,7 +21,6 @@ internal static class StringValues
     public static bool TryGet(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? value, bool countHits = true)
     {
         object? o = countHits ? db.Get(key) : db.Peek(key);
-        if (o is GrowableString g) o = Freeze(db, key, g);
         if (o is null or byte[])
         {
             value = (byte[]?)o;
@@ -30,23 +29,6 @@ internal static class StringValues
         value = null;
         c.WrongType();
         return false;
-    }
-
-    /// <summary>A string's bytes whatever its form (exact array or one being grown); null for other values.</summary>
-    public static byte[]? Bytes(in Db db, ReadOnlySpan<byte> key, object? value) => value switch
-    {
-        byte[] b => b,
-        GrowableString g => Freeze(db, key, g),
-        _ => null,
-    };
-
-    /// <summary>Replaces a grown string by its exact-length array in the slot (the value is unchanged:
-    /// no dirty count, no WATCH or notification).</summary>
-    private static byte[] Freeze(in Db db, ReadOnlySpan<byte> key, GrowableString g)
-    {
-        var exact = g.ToExact();
-        if (db.TryFind(key, out var table, out int slot, touch: false)) table.Slot(slot).Value = exact;
-        return exact;
     }
 
     /// <summary>
