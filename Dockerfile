@@ -6,6 +6,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY protocol/ protocol/
 COPY io-bypass/ io-bypass/
+COPY persistence/ persistence/
 COPY server/ server/
 RUN dotnet publish server/Arrakis.Server.Host/Arrakis.Server.Host.csproj -c Release -o /app --nologo
 
