@@ -129,6 +129,14 @@ public sealed class SimulatedNvme : IQueuePair
     /// <summary>Restarts a crashed device: reads see only what was durable.</summary>
     public void PowerOn() => _dead = false;
 
+    /// <summary>Flips bits of one durable byte (bit rot, a bad sector): fault injection for tests.</summary>
+    public void CorruptDurable(long offset, byte xor = 0xFF)
+    {
+        long block = offset / BlockSize;
+        if (!_media.TryGetValue(block, out var data)) _media[block] = data = new byte[BlockSize];
+        data[offset % BlockSize] ^= xor;
+    }
+
     /// <summary>Copies the durable contents of [offset, offset+length) (zeros where never written); for tests.</summary>
     public byte[] ReadDurable(long offset, int length)
     {

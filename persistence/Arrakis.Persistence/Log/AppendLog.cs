@@ -1,0 +1,367 @@
+using System.Buffers.Binary;
+using Arrakis.IoBypass.Block;
+
+namespace Arrakis.Persistence.Log;
+
+/// <summary>
+/// The append-only log on a block queue pair, with group commit: any thread appends a record (one
+/// LSN, in the order the appends take the log's lock); <see cref="Pump"/> writes everything appended
+/// since the last write as one frame, followed by a linked flush, and advances
+/// <see cref="DurableLsn"/> when the flush completes. One write is in flight at a time: what arrives
+/// meanwhile goes into the next frame.
+/// </summary>
+/// <remarks>
+/// Threading: <see cref="Append"/> from any thread (short lock: a copy into the staging buffer).
+/// <see cref="Pump"/> from any thread; one pumps at a time (the others return at once), so the queue
+/// pair has one owner at any moment. <see cref="DurableLsn"/> may be read anywhere.
+/// Failure: a failed write or flush, or a full device, puts the log into a failed state for good
+/// (<see cref="FailedErrno"/>); nothing after the last durable LSN will ever become durable.
+/// </remarks>
+public sealed class AppendLog : IDisposable
+{
+    private const ulong WriteTag = 1, FlushTag = 2;
+    private readonly IQueuePair _device;
+    private readonly Lock _appendLock = new();
+    private readonly Lock _pumpLock = new();
+    private readonly long _regionEnd;
+    private readonly int _block;
+    private BlockBuffer _filling, _spare;
+    private long _fillBase;        // device offset of _filling[0] (block aligned)
+    private int _fillLength;       // bytes used: tail of the previous block + frames
+    private int _frameStart = -1;  // where the open frame's header goes, -1: none open
+    private long _frameFirstLsn;
+    private int _frameRecords;
+    private long _lastLsn;         // last LSN handed out
+    private long _durableLsn;
+    private long _writtenLsn;      // on the device (maybe in its volatile cache)
+    private bool _inFlight, _inFlightHasFlush, _inFlightFua;
+    private long _inFlightLastLsn;
+    private int _failed;
+    private long _lastFlushMs;
+    private readonly BlockCompletion[] _completions = new BlockCompletion[8];
+
+    /// <summary>
+    /// Opens the log for appending at <paramref name="endOffset"/> (where recovery found its end) with
+    /// <paramref name="nextLsn"/> as the next record's LSN. Reads the partial block before the end back
+    /// (startup path: waits for the device).
+    /// </summary>
+    public AppendLog(IQueuePair device, long endOffset, long nextLsn, FsyncPolicy policy, long regionEnd = -1, int bufferBytes = 1 << 20)
+    {
+        _device = device;
+        _block = device.BlockSize;
+        _regionEnd = regionEnd < 0 ? device.Capacity : regionEnd;
+        Policy = policy;
+        _filling = device.AllocateBuffer(Math.Max(bufferBytes, 2 * _block));
+        _spare = device.AllocateBuffer(_filling.Length);
+        _lastLsn = nextLsn - 1;
+        _durableLsn = _writtenLsn = _lastLsn;
+        _fillBase = endOffset / _block * _block;
+        _fillLength = (int)(endOffset - _fillBase);
+        if (_fillLength > 0)
+        {
+            int r = ReadSync(_filling, _fillBase);
+            if (r < 0) _failed = -r;
+        }
+        _filling.Span[_fillLength..].Clear();
+    }
+
+    public FsyncPolicy Policy { get; set; }
+
+    public IQueuePair Device => _device;
+
+    /// <summary>The last LSN handed out by <see cref="Append"/>.</summary>
+    public long LastLsn => Volatile.Read(ref _lastLsn);
+
+    /// <summary>Every record up to this LSN is on stable storage.</summary>
+    public long DurableLsn => Volatile.Read(ref _durableLsn);
+
+    /// <summary>Where the next frame will start on the device.</summary>
+    public long EndOffset
+    {
+        get
+        {
+            lock (_appendLock) return _fillBase + _fillLength;
+        }
+    }
+
+    /// <summary>0 while healthy; else the errno that stopped the log (ENOSPC when the device is full).</summary>
+    public int FailedErrno => Volatile.Read(ref _failed);
+
+    /// <summary>Bytes left on the device for new frames.</summary>
+    public long FreeBytes
+    {
+        get
+        {
+            lock (_appendLock) return _regionEnd - (_fillBase + _fillLength);
+        }
+    }
+
+    /// <summary>Called (on the pumping thread) after <see cref="DurableLsn"/> advanced or the log failed.</summary>
+    public Action? DurableAdvanced { get; set; }
+
+    public LogCounters Counters { get; } = new();
+
+    /// <summary>True when a write is in flight or appended records wait for one.</summary>
+    public bool HasWork => Volatile.Read(ref _lastLsn) > Volatile.Read(ref _writtenLsn) || Volatile.Read(ref _inFlight) || NeedsFlush;
+
+    private bool NeedsFlush => Policy == FsyncPolicy.EverySec && Volatile.Read(ref _writtenLsn) > Volatile.Read(ref _durableLsn);
+
+    /// <summary>
+    /// Appends one record (<paramref name="effects"/>'s commands) and returns its LSN, or -1 when the log
+    /// failed or is full (then nothing was appended). Any thread; callers that need the serial order hold
+    /// the locks of what the record touches.
+    /// </summary>
+    public long Append(EffectBuffer effects)
+    {
+        var body = effects.Body;
+        int need = 6 + body.Length;
+        lock (_appendLock)
+        {
+            if (_failed != 0) return -1;
+            int header = _frameStart < 0 ? LogFrame.HeaderSize : 0;
+            if (_fillBase + _fillLength + header + need > _regionEnd)
+            {
+                Fail(BlockErrno.ENOSPC);
+                return -1;
+            }
+            if ((long)_fillLength + header + need + _block > _filling.Length && !Grow(_fillLength + header + need + _block)) return -1;
+            if (_frameStart < 0)
+            {
+                _frameStart = _fillLength;
+                _frameFirstLsn = _lastLsn + 1;
+                _frameRecords = 0;
+                _fillLength += LogFrame.HeaderSize;
+            }
+            var dst = _filling.Span.Slice(_fillLength, need);
+            BinaryPrimitives.WriteInt32LittleEndian(dst, 2 + body.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(dst[4..], (ushort)effects.CommandCount);
+            body.CopyTo(dst[6..]);
+            _fillLength += need;
+            _frameRecords++;
+            long lsn = _lastLsn + 1;
+            Volatile.Write(ref _lastLsn, lsn);
+            return lsn;
+        }
+    }
+
+    private bool Grow(long needed)
+    {
+        if (needed > int.MaxValue - _block)
+        {
+            Fail(BlockErrno.ENOMEM);
+            return false;
+        }
+        var bigger = _device.AllocateBuffer((int)Math.Min(Math.Max(needed, (long)_filling.Length * 2), int.MaxValue - _block));
+        _filling.Span[.._fillLength].CopyTo(bigger.Span);
+        _filling.Dispose();
+        _filling = bigger;
+        return true;
+    }
+
+    /// <summary>
+    /// Drives the device: reaps completions (advancing <see cref="DurableLsn"/>), then, when nothing is in
+    /// flight, writes what was appended (with a linked flush under <see cref="FsyncPolicy.Always"/>, and
+    /// about once a second under <see cref="FsyncPolicy.EverySec"/>). Never blocks; returns at once when
+    /// another thread is pumping. Returns true when the durable LSN advanced.
+    /// </summary>
+    public bool Pump(long nowMs)
+    {
+        bool advanced = false;
+        for (int round = 0; round < 4; round++)
+        {
+            if (!_pumpLock.TryEnter()) return advanced;
+            bool again;
+            try
+            {
+                advanced |= Reap();
+                if (!_inFlight && _failed == 0) Start(nowMs);
+                // A device that completes inside Submit (the simulated one) is reaped right away.
+                again = _inFlight && _device.CompletionEventFd < 0;
+            }
+            finally
+            {
+                _pumpLock.Exit();
+            }
+            if (!again) break;
+        }
+        return advanced;
+    }
+
+    private bool Reap()
+    {
+        bool advanced = false;
+        int n;
+        while ((n = _device.ProcessCompletions(_completions)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var c = _completions[i];
+                if (c.Result < 0)
+                {
+                    Fail(-c.Result);
+                    _inFlight = false;
+                    advanced = true;
+                    continue;
+                }
+                if (c.Tag == WriteTag)
+                {
+                    Volatile.Write(ref _writtenLsn, Math.Max(_writtenLsn, _inFlightLastLsn));
+                    if (_inFlightFua)
+                    {
+                        Volatile.Write(ref _durableLsn, Math.Max(_durableLsn, _inFlightLastLsn));
+                        advanced = true;
+                    }
+                    if (!_inFlightHasFlush) _inFlight = false;
+                }
+                else if (c.Tag == FlushTag)
+                {
+                    Counters.Flushes++;
+                    Volatile.Write(ref _durableLsn, Math.Max(_durableLsn, _inFlightLastLsn));
+                    _inFlight = false;
+                    advanced = true;
+                }
+            }
+        }
+        if (advanced) DurableAdvanced?.Invoke();
+        return advanced;
+    }
+
+    private void Start(long nowMs)
+    {
+        bool flushDue = Policy == FsyncPolicy.Always
+            || (Policy == FsyncPolicy.EverySec && nowMs - _lastFlushMs >= 1000);
+        int length;
+        long lastLsn;
+        BlockBuffer buffer;
+        long deviceOffset;
+        lock (_appendLock)
+        {
+            if (_frameStart < 0)
+            {
+                // Nothing new to write; under everysec a lone flush may still be due.
+                if (Policy == FsyncPolicy.EverySec && flushDue && _writtenLsn > _durableLsn) SubmitFlushOnly(nowMs);
+                return;
+            }
+            CloseFrame();
+            lastLsn = _lastLsn;
+            buffer = _filling;
+            deviceOffset = _fillBase;
+            int used = _fillLength;
+            length = (used + _block - 1) / _block * _block;
+            buffer.Span[used..length].Clear();
+            // The new staging buffer starts with the block that holds the end of this frame.
+            long end = _fillBase + used;
+            long tailBase = end / _block * _block;
+            int tail = (int)(end - tailBase);
+            if (_spare.Length < _filling.Length)
+            {
+                _spare.Dispose();
+                _spare = _device.AllocateBuffer(_filling.Length);
+            }
+            buffer.Span.Slice((int)(tailBase - _fillBase), tail).CopyTo(_spare.Span);
+            _spare.Span[tail..].Clear();
+            (_filling, _spare) = (_spare, _filling);
+            _fillBase = tailBase;
+            _fillLength = tail;
+        }
+        bool withFlush = flushDue && !(_device.HasFua && Policy == FsyncPolicy.Always);
+        var flags = Policy == FsyncPolicy.Always && _device.HasFua ? BlockWriteFlags.Fua : BlockWriteFlags.None;
+        int r = _device.QueueWrite(buffer, 0, length, deviceOffset, flags, WriteTag);
+        if (r == 0 && withFlush) r = _device.QueueFlush(FlushTag, afterPrevious: true);
+        if (r == 0) r = _device.Submit() < 0 ? -BlockErrno.EIO : 0;
+        if (r < 0)
+        {
+            Fail(-r);
+            return;
+        }
+        _inFlight = true;
+        _inFlightHasFlush = withFlush;
+        _inFlightFua = flags == BlockWriteFlags.Fua; // durable with the write itself
+        _inFlightLastLsn = lastLsn;
+        if (withFlush) _lastFlushMs = nowMs;
+        Counters.Writes++;
+        Counters.BytesWritten += length;
+        if (flags == BlockWriteFlags.Fua || withFlush) Counters.DurableWrites++;
+    }
+
+    private void SubmitFlushOnly(long nowMs)
+    {
+        int r = _device.QueueFlush(FlushTag, afterPrevious: false);
+        if (r == 0 && _device.Submit() < 0) r = -BlockErrno.EIO;
+        if (r < 0)
+        {
+            Fail(-r);
+            return;
+        }
+        _inFlight = true;
+        _inFlightHasFlush = true;
+        _inFlightFua = false;
+        _inFlightLastLsn = _writtenLsn;
+        _lastFlushMs = nowMs;
+    }
+
+    /// <summary>Writes the open frame's header (caller holds the append lock).</summary>
+    private void CloseFrame()
+    {
+        var span = _filling.Span;
+        int payloadStart = _frameStart + LogFrame.HeaderSize;
+        LogFrame.WriteHeader(span.Slice(_frameStart, LogFrame.HeaderSize), _frameFirstLsn, Volatile.Read(ref _durableLsn), _frameRecords, span[payloadStart.._fillLength]);
+        Counters.Frames++;
+        Counters.Records += _frameRecords;
+        _frameStart = -1;
+    }
+
+    private void Fail(int errno)
+    {
+        if (Interlocked.CompareExchange(ref _failed, errno, 0) == 0) Counters.FailedAtLsn = DurableLsn;
+    }
+
+    /// <summary>
+    /// Writes and flushes everything appended, waiting for the device (shutdown, SAVE-like paths; never
+    /// the data path). Returns 0 or -errno.
+    /// </summary>
+    public int Drain(int timeoutMs = 30_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        var saved = Policy;
+        Policy = FsyncPolicy.Always;
+        try
+        {
+            while (FailedErrno == 0 && (DurableLsn < LastLsn || _inFlight))
+            {
+                Pump(Environment.TickCount64);
+                if (DurableLsn >= LastLsn && !_inFlight) break;
+                if (Environment.TickCount64 > deadline) return -BlockErrno.ETIME;
+                lock (_pumpLock)
+                {
+                    if (_inFlight) _device.WaitForCompletion(100);
+                }
+            }
+        }
+        finally
+        {
+            Policy = saved;
+        }
+        return -FailedErrno;
+    }
+
+    private int ReadSync(BlockBuffer buffer, long offset)
+    {
+        int r = _device.QueueRead(buffer, 0, _block, offset, 99);
+        if (r < 0) return r;
+        if ((r = _device.Submit()) < 0) return r;
+        Span<BlockCompletion> one = stackalloc BlockCompletion[1];
+        for (int i = 0; i < 1000; i++)
+        {
+            if (_device.ProcessCompletions(one) == 1) return one[0].Result < 0 ? one[0].Result : 0;
+            _device.WaitForCompletion(100);
+        }
+        return -BlockErrno.ETIME;
+    }
+
+    public void Dispose()
+    {
+        _filling.Dispose();
+        _spare.Dispose();
+    }
+}
