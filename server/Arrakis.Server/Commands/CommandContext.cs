@@ -60,6 +60,9 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     public byte[]? ServingKey { get; init; }
     public CommandDefinition Command { get; set; } = null!;
 
+    /// <summary>After a command (with the log on): the LSN its reply depends on (what it wrote or read), 0 for none.</summary>
+    public long DependsOnLsn { get; set; }
+
     /// <summary>Time of this command in Unix ms; one value per command, as Redis caches it.</summary>
     public long NowMs { get; set; }
 

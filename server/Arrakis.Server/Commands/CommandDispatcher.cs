@@ -61,6 +61,12 @@ internal static class CommandDispatcher
             Reject(ctx, $"ERR Can't execute '{def.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", def);
             return;
         }
+        if (def.IsWrite && server.Durable is { } durable && durable.WriteRefusal is int errno && errno != 0)
+        {
+            // Redis's writeCommandsDeniedByDiskError: nothing is run that the log could not keep.
+            Reject(ctx, "MISCONF Errors writing to the AOF file: " + Arrakis.IoBypass.Block.BlockErrno.Describe(errno), def);
+            return;
+        }
         if (session.MultiQueue is not null && !TransactionCommands.RunsImmediatelyInMulti(def))
         {
             session.MultiQueue.Add(ctx.CopyArgs());
@@ -86,6 +92,8 @@ internal static class CommandDispatcher
         long mark = session.Output.Mark;
         long replyMark = ctx.ReplyMark;
         long start = Stopwatch.GetTimestamp();
+        var recorder = Durability.EffectRecorder.Current;
+        recorder?.BeginCommand(ctx, noDefault: def.FullName == "exec");
         try
         {
             Invoke(ctx, def);
@@ -93,6 +101,10 @@ internal static class CommandDispatcher
         catch (Exception e)
         {
             HandlerFailed(ctx, def, replyMark, e);
+        }
+        finally
+        {
+            if (recorder is not null) ctx.DependsOnLsn = recorder.EndCommand();
         }
         long elapsedUs = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         var stats = ctx.Stats;
@@ -105,6 +117,9 @@ internal static class CommandDispatcher
         stats.ErrorMark = stats.ErrorReplies;
 
         if (session.ReplyMode != ReplyMode.On && !ctx.ServingBlocked) ApplyReplyMode(session, mark);
+        // appendfsync always: the reply (and every later one on this connection) waits for the log.
+        if (ctx.DependsOnLsn > 0 && !ctx.ServingBlocked && server.Durable is { HoldsReplies: true } log && ctx.DependsOnLsn > log.DurableLsn)
+            ctx.Thread.HoldReply(ctx, mark, ctx.DependsOnLsn);
         long threshold = server.Options.SlowlogLogSlowerThan;
         if (threshold >= 0 && elapsedUs >= threshold) LogSlow(ctx, elapsedUs);
     }
@@ -188,8 +203,7 @@ internal static class CommandDispatcher
         }
         if (last == def.FirstKey || last < def.FirstKey)
         {
-            var stripe = keyspace.StripeFor(ctx.Arg(def.FirstKey));
-            lock (stripe.Gate) def.Handler!(ctx);
+            using (keyspace.Hold(keyspace.StripeFor(ctx.Arg(def.FirstKey)))) def.Handler!(ctx);
             return;
         }
         int keyCount = (Math.Min(last, argc - 1) - def.FirstKey) / step + 1;
@@ -199,6 +213,8 @@ internal static class CommandDispatcher
         stripes = stripes[..n];
         stripes.Sort();
         int locked = 0;
+        var recorder = Durability.EffectRecorder.Current;
+        bool scoped = false;
         try
         {
             for (int i = 0; i < stripes.Length; i++)
@@ -207,14 +223,23 @@ internal static class CommandDispatcher
                 keyspace[stripes[i]].Gate.Enter();
                 locked = i + 1;
             }
+            recorder?.EnterScope();
+            scoped = recorder is not null;
             def.Handler!(ctx);
         }
         finally
         {
-            for (int i = locked - 1; i >= 0; i--)
+            try
             {
-                if (i > 0 && stripes[i] == stripes[i - 1]) continue;
-                keyspace[stripes[i]].Gate.Exit();
+                if (scoped) recorder!.ExitScope(keyspace, stripes);
+            }
+            finally
+            {
+                for (int i = locked - 1; i >= 0; i--)
+                {
+                    if (i > 0 && stripes[i] == stripes[i - 1]) continue;
+                    keyspace[stripes[i]].Gate.Exit();
+                }
             }
         }
     }

@@ -30,7 +30,7 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
             var stripe = keyspace[_nextStripe];
             _nextStripe += threads;
             if (_nextStripe >= Keyspace.Keyspace.StripeCount) _nextStripe = index;
-            lock (stripe.Gate)
+            using (keyspace.Hold(stripe))
             {
                 for (int db = 0; db < stripe.Tables.Length; db++)
                 {
@@ -48,6 +48,7 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                             var expiredKey = e.Key;
                             keyspace.Watches.Touch(db, expiredKey);
                             table.RemoveAt(cursor);
+                            Durability.EffectRecorder.Expired(db, expiredKey);
                             keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);
                             stats.ExpiredKeys++;
                         }

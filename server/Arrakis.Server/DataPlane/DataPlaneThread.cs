@@ -22,7 +22,8 @@ internal sealed class DataPlaneThread
     private readonly IConnectionSource _source;
     private readonly ILogger _log;
     private readonly Dictionary<long, CommandContext> _sessions = new();
-    private readonly ConcurrentQueue<(ClientSession Session, byte[] Bytes, BlockedClient? Unblock)> _mailbox = new();
+    private readonly ConcurrentQueue<(ClientSession Session, byte[] Bytes, BlockedClient? Unblock, long Lsn)> _mailbox = new();
+    private readonly List<CommandContext> _held = new();
     private readonly List<BlockedClient> _blocked = new();
     private readonly ConnectionEvent[] _events = new ConnectionEvent[256];
     private readonly ActiveExpiry _expiry;
@@ -66,18 +67,53 @@ internal sealed class DataPlaneThread
 
     public void Wake() => _source.Wake();
 
+    private int _killSweep;
+    private bool _signalWatched;
+
+    /// <summary>A client of this thread was marked for closing (CLIENT KILL): sweep at the next wakeup. Any thread.</summary>
+    public void RequestKillSweep()
+    {
+        Interlocked.Exchange(ref _killSweep, 1);
+        _source.Wake();
+    }
+
+    /// <summary>True while some reply of this thread waits for the log (other threads then wake it when the log advances).</summary>
+    public bool HoldsReplies => _holdsReplies;
+
+    private volatile bool _holdsReplies;
+
+    public bool IsCurrentThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Holds <paramref name="ctx"/>'s reply that starts at output position <paramref name="position"/> (and all after it) until <paramref name="lsn"/> is durable.</summary>
+    public void HoldReply(CommandContext ctx, long position, long lsn)
+    {
+        var s = ctx.Session;
+        var holds = s.HeldReplies ??= new Queue<(long, long)>();
+        if (holds.Count == 0) _held.Add(ctx);
+        holds.Enqueue((position, lsn));
+        _holdsReplies = true;
+        Stats.HeldReplies++;
+    }
+
     /// <summary>
     /// Queues bytes for a session owned by this thread: MONITOR lines, pub/sub messages, or the reply
     /// that ends a blocking command (<paramref name="unblock"/>). Any thread.
     /// </summary>
-    public void Deliver(ClientSession session, byte[] bytes, BlockedClient? unblock = null)
+    public void Deliver(ClientSession session, byte[] bytes, BlockedClient? unblock = null, long lsn = 0)
     {
-        _mailbox.Enqueue((session, bytes, unblock));
+        _mailbox.Enqueue((session, bytes, unblock, lsn));
         if (Thread.CurrentThread != _thread) _source.Wake();
     }
 
     private void Run()
     {
+        if (_server.Durable is { } log)
+        {
+            Durability.EffectRecorder.Install(new Durability.EffectRecorder(log));
+            log.Attach(this);
+            int fd = log.Log.Device.CompletionEventFd;
+            _signalWatched = fd >= 0 && _source.WatchSignal(fd);
+        }
         long lastActivity = Stopwatch.GetTimestamp();
         long nextCron = ServerClock.MonotonicMs;
         try
@@ -93,6 +129,9 @@ internal sealed class DataPlaneThread
                         long until = nextCron;
                         foreach (var b in _blocked) until = Math.Min(until, b.DeadlineMs);
                         int wait = (int)Math.Clamp(until - ServerClock.MonotonicMs, 0, 1000);
+                        // Replies wait for a log write in flight: without a completion signal in the
+                        // idle wait, keep polling (the write completes within a flush time).
+                        if (_held.Count > 0 && !_signalWatched && _server.Durable is { HasWork: true }) wait = 0;
                         n = _source.Poll(_events, wait);
                     }
                     else
@@ -107,6 +146,11 @@ internal sealed class DataPlaneThread
                     for (int i = 0; i < n; i++) Guarded(_events[i]);
                 }
                 if (!_mailbox.IsEmpty) Guarded(DrainMailbox, "mailbox");
+                if (_server.Durable is { } durable)
+                {
+                    if (durable.HasWork) durable.Pump();
+                    if (_held.Count > 0) Guarded(ReleaseHeld, "held replies");
+                }
                 long now = ServerClock.MonotonicMs;
                 if (_blocked.Count > 0) Guarded(() => ExpireBlocked(now), "blocked-client timeouts");
                 if (now >= nextCron)
@@ -123,6 +167,8 @@ internal sealed class DataPlaneThread
         }
         finally
         {
+            // A graceful stop first makes the held writes durable, so their replies can still go out.
+            if (_held.Count > 0 && _server.Durable is { } stopping && stopping.Log.Drain(5000) == 0) ReleaseHeld();
             foreach (var ctx in _sessions.Values.ToList())
             {
                 Flush(ctx);
@@ -195,6 +241,8 @@ internal sealed class DataPlaneThread
                     _log.LogWarning("Out of file descriptors: connection refused with the max-clients error ({Count} so far on this thread); raise the open files limit (ulimit -n) or lower maxclients", Stats.RejectedConnections);
                 break;
             case ConnectionEventKind.Wakeup:
+                // Wakeups also come from the mailbox and the log's completions: only a CLIENT KILL needs the sweep.
+                if (Interlocked.Exchange(ref _killSweep, 0) == 0) break;
                 foreach (var ctx in _sessions.Values.ToList())
                 {
                     if (ctx.Session.KillRequested) Close(ctx, reason: null);
@@ -333,10 +381,16 @@ internal sealed class DataPlaneThread
     {
         var s = ctx.Session;
         if (s.Closed) return;
-        while (s.Output.Pending > 0)
+        int sendable = Sendable(s);
+        bool full = false;
+        while (sendable > 0)
         {
-            int n = _source.Send(s.Connection, s.Output.PendingSpan);
-            if (n == -Errno.EAGAIN) break;
+            int n = _source.Send(s.Connection, s.Output.PendingSpan[..sendable]);
+            if (n == -Errno.EAGAIN)
+            {
+                full = true;
+                break;
+            }
             if (n < 0)
             {
                 Close(ctx, reason: null);
@@ -344,13 +398,51 @@ internal sealed class DataPlaneThread
             }
             s.Output.Consume(n);
             Stats.NetOutputBytes += n;
+            sendable -= n;
         }
         if (s.CloseAfterReply && s.Output.Pending == 0)
         {
             Close(ctx, reason: null);
             return;
         }
-        _source.SetInterest(s.Connection, readable: !s.ReadPaused && !s.CloseAfterReply, writable: s.Output.Pending > 0);
+        _source.SetInterest(s.Connection, readable: !s.ReadPaused && !s.CloseAfterReply, writable: full);
+    }
+
+    /// <summary>Pending bytes that may go now: all of them, or those before the first reply still waiting for the log.</summary>
+    private int Sendable(ClientSession s)
+    {
+        int pending = s.Output.Pending;
+        if (s.HeldReplies is not { Count: > 0 } holds) return pending;
+        long durable = _server.Durable?.DurableLsn ?? long.MaxValue;
+        while (holds.Count > 0 && holds.Peek().Lsn <= durable) holds.Dequeue();
+        if (holds.Count == 0) return pending;
+        return (int)Math.Clamp(holds.Peek().Position - s.Output.SentPosition, 0, pending);
+    }
+
+    /// <summary>Sends the replies that became durable; a log that failed for good closes the clients it still owes (never acknowledged).</summary>
+    private void ReleaseHeld()
+    {
+        var durable = _server.Durable!;
+        for (int i = _held.Count - 1; i >= 0; i--)
+        {
+            var ctx = _held[i];
+            var s = ctx.Session;
+            if (!s.Closed) Pump(ctx);
+            if (s.Closed || s.HeldReplies is not { Count: > 0 })
+            {
+                _held.RemoveAt(i);
+                continue;
+            }
+            if (durable.FailedErrno != 0 && s.HeldReplies.Peek().Lsn > durable.DurableLsn)
+            {
+                _log.LogError("Closing client id={Id} addr={Addr}: the log failed ({Error}) before its write was durable; the write is not acknowledged",
+                    s.Id, s.Remote, Arrakis.IoBypass.Block.BlockErrno.Describe(durable.FailedErrno));
+                s.Output.Clear();
+                Close(ctx, reason: "log failed");
+                _held.RemoveAt(i);
+            }
+        }
+        _holdsReplies = _held.Count > 0;
     }
 
     private void Close(CommandContext ctx, string? reason)
@@ -380,7 +472,9 @@ internal sealed class DataPlaneThread
         while (_mailbox.TryDequeue(out var item))
         {
             if (item.Session.Closed || !_sessions.TryGetValue(item.Session.Connection, out var ctx) || ctx.Session != item.Session) continue;
+            long mark = item.Session.Output.Mark;
             item.Session.Writer.WriteRaw(item.Bytes);
+            if (item.Lsn > 0 && _server.Durable is { HoldsReplies: true } log && item.Lsn > log.DurableLsn) HoldReply(ctx, mark, item.Lsn);
             if (item.Unblock is not null && item.Session.Blocked == item.Unblock)
             {
                 item.Session.Blocked = null;

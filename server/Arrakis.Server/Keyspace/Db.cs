@@ -25,10 +25,11 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         slot = table.Find(key, hash);
         if (slot < 0) return false;
         ref var e = ref table.Slot(slot);
-        if (e.ExpireAt != 0 && e.ExpireAt <= NowMs)
+        if (e.ExpireAt != 0 && e.ExpireAt <= NowMs && !Keyspace.Loading)
         {
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
+            Durability.EffectRecorder.Expired(Index, key.ToArray());
             Keyspace.Watches.Touch(Index, key);
             Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
             slot = -1;
@@ -71,10 +72,11 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         int hash = KeyTable.Hash(key);
         var table = Keyspace[Keyspace.StripeOf(hash)].Table(Index);
         int slot = table.Find(key, hash);
-        if (slot >= 0 && table.Slot(slot).ExpireAt is var old && old != 0 && old <= NowMs)
+        if (slot >= 0 && table.Slot(slot).ExpireAt is var old && old != 0 && old <= NowMs && !Keyspace.Loading)
         {
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
+            Durability.EffectRecorder.Expired(Index, key.ToArray());
             Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
             slot = -1;
         }
@@ -88,7 +90,11 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         e.Value = value;
         e.Flags = flags;
         e.LastAccess = ServerClock.Seconds;
-        if (!keepTtl) table.SetExpire(slot, expireAt);
+        if (!keepTtl)
+        {
+            table.SetExpire(slot, expireAt);
+            if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, e.Key!, expireAt);
+        }
         stats.Dirty++;
         if (value is ListValue or SortedSetValue) Keyspace.Blocking?.SignalReady(Index, key);
     }
@@ -137,6 +143,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public void SetExpire(KeyTable table, int slot, long expireAt)
     {
         table.SetExpire(slot, expireAt);
+        if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, table.Slot(slot).Key!, expireAt);
         stats.Dirty++;
         Keyspace.Watches.Touch(Index, table.Slot(slot).Key);
     }

@@ -48,15 +48,30 @@ internal sealed class Keyspace
 
     public Stripe StripeFor(ReadOnlySpan<byte> key) => _stripes[StripeOf(KeyTable.Hash(key))];
 
+    /// <summary>Takes every stripe (a lock scope: effects are logged before <see cref="UnlockAll"/> lets go).</summary>
     public void LockAll()
     {
         foreach (var s in _stripes) s.Gate.Enter();
+        Durability.EffectRecorder.Current?.EnterScope();
     }
 
     public void UnlockAll()
     {
-        for (int i = _stripes.Length - 1; i >= 0; i--) _stripes[i].Gate.Exit();
+        try
+        {
+            Durability.EffectRecorder.Current?.ExitScopeAll(this);
+        }
+        finally
+        {
+            for (int i = _stripes.Length - 1; i >= 0; i--) _stripes[i].Gate.Exit();
+        }
     }
+
+    /// <summary>Takes one stripe as a lock scope (dispose to log its effects and let go).</summary>
+    public StripeScope Hold(Stripe stripe) => new(this, stripe);
+
+    /// <summary>True while the log is replayed at startup: keys do not expire then (Redis's loading mode).</summary>
+    public bool Loading { get; set; }
 
     /// <summary>Keys in database <paramref name="db"/> (expired ones not yet removed included, as Redis's DBSIZE).</summary>
     public long Count(int db)

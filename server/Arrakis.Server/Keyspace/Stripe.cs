@@ -10,6 +10,10 @@ internal sealed class Stripe(int index, int databases)
 
     public readonly Lock Gate = new();
 
+    /// <summary>LSN of the last log record that changed a key here (read and written under <see cref="Gate"/>):
+    /// a reply that read this stripe waits until the log is durable past it (appendfsync always).</summary>
+    public long LastLsn;
+
     /// <summary>Per database; null until the first key lands there.</summary>
     public readonly KeyTable?[] Tables = new KeyTable?[databases];
 

@@ -13,6 +13,7 @@ public sealed class ArrakisServer : IDisposable
 {
     private readonly List<DataPlaneThread> _threads = new();
     private readonly ILogger _log;
+    private int _stopped;
 
     public ArrakisServer(ServerOptions options, Func<int, IConnectionSource> sourceFactory, ILogger? log = null)
         : this(options, sourceFactory, log, commands: null)
@@ -55,6 +56,55 @@ public sealed class ArrakisServer : IDisposable
     /// <summary>Number of commands in the command table (for the startup report).</summary>
     public int CommandCount => State.Commands.Count;
 
+    /// <summary>
+    /// Recovers the keyspace from the log on <paramref name="device"/> and keeps appending to it
+    /// (appendonly yes). Call before <see cref="Start"/>. A torn tail is cut (zeroed) and reported;
+    /// corruption of durable data throws <see cref="InvalidOperationException"/> unless
+    /// <see cref="Durability.LogOpenOptions.LoadCorrupt"/> says to cut there.
+    /// </summary>
+    internal Durability.LogRecoveryReport OpenLog(Arrakis.IoBypass.Block.IQueuePair device, string description, Durability.LogOpenOptions options)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var reader = new Arrakis.Persistence.Log.LogReader(device, options.RegionEnd);
+        using var replay = new Durability.LogReplay(State, _threads[0]);
+        State.Keyspace.Loading = true;
+        Arrakis.Persistence.Log.LogReadResult result;
+        long records = 0;
+        try
+        {
+            result = reader.Read(options.StartOffset, options.StartLsn, r =>
+            {
+                replay.Apply(r);
+                records++;
+            });
+        }
+        finally
+        {
+            State.Keyspace.Loading = false;
+        }
+        var status = result.Status;
+        if (status == Arrakis.Persistence.Log.LogReadStatus.DeviceError)
+            throw new InvalidOperationException($"Can't read the log ({description}): {result.Message}");
+        if (status == Arrakis.Persistence.Log.LogReadStatus.Corrupt && !options.LoadCorrupt)
+            throw new InvalidOperationException($"Bad log format reading {description}: {result.Message}. Refusing to start: data that was acknowledged is unreadable. " +
+                "Keep a copy of the log, then inspect it with 'arrakis-aof check', or start with --aof-load-corrupt yes to cut the log there (losing what follows).");
+        if (status is Arrakis.Persistence.Log.LogReadStatus.TornTail or Arrakis.Persistence.Log.LogReadStatus.Corrupt)
+        {
+            int r = Arrakis.Persistence.Log.LogRepair.ZeroRange(device, result.EndOffset, result.DamagedBytes);
+            if (r < 0) throw new InvalidOperationException($"Can't cut the log's damaged tail ({description}): {Arrakis.IoBypass.Block.BlockErrno.Describe(r)}");
+            _log.LogWarning("!!! Warning: the log ({Description}) ended in damage: {Message}. Cut {Bytes} bytes at offset {Offset}; startup goes on with the {Records} records before it.",
+                description, result.Message, result.DamagedBytes, result.EndOffset, records);
+        }
+        if (replay.Errors > 0)
+            _log.LogWarning("{Errors} of {Commands} logged commands answered an error during replay (first: {First})", replay.Errors, replay.Commands, replay.FirstError);
+        var log = new Arrakis.Persistence.Log.AppendLog(device, result.EndOffset, result.NextLsn, options.Policy, options.RegionEnd);
+        if (log.FailedErrno != 0) throw new InvalidOperationException($"Can't reopen the log ({description}) for appending: {Arrakis.IoBypass.Block.BlockErrno.Describe(log.FailedErrno)}");
+        State.Durable = new Durability.DurableLog(log, description);
+        var report = new Durability.LogRecoveryReport(status, records, replay.Commands, result.EndOffset, result.NextLsn, result.DamagedBytes, started.Elapsed, result.Message);
+        State.Recovery = report;
+        return report;
+    }
+
     public void Start()
     {
         foreach (var t in _threads) t.Start();
@@ -63,8 +113,14 @@ public sealed class ArrakisServer : IDisposable
     /// <summary>Stops every data-plane thread: in-flight replies are flushed and connections closed.</summary>
     public void Stop()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         foreach (var t in _threads) t.Stop();
         foreach (var t in _threads) t.Join(TimeSpan.FromSeconds(5));
+        if (State.Durable is { } durable)
+        {
+            int r = durable.Log.Drain();
+            if (r < 0) _log.LogError("The log could not be flushed at shutdown: {Error}", Arrakis.IoBypass.Block.BlockErrno.Describe(r));
+        }
     }
 
     public void Dispose() => Stop();

@@ -45,6 +45,12 @@ internal sealed class ServerState
     /// <summary>Where the data plane reports what it caught (handler failures, loop failures).</summary>
     public Microsoft.Extensions.Logging.ILogger Log { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     public Keyspace.Keyspace Keyspace { get; }
+
+    /// <summary>The append-only log, or null when appendonly is off. Set before the data-plane threads start.</summary>
+    public Durability.DurableLog? Durable { get; set; }
+
+    /// <summary>What startup recovery found (null without a log).</summary>
+    public Durability.LogRecoveryReport? Recovery { get; set; }
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public SlowLog SlowLog { get; } = new();

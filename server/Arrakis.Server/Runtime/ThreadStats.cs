@@ -23,6 +23,9 @@ internal sealed class ThreadStats
     public long KeyspaceHits;
     public long KeyspaceMisses;
     public long Dirty;
+
+    /// <summary>Replies that had to wait for the log (appendfsync always).</summary>
+    public long HeldReplies;
     public long NetInputBytes;
     public long NetOutputBytes;
     public long ErrorReplies;

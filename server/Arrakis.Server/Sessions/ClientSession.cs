@@ -60,6 +60,10 @@ internal sealed class ClientSession
     public readonly List<(int Db, byte[] Key)> Watched = new();
     public volatile bool WatchDirty;
 
+    /// <summary>appendfsync always: replies not yet sendable, as (output stream position where the reply starts,
+    /// the LSN that must be durable first), oldest first. Null until the first held reply.</summary>
+    public Queue<(long Position, long Lsn)>? HeldReplies;
+
     /// <summary>Set while the client waits in a blocking command; its input is not read meanwhile.</summary>
     public BlockedClient? Blocked;
 

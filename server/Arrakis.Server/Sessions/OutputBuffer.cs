@@ -45,6 +45,9 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
     /// <summary>A position in the stream of bytes written so far (stays valid when the buffer is compacted or partly sent).</summary>
     public long Mark => _written;
 
+    /// <summary>The stream position of the first byte not yet sent.</summary>
+    public long SentPosition => _written - (_end - _start);
+
     /// <summary>Drops bytes written after <paramref name="mark"/> (a reply that must not be sent); bytes already sent stay sent.</summary>
     public void Truncate(long mark)
     {

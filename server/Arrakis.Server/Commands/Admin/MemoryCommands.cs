@@ -77,7 +77,7 @@ internal static class MemoryCommands
         for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
         {
             var stripe = s.Keyspace[i];
-            lock (stripe.Gate)
+            using (s.Keyspace.Hold(stripe))
             {
                 foreach (var t in stripe.Tables)
                 {

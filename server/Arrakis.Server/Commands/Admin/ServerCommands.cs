@@ -43,7 +43,17 @@ internal static class ServerCommands
     private static void FlushAll(CommandContext c)
     {
         if (!FlushMode(c)) return;
-        for (int db = 0; db < c.Server.Keyspace.Databases; db++) Flush(c, db);
+        // One lock scope for every database: FLUSHALL is atomic, and one record in the log.
+        var ks = c.Server.Keyspace;
+        ks.LockAll();
+        try
+        {
+            for (int db = 0; db < ks.Databases; db++) Flush(c, db);
+        }
+        finally
+        {
+            ks.UnlockAll();
+        }
         c.Reply.WriteOk();
     }
 

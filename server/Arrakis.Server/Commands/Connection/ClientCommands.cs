@@ -322,6 +322,6 @@ internal static class ClientCommands
             return;
         }
         target.KillRequested = true;
-        target.Owner.Wake();
+        target.Owner.RequestKillSweep();
     }
 }

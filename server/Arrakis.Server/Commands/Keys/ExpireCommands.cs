@@ -72,10 +72,11 @@ internal static class ExpireCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        if (when <= c.NowMs)
+        if (when <= c.NowMs && !c.Server.Keyspace.Loading)
         {
             db.Delete(c.Arg(1));
             db.Notify(K.Generic, "del", c.Arg(1));
+            Durability.EffectRecorder.Replace(c, "DEL"u8.ToArray(), c.ArgBytes(1));
         }
         else
         {

@@ -110,7 +110,7 @@ internal static class KeyCommands
         for (int n = 0; n < Keyspace.Keyspace.StripeCount; n++)
         {
             var stripe = ks[(start + n) % Keyspace.Keyspace.StripeCount];
-            lock (stripe.Gate)
+            using (ks.Hold(stripe))
             {
                 var t = stripe.Tables[db];
                 if (t is null || t.Count == 0) continue;

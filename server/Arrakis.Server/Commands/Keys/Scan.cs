@@ -28,7 +28,7 @@ internal static class Scan
         while (stripe < Keyspace.Keyspace.StripeCount && visited < count)
         {
             var s = ks[stripe];
-            lock (s.Gate)
+            using (ks.Hold(s))
             {
                 var t = s.Tables[db];
                 int slots = t?.SlotCount ?? 0;

@@ -82,6 +82,7 @@ internal static class SetCommands
         }
         var picks = RandomPicks.Choose(set.Count, Math.Min(count, set.Count)).Select(set.MemberAt).ToList();
         foreach (var m in picks) set.Remove(m);
+        Durability.EffectRecorder.Replace(c, ["SREM"u8.ToArray(), key.ToArray(), .. picks]);
         db.Modified(key, K.Set, "spop");
         CollectionValues.DeleteIfEmpty(db, key, set.Count);
         if (hasCount) WriteSet(c, picks);

@@ -126,10 +126,11 @@ internal static class StringCommands
         if (o.Value.ExpireAt != 0 || o.Value.Persist)
         {
             db.TryFind(key, out var table, out int slot);
-            if (o.Value.ExpireAt != 0 && o.Value.ExpireAt <= c.NowMs)
+            if (o.Value.ExpireAt != 0 && o.Value.ExpireAt <= c.NowMs && !c.Server.Keyspace.Loading)
             {
                 db.Delete(key);
                 db.Notify(K.Generic, "del", key);
+                Durability.EffectRecorder.Replace(c, "DEL"u8.ToArray(), key.ToArray());
             }
             else if (o.Value.Persist)
             {

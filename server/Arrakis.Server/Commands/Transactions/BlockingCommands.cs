@@ -89,6 +89,7 @@ internal static class BlockingCommands
             c.Reply.WriteArrayHeader(2);
             c.Reply.WriteBulk(key);
             c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
+            Durability.EffectRecorder.Replace(c, left ? "LPOP"u8.ToArray() : "RPOP"u8.ToArray(), key.ToArray());
             db.Modified(key, K.List, left ? "lpop" : "rpop");
             CollectionValues.DeleteIfEmpty(db, key, list.Count);
             return;
@@ -107,6 +108,7 @@ internal static class BlockingCommands
             return;
         }
         if (!CollectionValues.TryGet<ListValue>(c, db, c.Arg(2), out _, countHits: false)) return;
+        Durability.EffectRecorder.Replace(c, "LMOVE"u8.ToArray(), c.ArgBytes(1), c.ArgBytes(2), Side(fromLeft), Side(toLeft));
         c.Reply.WriteBulk(ListCommands.MoveElement(c, source, c.Arg(1), c.Arg(2), fromLeft, toLeft));
     }
 
@@ -122,6 +124,7 @@ internal static class BlockingCommands
             var key = c.Arg(3 + k);
             if (!CollectionValues.TryGet<ListValue>(c, db, key, out var list)) return;
             if (list is null) continue;
+            Durability.EffectRecorder.Replace(c, a.Left ? "LPOP"u8.ToArray() : "RPOP"u8.ToArray(), key.ToArray(), Count(a.Count));
             ListCommands.WritePopped(c, key, list, a.Left, a.Count);
             return;
         }
@@ -138,6 +141,7 @@ internal static class BlockingCommands
             var key = c.Arg(i);
             if (!CollectionValues.TryGet<SortedSetValue>(c, db, key, out var z)) return;
             if (z is null) continue;
+            Durability.EffectRecorder.Replace(c, min ? "ZPOPMIN"u8.ToArray() : "ZPOPMAX"u8.ToArray(), key.ToArray());
             var (member, score) = SortedSetCommands.PopElements(c, key, z, min, 1)[0];
             c.Reply.WriteArrayHeader(3);
             c.Reply.WriteBulk(key);
@@ -159,9 +163,14 @@ internal static class BlockingCommands
             var key = c.Arg(3 + k);
             if (!CollectionValues.TryGet<SortedSetValue>(c, db, key, out var z)) return;
             if (z is null) continue;
+            Durability.EffectRecorder.Replace(c, a.Left ? "ZPOPMIN"u8.ToArray() : "ZPOPMAX"u8.ToArray(), key.ToArray(), Count(a.Count));
             SortedSetCommands.WriteMPopped(c, key, z, a.Left, a.Count);
             return;
         }
         Wait(c, Enumerable.Range(3, (int)a.NumKeys).Select(c.ArgBytes).ToArray(), deadline, nullArrayInExec: true, BlockedOn.SortedSet);
     }
+
+    private static byte[] Side(bool left) => left ? "LEFT"u8.ToArray() : "RIGHT"u8.ToArray();
+
+    private static byte[] Count(long count) => System.Text.Encoding.ASCII.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

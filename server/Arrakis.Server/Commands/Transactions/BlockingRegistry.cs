@@ -127,7 +127,7 @@ internal sealed class BlockingRegistry
     private static BlockedOn? HeldType(CommandContext c, int db, byte[] key)
     {
         var stripe = c.Server.Keyspace.StripeFor(key);
-        lock (stripe.Gate)
+        using (c.Server.Keyspace.Hold(stripe))
         {
             return c.DbAt(db).Peek(key) switch
             {
@@ -158,7 +158,7 @@ internal sealed class BlockingRegistry
         {
             lock (_gate) RemoveLocked(waiter);
             waiter.Release(served: true);
-            waiter.Session.Owner.Deliver(waiter.Session, capture.WrittenSpan.ToArray(), waiter);
+            waiter.Session.Owner.Deliver(waiter.Session, capture.WrittenSpan.ToArray(), waiter, ctx.DependsOnLsn);
             return true;
         }
         waiter.Release(served: false);
