@@ -10,11 +10,16 @@ public sealed class LogRecoveryServerTests
     private static SimulatedNvme Device() => new(64L << 20, seed: 7);
 
     /// <summary>Every key of every database, as commands would read it (sorted where Redis's order is undefined).</summary>
-    private static string Dump(LoggedServer s)
+    internal static string Dump(LoggedServer s, bool exactTtl = true, int databases = 16)
     {
         using var c = s.Connect();
+        return Dump(c, exactTtl, databases);
+    }
+
+    internal static string Dump(Arrakis.IoBypass.Transport.InMemory.InMemoryClient c, bool exactTtl = true, int databases = 16)
+    {
         var lines = new List<string>();
-        for (int db = 0; db < 16; db++)
+        for (int db = 0; db < databases; db++)
         {
             Call(c, $"SELECT {db}");
             var keys = Call(c, "KEYS *").Split("\r\n").Where((_, i) => i > 0 && i % 2 == 0).Where(k => k.Length > 0).Order(StringComparer.Ordinal);
@@ -30,9 +35,11 @@ public sealed class LogRecoveryServerTests
                     "+zset" => Call(c, $"ZRANGE {k} 0 -1 WITHSCORES"),
                     _ => type,
                 };
-                lines.Add($"{db} {k} {type} {value} ttl={Call(c, $"PEXPIRETIME {k}").Trim()}");
+                string ttl = Call(c, $"PEXPIRETIME {k}").Trim();
+                lines.Add($"{db} {k} {type} {value} ttl={(exactTtl ? ttl : ttl == ":-1" ? "none" : "set")}");
             }
         }
+        Call(c, "SELECT 0");
         return string.Join("\n", lines);
     }
 

@@ -42,6 +42,11 @@ internal sealed class LoggedServer : IDisposable
         {
             sb.Append(Encoding.Latin1.GetString(c.Read(TimeSpan.FromMilliseconds(20))));
             if (Complete(sb.ToString(), out _)) return sb.ToString();
+            if (c.ServerClosed)
+            {
+                sb.Append(Encoding.Latin1.GetString(c.Read(TimeSpan.Zero)));
+                return Complete(sb.ToString(), out _) ? sb.ToString() : "";
+            }
         }
         return sb.ToString();
     }
