@@ -22,6 +22,7 @@ internal static class LinuxConstants
     public const int EPOLLHUP = 0x010;
     public const int EPOLLRDHUP = 0x2000;
     public const int EPOLLEXCLUSIVE = 1 << 28;
+    public const int EPOLLET = 1 << 31;
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
     public const int EPOLL_CTL_MOD = 3;

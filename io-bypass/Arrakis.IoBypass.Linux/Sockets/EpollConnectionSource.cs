@@ -15,6 +15,7 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
 {
     private const ulong ListenerTag = 1UL << 63;
     private const ulong WakeTag = 1UL << 62;
+    private const ulong SignalTag = 1UL << 61;
     private const int MaxEvents = 256;
 
     private readonly int _epoll;
@@ -78,6 +79,11 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
                 AcceptAll((int)(data & 0xFFFFFFFF));
                 while (produced < events.Length && _accepted.Count > 0)
                     events[produced++] = new ConnectionEvent(ConnectionEventKind.Accepted, _accepted.Dequeue());
+            }
+            else if ((data & SignalTag) != 0)
+            {
+                // A watched eventfd (e.g. the log's completion fd): its owner drains it.
+                events[produced++] = new ConnectionEvent(ConnectionEventKind.Wakeup, 0);
             }
             else if ((data & WakeTag) != 0)
             {
@@ -187,6 +193,19 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
     {
         ulong one = 1;
         LibC.write(_eventFd, &one, sizeof(ulong));
+    }
+
+    /// <summary>
+    /// Adds <paramref name="eventFd"/> edge-triggered (EPOLLIN|EPOLLET) to the epoll set; its readiness
+    /// comes back from <see cref="Poll"/> as a <see cref="ConnectionEventKind.Wakeup"/>. The eventfd is
+    /// not read here. Returns false when epoll refuses the descriptor.
+    /// </summary>
+    public bool WatchSignal(int eventFd)
+    {
+        epoll_event ev = default;
+        ev.events = EPOLLIN | EPOLLET;
+        ev.data.u64 = SignalTag | (uint)eventFd;
+        return LibC.epoll_ctl(_epoll, EPOLL_CTL_ADD, eventFd, &ev) == 0;
     }
 
     public void Dispose()

@@ -12,7 +12,8 @@ public enum ConnectionEventKind : byte
     /// <summary>The connection can take more bytes after an earlier partial send.</summary>
     Writable,
 
-    /// <summary>Another thread called <see cref="IConnectionSource.Wake"/>.</summary>
+    /// <summary>Another thread called <see cref="IConnectionSource.Wake"/>, or an eventfd added with
+    /// <see cref="IConnectionSource.WatchSignal"/> was signalled.</summary>
     Wakeup,
 
     /// <summary>A connection was refused for lack of resources (no file descriptor left): the

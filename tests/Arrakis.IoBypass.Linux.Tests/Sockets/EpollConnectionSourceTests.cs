@@ -67,6 +67,41 @@ public sealed class EpollConnectionSourceTests
     }
 
     [Fact]
+    public unsafe void WatchSignal_reports_a_written_eventfd_as_a_wakeup_once_per_edge()
+    {
+        using var listener = new KernelListener(["127.0.0.1"], 0, 16);
+        using var source = new EpollConnectionSource(listener);
+        int efd = Tmds.Linux.LibC.eventfd(0, 0x800 | 0x80000);
+        Assert.True(efd >= 0);
+        try
+        {
+            Assert.True(source.WatchSignal(efd));
+            var events = new ConnectionEvent[4];
+            Assert.Equal(0, source.Poll(events, 0));
+            var writer = new Thread(() =>
+            {
+                Thread.Sleep(50);
+                ulong one = 1;
+                Tmds.Linux.LibC.write(efd, &one, sizeof(ulong));
+            });
+            writer.Start();
+            int n = source.Poll(events, 5000);
+            writer.Join();
+            Assert.Equal(1, n);
+            Assert.Equal(ConnectionEventKind.Wakeup, events[0].Kind);
+            // Edge-triggered and not drained by the source: no second report until it is signalled again.
+            Assert.Equal(0, source.Poll(events, 0));
+            ulong value;
+            Assert.Equal(8, (long)Tmds.Linux.LibC.read(efd, &value, sizeof(ulong)));
+            Assert.Equal(1UL, value);
+        }
+        finally
+        {
+            Tmds.Linux.LibC.close(efd);
+        }
+    }
+
+    [Fact]
     public void A_busy_port_is_a_clear_startup_error()
     {
         using var first = new KernelListener(["127.0.0.1"], 0, 16);

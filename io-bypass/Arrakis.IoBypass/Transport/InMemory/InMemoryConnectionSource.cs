@@ -25,6 +25,9 @@ internal sealed class InMemoryConnectionSource : IConnectionSource
         _signal.Release();
     }
 
+    /// <summary>An in-memory source waits on a semaphore, not on file descriptors: always false.</summary>
+    public bool WatchSignal(int eventFd) => false;
+
     public int Poll(Span<ConnectionEvent> events, int timeoutMs)
     {
         if (_events.IsEmpty && timeoutMs != 0) _signal.Wait(timeoutMs);
