@@ -12,6 +12,7 @@ internal static class BlockConstants
     public const uint STATX_TYPE = 0x1;
     public const uint STATX_MODE = 0x2;
     public const uint STATX_SIZE = 0x200;
+    public const uint STATX_BLOCKS = 0x400;
     public const uint STATX_DIOALIGN = 0x2000;
     public const int S_IFMT = 0xF000;
     public const int S_IFREG = 0x8000;
@@ -20,6 +21,7 @@ internal static class BlockConstants
     public const ulong BLKGETSIZE64 = 0x80081272;
     public const int RWF_DSYNC = 0x2;
     public const short POLLIN = 0x1;
+    public const int ENOENT = 2;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
     public const int EBUSY = 16;

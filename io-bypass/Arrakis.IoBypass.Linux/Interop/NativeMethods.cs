@@ -76,6 +76,13 @@ internal static unsafe class NativeMethods
 
     public static int Poll(kernel_pollfd* fds, int count, int timeoutMs) => (int)Result(poll_native(fds, (ulong)count, timeoutMs));
 
+    /// <summary>statx of a path (following symlinks): 0 or -errno.</summary>
+    public static int Statx(string path, uint mask, kernel_statx* buf)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes) return (int)Result(statx_native(BlockConstants.AT_FDCWD, p, 0, mask, buf));
+    }
+
     /// <summary>statx on an open descriptor (AT_EMPTY_PATH).</summary>
     public static int FStatx(int fd, uint mask, kernel_statx* buf)
     {
