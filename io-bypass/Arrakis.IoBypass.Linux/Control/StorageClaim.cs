@@ -50,18 +50,22 @@ public static unsafe class StorageClaim
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
         string path = options.Path;
         bool preWritten = false;
-        if (NeedsPrewrite(path))
+        int type = PathType(path, out bool empty);
+        if (type == 0 || (type == S_IFREG && empty))
         {
             int rc = PrewriteFile(path, options.NewFileCapacity);
             if (rc < 0) throw Fail(path, $"cannot pre-write {Size(options.NewFileCapacity)}", rc);
             preWritten = true;
         }
-        int fd = FilePrewriter.Open(path, O_RDWR | LibC.O_DIRECT | LinuxConstants.O_CLOEXEC, 0);
+        // O_EXCL on a block device is an exclusive open: it fails with EBUSY while the device is mounted
+        // or claimed by another process, so the log can never overwrite a live file system.
+        int exclusive = type == S_IFBLK ? O_EXCL : 0;
+        int fd = FilePrewriter.Open(path, O_RDWR | exclusive | LibC.O_DIRECT | LinuxConstants.O_CLOEXEC, 0);
         if (fd < 0)
         {
             throw fd == -EINVAL
                 ? Fail(path, "the file system refuses O_DIRECT", fd)
-                : Fail(path, "cannot open O_RDWR|O_DIRECT", fd);
+                : Fail(path, exclusive != 0 ? "cannot open the device exclusively (O_RDWR|O_EXCL|O_DIRECT)" : "cannot open O_RDWR|O_DIRECT", fd);
         }
         try
         {
@@ -148,13 +152,15 @@ public static unsafe class StorageClaim
         }
     }
 
-    /// <summary>True for a path that does not exist yet or an empty regular file; never for a device or directory.</summary>
-    private static bool NeedsPrewrite(string path)
+    /// <summary>The path's S_IFMT type (following symlinks), 0 when it does not exist; <paramref name="empty"/> for a zero-length file.</summary>
+    private static int PathType(string path, out bool empty)
     {
         kernel_statx st;
         int rc = NativeMethods.Statx(path, STATX_TYPE | STATX_SIZE, &st);
-        if (rc == -ENOENT) return true;
-        return rc == 0 && (st.stx_mode & S_IFMT) == S_IFREG && st.stx_size == 0;
+        empty = rc == 0 && st.stx_size == 0;
+        if (rc == -ENOENT) return 0;
+        if (rc < 0) throw Fail(path, "statx failed", rc);
+        return st.stx_mode & S_IFMT;
     }
 
     private static InvalidOperationException Fail(string path, string what, int errno) =>

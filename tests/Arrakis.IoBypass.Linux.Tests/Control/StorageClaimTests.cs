@@ -136,11 +136,31 @@ public sealed class StorageClaimTests : IDisposable
                 WriteAndFlush(claimed.QueuePair);
             }
             Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0xAB, b));
+
+            // Claimed elsewhere (as a mounted file system would be): the exclusive open refuses it.
+            int holder = FilePrewriterOpenExclusive(device);
+            try
+            {
+                var e = Assert.Throws<InvalidOperationException>(() => StorageClaim.Claim(new StorageOptions(device)));
+                Assert.Contains("cannot open the device exclusively", e.Message);
+                Assert.Contains("EBUSY: Device or resource busy", e.Message);
+            }
+            finally
+            {
+                Tmds.Linux.LibC.close(holder);
+            }
         }
         finally
         {
             Run("losetup", $"--detach {device}");
         }
+    }
+
+    private static int FilePrewriterOpenExclusive(string device)
+    {
+        int fd = FilePrewriter.Open(device, BlockConstants.O_RDWR | BlockConstants.O_EXCL | LinuxConstants.O_CLOEXEC, 0);
+        Assert.True(fd >= 0, $"exclusive open of {device}: {fd}");
+        return fd;
     }
 
     private static string Run(string file, string arguments)
