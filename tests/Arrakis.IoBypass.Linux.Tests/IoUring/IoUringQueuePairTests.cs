@@ -40,6 +40,41 @@ public sealed class IoUringQueuePairTests : LinuxQueuePairContractTests
         Assert.Equal(2, pair.Submit());
         Assert.Equal([new BlockCompletion(1, 4096), new BlockCompletion(2, 0)], Reap(pair, 2));
         Assert.Equal(buffer.Span.ToArray(), ReadOutside(path, 8192, 4096));
+
+        Thread.Sleep(200); // past SqThreadIdleMs: the kernel thread sleeps and Submit must wake it
+        Fill(buffer.Span, 10);
+        pair.QueueWrite(buffer, 0, 4096, 12288, BlockWriteFlags.None, 3);
+        Assert.Equal(1, pair.Submit());
+        Assert.Equal([new BlockCompletion(3, 4096)], Reap(pair, 1));
+        Assert.Equal(buffer.Span.ToArray(), ReadOutside(path, 12288, 4096));
+    }
+
+    [Fact]
+    public void When_the_fixed_buffer_table_is_full_buffers_stay_unregistered_and_work_and_freed_slots_are_reused()
+    {
+        string path = Storage.CreateZeroFile("table", Capacity);
+        using var pair = CreateUring(TempStorage.OpenDirect(path), Capacity, new IoUringOptions(Depth: 8, MaxRegisteredBuffers: 1));
+        var fixedBuffer = (Linux.Block.NativeBlockBuffer)pair.AllocateBuffer(4096);
+        var plain = (Linux.Block.NativeBlockBuffer)pair.AllocateBuffer(4096);
+        Assert.Equal(0, fixedBuffer.RegisteredIndex);
+        Assert.Equal(-1, plain.RegisteredIndex);
+        Fill(fixedBuffer.Span, 1);
+        Fill(plain.Span, 2);
+        pair.QueueWrite(fixedBuffer, 0, 4096, 0, BlockWriteFlags.None, 1);
+        pair.QueueWrite(plain, 0, 4096, 4096, BlockWriteFlags.None, 2);
+        pair.QueueFlush(3, afterPrevious: true);
+        Assert.Equal(3, pair.Submit());
+        Assert.All(Reap(pair, 3), c => Assert.True(c.Result >= 0));
+        Assert.Equal(fixedBuffer.Span.ToArray(), ReadOutside(path, 0, 4096));
+        Assert.Equal(plain.Span.ToArray(), ReadOutside(path, 4096, 4096));
+
+        fixedBuffer.Dispose();
+        var again = (Linux.Block.NativeBlockBuffer)pair.AllocateBuffer(4096);
+        Assert.Equal(0, again.RegisteredIndex);
+        pair.QueueRead(again, 0, 4096, 4096, 4);
+        pair.Submit();
+        Assert.Equal([new BlockCompletion(4, 4096)], Reap(pair, 1));
+        Assert.True(again.Span.SequenceEqual(plain.Span));
     }
 
     [Fact]
