@@ -34,7 +34,9 @@ public interface IQueuePair : IDisposable
 
     /// <summary>
     /// An eventfd that becomes readable when completions are waiting (a data-plane loop adds it to its
-    /// idle wait), or -1 when completions only appear during calls on this queue pair.
+    /// idle wait, e.g. with IConnectionSource.WatchSignal), or -1 when completions only appear during
+    /// calls on this queue pair. Only <see cref="ProcessCompletions"/> reads (drains) it; when it leaves
+    /// completions behind (a full span) it signals the fd again, so a watcher never sleeps on them.
     /// </summary>
     int CompletionEventFd { get; }
 
@@ -54,7 +56,10 @@ public interface IQueuePair : IDisposable
     /// <summary>
     /// Queues a flush of the device's volatile cache. With <paramref name="afterPrevious"/> it starts
     /// only once the entry queued just before it completed successfully (io_uring's IOSQE_IO_LINK); if
-    /// that entry fails, the flush completes with -ECANCELED. Returns 0 or -EAGAIN.
+    /// that entry fails (or transfers fewer bytes than asked), the flush completes with -ECANCELED. The
+    /// link reaches back only to an entry queued since the last <see cref="Submit"/>; when there is none,
+    /// the flush still starts after everything submitted earlier but is not cancelled by its failure.
+    /// Returns 0 or -EAGAIN.
     /// </summary>
     int QueueFlush(ulong tag, bool afterPrevious);
 

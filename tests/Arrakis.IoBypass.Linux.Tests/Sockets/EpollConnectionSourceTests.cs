@@ -85,10 +85,9 @@ public sealed class EpollConnectionSourceTests
                 Tmds.Linux.LibC.write(efd, &one, sizeof(ulong));
             });
             writer.Start();
-            int n = source.Poll(events, 5000);
+            var seen = PollUntil(source, e => e.Kind == ConnectionEventKind.Wakeup); // epoll_wait may return early on EINTR
             writer.Join();
-            Assert.Equal(1, n);
-            Assert.Equal(ConnectionEventKind.Wakeup, events[0].Kind);
+            Assert.Equal([new ConnectionEvent(ConnectionEventKind.Wakeup, 0)], seen);
             // Edge-triggered and not drained by the source: no second report until it is signalled again.
             Assert.Equal(0, source.Poll(events, 0));
             ulong value;
