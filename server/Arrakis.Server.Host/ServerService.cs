@@ -15,6 +15,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
     private readonly ILogger _log = loggers.CreateLogger("arrakis");
     private KernelListener? _listener;
     private ArrakisServer? _server;
+    private IoBypass.Linux.Control.ClaimedStorage? _storage;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,12 +37,27 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             _log.LogWarning("User requested shutdown...");
             lifetime.StopApplication();
         };
+        string storage = "none: appendonly no, data lives in memory only";
+        if (options.AppendOnly)
+        {
+            try
+            {
+                (_storage, var recovery) = LogStartup.Open(_server, options);
+                storage = $"appendonly yes, appendfsync {Configuration.ConfigRegistry.Find("appendfsync")!.Get(options)}; {_storage.Report}";
+                _log.LogInformation("Log recovery: {Recovery}", recovery.Describe());
+            }
+            catch (InvalidOperationException e)
+            {
+                _listener.Dispose();
+                throw new InvalidOperationException(e.Message, e);
+            }
+        }
         _server.Start();
         _log.LogInformation(
             "Arrakis {Version} (Redis {Redis} protocol and commands) pid={Pid} | threads: {Threads} | network: kernel TCP sockets via epoll on {Bind} port {Port} " +
-            "(AF_XDP bypass not built yet; 'epoll' is the portable source) | storage: none, data lives in memory only (no log in this build) | commands: {Commands} | config: {Config}",
+            "(AF_XDP bypass not built yet; 'epoll' is the portable source) | storage: {Storage} | commands: {Commands} | config: {Config}",
             typeof(ServerService).Assembly.GetName().Version, Commands.Connection.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads,
-            string.Join(",", options.Bind), options.Port, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
+            string.Join(",", options.Bind), options.Port, storage, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
         _log.LogInformation("Ready to accept connections tcp");
         return Task.CompletedTask;
     }
@@ -51,6 +67,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         _log.LogInformation("Shutting down: closing listeners, flushing replies");
         _listener?.Dispose();
         _server?.Stop();
+        _storage?.Dispose();
         _log.LogInformation("Arrakis is now ready to exit, bye bye...");
         return Task.CompletedTask;
     }

@@ -30,6 +30,9 @@ public static unsafe class StorageClaim
     /// </summary>
     public static int PrewriteFile(string path, long bytes) => FilePrewriter.Prewrite(path, bytes);
 
+    /// <summary>fsync of a directory, so that a file created or renamed in it survives a crash. 0 or -errno.</summary>
+    public static int SyncDirectory(string directory) => FilePrewriter.SyncDirectory(directory);
+
     /// <summary>Whether io_uring_setup works here: 0 and the IORING_FEAT_* flags, or -errno (EPERM under Docker's default seccomp, ENOSYS without the kernel option).</summary>
     public static int ProbeIoUring(out uint features)
     {

@@ -19,7 +19,7 @@ internal static class ConfigRegistry
     {
         var list = new List<ConfigParameter>
         {
-            Fixed("dir", Directory.GetCurrentDirectory(), "protected"),
+            Immutable("dir", o => o.Dir, (o, v) => { o.Dir = Path.GetFullPath(v); return null; }, "protected"),
             Fixed("daemonize", "no", "immutable"),
             Fixed("logfile", "", "immutable"),
             Fixed("pidfile", "", "immutable"),
@@ -32,7 +32,15 @@ internal static class ConfigRegistry
             Immutable("arrakis-threads", o => o.Threads.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, 256, x => o.Threads = (int)x)),
             Immutable("arrakis-network", o => o.Network, (o, v) => { o.Network = v; return null; }),
             Immutable("save", _ => "", (_, v) => v.Length == 0 ? null : "this build keeps no RDB snapshots"),
-            Immutable("appendonly", _ => "no", (_, v) => v == "no" ? null : "this build has no AOF; its own log comes with the persistence work"),
+            Immutable("appendonly", o => o.AppendOnly ? "yes" : "no", (o, v) => Bool(v, x => o.AppendOnly = x), "switching the log on or off at runtime needs a base snapshot (not built yet): restart with --appendonly"),
+            Mutable("appendfsync", o => o.AppendFsync switch { Arrakis.Persistence.Log.FsyncPolicy.Always => "always", Arrakis.Persistence.Log.FsyncPolicy.No => "no", _ => "everysec" }, SetFsync),
+            Immutable("appendfilename", o => o.AppendFilename, (o, v) => SafeName(v, x => o.AppendFilename = x), "immutable"),
+            Immutable("appenddirname", o => o.AppendDirname, (o, v) => SafeName(v, x => o.AppendDirname = x), "immutable"),
+            Immutable("aof-device", o => o.AofDevice, (o, v) => { o.AofDevice = v; return null; }, "immutable"),
+            Immutable("aof-io", o => o.AofIo, (o, v) => v is "uring" or "sync" or "auto" ? Set(() => o.AofIo = v) : "argument must be one of the following: uring, sync, auto", "immutable"),
+            Immutable("aof-log-size", o => o.AofLogSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1L << 20, long.MaxValue, x => o.AofLogSize = (x + 4095) / 4096 * 4096), "immutable"),
+            Mutable("aof-load-truncated", o => o.AofLoadTruncated ? "yes" : "no", (o, v) => Bool(v, x => o.AofLoadTruncated = x)),
+            Mutable("aof-load-corrupt", o => o.AofLoadCorrupt ? "yes" : "no", (o, v) => Bool(v, x => o.AofLoadCorrupt = x)),
             Immutable("maxmemory", _ => "0", (_, v) => v == "0" ? null : "eviction is not supported"),
             Immutable("maxmemory-policy", _ => "noeviction", (_, v) => v == "noeviction" ? null : "eviction is not supported"),
             Mutable("requirepass", o => o.RequirePass, (o, v) => { o.RequirePass = v; return null; }),
@@ -112,6 +120,40 @@ internal static class ConfigRegistry
 
     private static ConfigParameter Immutable(string name, Func<ServerOptions, string> get, Func<ServerOptions, string, string?> set, string? refusal = null) =>
         new(name, get, null) { StartupSet = set, RedisRefusal = refusal };
+
+    private static string? Set(Action apply)
+    {
+        apply();
+        return null;
+    }
+
+    private static string? Bool(string v, Action<bool> apply)
+    {
+        if (v.Equals("yes", StringComparison.OrdinalIgnoreCase)) apply(true);
+        else if (v.Equals("no", StringComparison.OrdinalIgnoreCase)) apply(false);
+        else return "argument must be 'yes' or 'no'";
+        return null;
+    }
+
+    private static string? SetFsync(ServerOptions o, string v)
+    {
+        switch (v.ToLowerInvariant())
+        {
+            case "always": o.AppendFsync = Arrakis.Persistence.Log.FsyncPolicy.Always; break;
+            case "everysec": o.AppendFsync = Arrakis.Persistence.Log.FsyncPolicy.EverySec; break;
+            case "no": o.AppendFsync = Arrakis.Persistence.Log.FsyncPolicy.No; break;
+            default: return "argument(s) must be one of the following: always, everysec, no";
+        }
+        return null;
+    }
+
+    /// <summary>Redis's isValidAOFfilename / isValidAOFdirname: a plain name, no path.</summary>
+    private static string? SafeName(string v, Action<string> apply)
+    {
+        if (v.Length == 0 || v.Contains('/') || v.Contains('\\') || v is "." or "..") return "appendfilename can't be a path, just a filename";
+        apply(v);
+        return null;
+    }
 
     private static string? Int(string v, long min, long max, Action<long> apply)
     {

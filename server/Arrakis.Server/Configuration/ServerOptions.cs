@@ -55,6 +55,34 @@ public sealed class ServerOptions
     /// <summary>notify-keyspace-events classes ("" = off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
 
+    /// <summary>appendonly: recover from and append to the log.</summary>
+    public bool AppendOnly { get; set; }
+
+    /// <summary>appendfsync: always (replies wait for durability), everysec, no.</summary>
+    public Arrakis.Persistence.Log.FsyncPolicy AppendFsync { get; set; } = Arrakis.Persistence.Log.FsyncPolicy.EverySec;
+
+    /// <summary>dir: where the append-only directory lives (the working directory by default, as Redis).</summary>
+    public string Dir { get; set; } = Directory.GetCurrentDirectory();
+
+    public string AppendFilename { get; set; } = "appendonly.aof";
+
+    public string AppendDirname { get; set; } = "appendonlydir";
+
+    /// <summary>aof-device: a block device or pre-written file that holds the log instead of a file in the append-only directory.</summary>
+    public string AofDevice { get; set; } = "";
+
+    /// <summary>aof-io: uring, sync or auto (the control module picks and says why).</summary>
+    public string AofIo { get; set; } = "auto";
+
+    /// <summary>aof-log-size: bytes pre-written for a new log file.</summary>
+    public long AofLogSize { get; set; } = 1L << 30;
+
+    /// <summary>aof-load-truncated (Redis's): start after cutting a torn tail; no: refuse to start instead.</summary>
+    public bool AofLoadTruncated { get; set; } = true;
+
+    /// <summary>aof-load-corrupt: start even when data that was durable is damaged, cutting the log there.</summary>
+    public bool AofLoadCorrupt { get; set; }
+
     /// <summary>Network source: "epoll" (kernel sockets).</summary>
     public string Network { get; set; } = "epoll";
 }

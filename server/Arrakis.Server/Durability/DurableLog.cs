@@ -18,8 +18,11 @@ internal sealed class DurableLog : IDisposable
 {
     private readonly List<DataPlaneThread> _threads = new();
 
-    public DurableLog(AppendLog log, string description)
+    private readonly Configuration.ServerOptions _options;
+
+    public DurableLog(AppendLog log, string description, Configuration.ServerOptions options)
     {
+        _options = options;
         Log = log;
         Description = description;
         log.DurableAdvanced = WakeWaiters;
@@ -37,7 +40,7 @@ internal sealed class DurableLog : IDisposable
     }
 
     /// <summary>Replies wait for durability only under appendfsync always.</summary>
-    public bool HoldsReplies => Log.Policy == FsyncPolicy.Always;
+    public bool HoldsReplies => _options.AppendFsync == FsyncPolicy.Always;
 
     public long DurableLsn => Log.DurableLsn;
 
@@ -58,7 +61,11 @@ internal sealed class DurableLog : IDisposable
 
     public long Append(EffectBuffer effects) => Log.Append(effects);
 
-    public bool Pump() => Log.Pump(Runtime.ServerClock.MonotonicMs);
+    public bool Pump()
+    {
+        Log.Policy = _options.AppendFsync; // CONFIG SET appendfsync takes effect here
+        return Log.Pump(Runtime.ServerClock.MonotonicMs);
+    }
 
     public bool HasWork => Log.HasWork;
 

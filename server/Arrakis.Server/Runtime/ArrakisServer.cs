@@ -85,6 +85,9 @@ public sealed class ArrakisServer : IDisposable
         var status = result.Status;
         if (status == Arrakis.Persistence.Log.LogReadStatus.DeviceError)
             throw new InvalidOperationException($"Can't read the log ({description}): {result.Message}");
+        if (status == Arrakis.Persistence.Log.LogReadStatus.TornTail && !options.LoadTruncated)
+            throw new InvalidOperationException($"The log ({description}) ends in a torn write: {result.Message}. Refusing to start because aof-load-truncated is no; " +
+                "start with --aof-load-truncated yes to cut it (it was never durable, so no acknowledged write is lost).");
         if (status == Arrakis.Persistence.Log.LogReadStatus.Corrupt && !options.LoadCorrupt)
             throw new InvalidOperationException($"Bad log format reading {description}: {result.Message}. Refusing to start: data that was acknowledged is unreadable. " +
                 "Keep a copy of the log, then inspect it with 'arrakis-aof check', or start with --aof-load-corrupt yes to cut the log there (losing what follows).");
@@ -99,7 +102,8 @@ public sealed class ArrakisServer : IDisposable
             _log.LogWarning("{Errors} of {Commands} logged commands answered an error during replay (first: {First})", replay.Errors, replay.Commands, replay.FirstError);
         var log = new Arrakis.Persistence.Log.AppendLog(device, result.EndOffset, result.NextLsn, options.Policy, options.RegionEnd);
         if (log.FailedErrno != 0) throw new InvalidOperationException($"Can't reopen the log ({description}) for appending: {Arrakis.IoBypass.Block.BlockErrno.Describe(log.FailedErrno)}");
-        State.Durable = new Durability.DurableLog(log, description);
+        State.Options.AppendFsync = options.Policy;
+        State.Durable = new Durability.DurableLog(log, description, State.Options);
         var report = new Durability.LogRecoveryReport(status, records, replay.Commands, result.EndOffset, result.NextLsn, result.DamagedBytes, started.Elapsed, result.Message);
         State.Recovery = report;
         return report;

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+
+namespace Arrakis.Persistence.Log;
+
+/// <summary>
+/// The manifest of the append-only directory, in the line format of Redis 7's multi-part AOF
+/// manifest (<c>file NAME seq N type T</c>, then our own keys): which log file (or device) holds the
+/// incremental log, where on it the log starts (offset) and which LSN comes first there. Written to a
+/// temporary file, fsynced, renamed over the old one, and the directory fsynced.
+/// </summary>
+public sealed record LogManifest(string LogFile, long Seq, long StartOffset, long StartLsn)
+{
+    public const string Format = "arrakis-log-v1";
+
+    public string Render() =>
+        "# Arrakis append-only manifest: do not edit while the server runs\n" +
+        $"file {Quote(LogFile)} seq {Seq} type i format {Format} start-offset {StartOffset} start-lsn {StartLsn}\n";
+
+    /// <summary>Parses a manifest; null with <paramref name="error"/> for anything malformed (never throws).</summary>
+    public static LogManifest? Parse(string text, out string? error)
+    {
+        error = null;
+        LogManifest? found = null;
+        int lineNo = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNo++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            var f = Split(line);
+            if (f is null || f.Count % 2 != 0)
+            {
+                error = $"line {lineNo}: malformed";
+                return null;
+            }
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 0; i < f.Count; i += 2) map[f[i]] = f[i + 1];
+            if (!map.TryGetValue("file", out var file) || !map.TryGetValue("type", out var type))
+            {
+                error = $"line {lineNo}: needs file and type";
+                return null;
+            }
+            if (type != "i") continue; // base files come with snapshots
+            if (!map.TryGetValue("format", out var format) || format != Format)
+            {
+                error = $"line {lineNo}: incremental file '{file}' is not in format {Format}";
+                return null;
+            }
+            if (!Long(map, "seq", out long seq) || !Long(map, "start-offset", out long offset) || !Long(map, "start-lsn", out long lsn) || offset < 0 || lsn < 1)
+            {
+                error = $"line {lineNo}: seq, start-offset and start-lsn must be numbers";
+                return null;
+            }
+            if (found is not null)
+            {
+                error = $"line {lineNo}: more than one incremental log";
+                return null;
+            }
+            found = new LogManifest(file, seq, offset, lsn);
+        }
+        if (found is null) error = "no incremental log named";
+        return found;
+    }
+
+    private static bool Long(Dictionary<string, string> map, string key, out long value)
+    {
+        value = 0;
+        return map.TryGetValue(key, out var s) && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static string Quote(string s) => s.Any(c => c is ' ' or '"' or '\\' || char.IsControl(c))
+        ? "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
+        : s;
+
+    private static List<string>? Split(string line)
+    {
+        var result = new List<string>();
+        int i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && line[i] == ' ') i++;
+            if (i >= line.Length) break;
+            var sb = new StringBuilder();
+            if (line[i] == '"')
+            {
+                i++;
+                while (i < line.Length && line[i] != '"')
+                {
+                    if (line[i] == '\\' && i + 1 < line.Length) i++;
+                    sb.Append(line[i++]);
+                }
+                if (i >= line.Length) return null;
+                i++;
+            }
+            else
+            {
+                while (i < line.Length && line[i] != ' ') sb.Append(line[i++]);
+            }
+            result.Add(sb.ToString());
+        }
+        return result;
+    }
+
+    /// <summary>Reads the manifest at <paramref name="path"/>: (null, null) when there is none.</summary>
+    public static LogManifest? Load(string path, out string? error)
+    {
+        error = null;
+        if (!File.Exists(path)) return null;
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return null;
+        }
+        return Parse(text, out error);
+    }
+
+    /// <summary>
+    /// Writes the manifest atomically and durably: a temporary file, fsynced, renamed over the old one,
+    /// then <paramref name="syncDirectory"/> (fsync of the directory: 0 or -errno) so the rename survives a crash.
+    /// Returns 0 or -errno.
+    /// </summary>
+    public int Save(string path, Func<string, int> syncDirectory)
+    {
+        string temp = path + ".tmp";
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                fs.Write(Encoding.UTF8.GetBytes(Render()));
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -5;
+        }
+        return syncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+}
