@@ -84,6 +84,15 @@ public sealed class AppendLog : IDisposable
         }
     }
 
+    /// <summary>Bytes appended and not yet handed to the device (Redis's aof_buffer_length).</summary>
+    public long StagedBytes
+    {
+        get
+        {
+            lock (_appendLock) return _frameStart < 0 ? 0 : _fillLength - _frameStart;
+        }
+    }
+
     /// <summary>0 while healthy; else the errno that stopped the log (ENOSPC when the device is full).</summary>
     public int FailedErrno => Volatile.Read(ref _failed);
 

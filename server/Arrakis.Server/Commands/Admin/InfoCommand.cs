@@ -124,10 +124,14 @@ internal static class InfoCommand
                 F("rdb_bgsave_in_progress", 0);
                 F("rdb_last_save_time", s.StartUnixMs / 1000);
                 F("rdb_last_bgsave_status", "ok");
-                F("aof_enabled", 0);
+                F("rdb_saves", 0);
+                var log = s.Durable;
+                F("aof_enabled", log is null ? 0 : 1);
                 F("aof_rewrite_in_progress", 0);
                 F("aof_rewrite_scheduled", 0);
-                F("aof_last_write_status", "ok");
+                F("aof_rewrites", 0);
+                F("aof_last_write_status", log is null || log.FailedErrno == 0 ? "ok" : "err");
+                if (log is not null) AppendLogFields(s, log, F);
                 break;
             case "stats":
                 sb.Append("# Stats\r\n");
@@ -221,5 +225,33 @@ internal static class InfoCommand
         if (bytes < 1024 * 1024) return (bytes / 1024.0).ToString("F2", inv) + "K";
         if (bytes < 1024L * 1024 * 1024) return (bytes / 1048576.0).ToString("F2", inv) + "M";
         return (bytes / 1073741824.0).ToString("F2", inv) + "G";
+    }
+
+    /// <summary>The fields Redis shows with aof_enabled:1, plus the log's own figures (arrakis_log_*).</summary>
+    private static void AppendLogFields(ServerState s, Durability.DurableLog log, Action<string, object> f)
+    {
+        var a = log.Log;
+        var c = a.Counters;
+        f("aof_current_size", a.EndOffset);
+        f("aof_base_size", 0);
+        f("aof_pending_rewrite", 0);
+        f("aof_buffer_length", a.StagedBytes);
+        f("aof_pending_bio_fsync", a.HasWork ? 1 : 0);
+        f("aof_delayed_fsync", 0);
+        if (a.FailedErrno != 0) f("arrakis_log_error", Arrakis.IoBypass.Block.BlockErrno.Describe(a.FailedErrno));
+        f("arrakis_log_storage", log.Description.Replace("\r", " ").Replace("\n", " "));
+        f("arrakis_log_device", a.Device.Name);
+        f("arrakis_log_last_lsn", a.LastLsn);
+        f("arrakis_log_durable_lsn", a.DurableLsn);
+        f("arrakis_log_lag_lsn", a.LastLsn - a.DurableLsn);
+        f("arrakis_log_frames", c.Frames);
+        f("arrakis_log_records", c.Records);
+        f("arrakis_log_writes", c.Writes);
+        f("arrakis_log_flushes", c.Flushes);
+        f("arrakis_log_records_per_write", c.Writes == 0 ? "0.00" : ((double)c.Records / c.Writes).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+        f("arrakis_log_bytes_written", c.BytesWritten);
+        f("arrakis_log_free_bytes", a.FreeBytes);
+        f("arrakis_held_replies", s.Sum(t => t.HeldReplies));
+        if (s.Recovery is { } r) f("arrakis_log_recovery", r.Describe().Replace("\r", " ").Replace("\n", " "));
     }
 }
