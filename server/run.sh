@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds arrakis-server (Release) and runs it in the foreground: kernel sockets, no log, 127.0.0.1:6379.
-# Arguments go to the server: server/run.sh [redis.conf] [--port 6380 --requirepass s --threads 2 ...]
+# Builds arrakis-server (Release) and runs it in the foreground: kernel sockets on 127.0.0.1:6379,
+# the append-only log on in ./data (appendfsync always: a write's reply waits until it is durable).
+# Arguments go to the server and win over these defaults:
+#   server/run.sh [redis.conf] [--port 6380 --appendfsync everysec --appendonly no --threads 2 ...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -8,4 +10,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-exec dotnet "$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll" "$@"
+mkdir -p "$root/data"
+config=()
+if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then config=("$1"); shift; fi
+exec dotnet "$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll" "${config[@]}" \
+  --appendonly yes --appendfsync always --dir "$root/data" "$@"

@@ -1,6 +1,6 @@
 namespace Arrakis.IoBypass.Linux.Control;
 
-/// <summary>Which queue pair the control module grants for the log (the <c>--log-io</c> choice).</summary>
+/// <summary>Which queue pair the control module grants for the log (the <c>--aof-io</c> choice).</summary>
 public enum StorageIo
 {
     /// <summary>io_uring when the kernel grants it, else the sync thread, and the report says why.</summary>
