@@ -136,6 +136,8 @@ public sealed class StorageClaimTests : IDisposable
                 WriteAndFlush(claimed.QueuePair);
             }
             Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0xAB, b));
+            Assert.Equal(-BlockConstants.EINVAL, StorageClaim.PrewriteFile(device, 1 << 20)); // never zeroes a device
+            Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0xAB, b));
 
             // Claimed elsewhere (as a mounted file system would be): the exclusive open refuses it.
             int holder = FilePrewriterOpenExclusive(device);
