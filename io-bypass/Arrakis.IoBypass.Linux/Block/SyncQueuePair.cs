@@ -153,12 +153,15 @@ internal sealed unsafe class SyncQueuePair : IQueuePair
                 if (_submitted.Count == 0) return;
                 while (_submitted.TryDequeue(out var e)) work.Add(e);
             }
-            foreach (var e in work)
+            for (int k = 0; k < work.Count; k++)
             {
+                var e = work[k];
                 int result = e.LinkedToPrevious && previousFailed ? -BlockErrno.ECANCELED : Execute(e);
                 previousFailed = result < 0 || (e.Kind != Kind.Flush && result != e.Length);
                 lock (_gate) _completed.Enqueue(new BlockCompletion(e.Tag, result));
-                _signal.Signal();
+                // An entry whose linked flush runs next is signalled with that flush: one wakeup of the
+                // owner per durable write instead of two (its completion is already visible to a poller).
+                if (k + 1 == work.Count || !work[k + 1].LinkedToPrevious) _signal.Signal();
             }
             work.Clear();
         }
