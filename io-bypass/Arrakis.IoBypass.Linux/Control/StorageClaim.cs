@@ -100,7 +100,7 @@ public static unsafe class StorageClaim
         }
         string why = $"{step} refused ({ErrnoText.Format(rc)})";
         if (options.Io == StorageIo.Uring)
-            throw new InvalidOperationException($"log storage: {options.Path}: io_uring was requested but {why}; use --log-io sync or auto (Docker: the default seccomp profile blocks io_uring)");
+            throw new InvalidOperationException($"log storage: {options.Path}: io_uring was requested but {why}; ask for sync or auto instead (Docker: the default seccomp profile blocks io_uring)");
         return (new SyncQueuePair(fd, device.Capacity, device.BlockSize, options.Depth, options.DsyncWrites), $"{syncName}: {why}");
     }
 
