@@ -8,7 +8,9 @@ namespace Arrakis.IoBypass.Linux.Block;
 /// <see cref="IQueuePair"/> for hosts that refuse io_uring (Docker's default seccomp profile): one
 /// submit thread takes submitted entries in submission order and runs pwritev2 (RWF_DSYNC for FUA when
 /// asked), preadv2 or fdatasync on the O_DIRECT descriptor, then posts each completion to a queue and
-/// signals the completion eventfd (the same contract as io_uring's). A flush queued with afterPrevious
+/// signals the completion eventfd (the same contract as io_uring's; an entry followed by its linked
+/// flush is signalled together with the flush). Each Submit costs a wakeup of the submit thread
+/// (measured: p50 ~60 us above an inline pwrite + fdatasync). A flush queued with afterPrevious
 /// is cancelled (-ECANCELED) when the entry queued just before it in the same batch failed or was
 /// short, exactly as an io_uring link; entries run one after another, so it always starts after it.
 /// </summary>
@@ -153,12 +155,15 @@ internal sealed unsafe class SyncQueuePair : IQueuePair
                 if (_submitted.Count == 0) return;
                 while (_submitted.TryDequeue(out var e)) work.Add(e);
             }
-            foreach (var e in work)
+            for (int k = 0; k < work.Count; k++)
             {
+                var e = work[k];
                 int result = e.LinkedToPrevious && previousFailed ? -BlockErrno.ECANCELED : Execute(e);
                 previousFailed = result < 0 || (e.Kind != Kind.Flush && result != e.Length);
                 lock (_gate) _completed.Enqueue(new BlockCompletion(e.Tag, result));
-                _signal.Signal();
+                // An entry whose linked flush runs next is signalled with that flush: one wakeup of the
+                // owner per durable write instead of two (its completion is already visible to a poller).
+                if (k + 1 == work.Count || !work[k + 1].LinkedToPrevious) _signal.Signal();
             }
             work.Clear();
         }

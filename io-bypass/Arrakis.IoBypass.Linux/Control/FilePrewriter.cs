@@ -20,7 +20,8 @@ internal static unsafe class FilePrewriter
     /// <summary>
     /// Makes <paramref name="path"/> at least <paramref name="bytes"/> long (a positive multiple of
     /// 4096), writing zeros from its current end (never over existing data). 0 or -errno (-EINVAL for a
-    /// bad size or an existing file whose length is not a multiple of 4096).
+    /// bad size, a path that is not a regular file (a block device is never zeroed), or an existing file
+    /// whose length is not a multiple of 4096).
     /// </summary>
     public static int Prewrite(string path, long bytes)
     {
@@ -30,8 +31,9 @@ internal static unsafe class FilePrewriter
         try
         {
             kernel_statx st;
-            int rc = NativeMethods.FStatx(fd, STATX_SIZE, &st);
+            int rc = NativeMethods.FStatx(fd, STATX_TYPE | STATX_SIZE, &st);
             if (rc < 0) return rc;
+            if ((st.stx_mode & S_IFMT) != S_IFREG) return -EINVAL; // never zero a device
             long start = (long)st.stx_size;
             if (start % Alignment != 0) return -EINVAL;
             if (start < bytes)

@@ -88,21 +88,23 @@ public static unsafe class StorageClaim
 
     private static (IQueuePair Pair, string How) Grant(int fd, DeviceFacts device, StorageOptions options, IoUringProbe probe)
     {
-        const string SyncName = "sync pwritev2+fdatasync thread";
+        string syncName = options.DsyncWrites ? "sync pwritev2+fdatasync thread, RWF_DSYNC for FUA" : "sync pwritev2+fdatasync thread";
+        if (options.SqPoll && options.DsyncWrites)
+            throw new InvalidOperationException($"log storage: {options.Path}: SQPOLL with RWF_DSYNC writes is refused (measured ~4 ms per write); choose one");
         if (options.Io == StorageIo.Sync)
-            return (new SyncQueuePair(fd, device.Capacity, device.BlockSize, options.Depth), $"{SyncName} (requested)");
+            return (new SyncQueuePair(fd, device.Capacity, device.BlockSize, options.Depth, options.DsyncWrites), $"{syncName} (requested)");
         int rc = probe(out _);
         string step = "io_uring_setup";
         if (rc == 0)
         {
-            var uringOptions = new IoUringOptions(Depth: options.Depth, SqPoll: options.SqPoll, RegisterBuffers: options.RegisterBuffers);
+            var uringOptions = new IoUringOptions(Depth: options.Depth, SqPoll: options.SqPoll, RegisterBuffers: options.RegisterBuffers, DsyncWrites: options.DsyncWrites);
             rc = IoUringQueuePair.Create(fd, device.Capacity, device.BlockSize, uringOptions, out var pair, out step);
             if (rc == 0) return (pair!, $"io_uring ({pair!.Describe()})");
         }
         string why = $"{step} refused ({ErrnoText.Format(rc)})";
         if (options.Io == StorageIo.Uring)
             throw new InvalidOperationException($"log storage: {options.Path}: io_uring was requested but {why}; use --aof-io sync or auto (Docker: the default seccomp profile blocks io_uring)");
-        return (new SyncQueuePair(fd, device.Capacity, device.BlockSize, options.Depth), $"{SyncName}: {why}");
+        return (new SyncQueuePair(fd, device.Capacity, device.BlockSize, options.Depth, options.DsyncWrites), $"{syncName}: {why}");
     }
 
     private readonly record struct DeviceFacts(bool IsBlockDevice, int BlockSize, long Capacity, bool Sparse);

@@ -221,12 +221,14 @@ internal sealed unsafe class IoUringQueuePair : IQueuePair
     /// <summary>
     /// Drains the eventfd, then moves posted CQEs into <paramref name="completions"/> without any
     /// syscall to the ring. When more CQEs wait than fit, the eventfd is signalled again so a watcher
-    /// comes back for them. Never blocks.
+    /// comes back for them. Never blocks. With nothing posted it makes no syscall at all (a spinning
+    /// loop pays nothing): the eventfd is drained only when CQEs are visible or were reaped last time
+    /// (a CQE reaped just after a drain may have left its signal behind).
     /// </summary>
     public int ProcessCompletions(Span<BlockCompletion> completions)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
-        if (_outstanding > 0 || _drainOwed)
+        if (_drainOwed || _ring.CqReady > 0)
         {
             _signal.Drain();
             _drainOwed = false;

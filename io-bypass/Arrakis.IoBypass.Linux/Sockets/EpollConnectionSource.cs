@@ -9,7 +9,8 @@ namespace Arrakis.IoBypass.Linux.Sockets;
 /// <summary>
 /// Kernel TCP sockets polled with epoll (level-triggered): one instance per data-plane thread, all
 /// sharing the <see cref="KernelListener"/>'s sockets (EPOLLEXCLUSIVE wakes one thread per
-/// connection). Connection numbers are file descriptors. An eventfd carries cross-thread wakeups.
+/// connection). Connection numbers are file descriptors. An eventfd carries cross-thread wakeups;
+/// eventfds added with <see cref="WatchSignal"/> (e.g. the log's completion fd) are edge-triggered.
 /// </summary>
 public sealed unsafe class EpollConnectionSource : IConnectionSource
 {

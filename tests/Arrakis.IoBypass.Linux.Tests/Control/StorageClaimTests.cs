@@ -109,6 +109,23 @@ public sealed class StorageClaimTests : IDisposable
     }
 
     [Fact]
+    public void Dsync_writes_give_FUA_on_both_paths_and_are_refused_with_SQPOLL()
+    {
+        using (var uring = StorageClaim.Claim(new StorageOptions(_storage.PathOf("a")) { NewFileCapacity = 1 << 20, DsyncWrites = true }))
+        {
+            Assert.True(uring.QueuePair.HasFua);
+            Assert.EndsWith("eventfd, RWF_DSYNC for FUA)", uring.Report);
+        }
+        using (var sync = StorageClaim.Claim(new StorageOptions(_storage.PathOf("b")) { NewFileCapacity = 1 << 20, DsyncWrites = true, Io = StorageIo.Sync }))
+        {
+            Assert.True(sync.QueuePair.HasFua);
+            Assert.EndsWith("via sync pwritev2+fdatasync thread, RWF_DSYNC for FUA (requested)", sync.Report);
+        }
+        var e = Assert.Throws<InvalidOperationException>(() => StorageClaim.Claim(new StorageOptions(_storage.PathOf("c")) { NewFileCapacity = 1 << 20, DsyncWrites = true, SqPoll = true }));
+        Assert.Contains("SQPOLL with RWF_DSYNC", e.Message);
+    }
+
+    [Fact]
     public void Uring_that_cannot_be_granted_fails_naming_the_errno()
     {
         string path = _storage.PathOf("uring-log");
@@ -135,6 +152,8 @@ public sealed class StorageClaimTests : IDisposable
                 Assert.Equal(2 << 20, claimed.QueuePair.Capacity);
                 WriteAndFlush(claimed.QueuePair);
             }
+            Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0xAB, b));
+            Assert.Equal(-BlockConstants.EINVAL, StorageClaim.PrewriteFile(device, 1 << 20)); // never zeroes a device
             Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0xAB, b));
 
             // Claimed elsewhere (as a mounted file system would be): the exclusive open refuses it.
