@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Arrakis.Persistence.Rdb;
+
+namespace Arrakis.Persistence.Tests.Rdb.Differential;
+
+/// <summary>
+/// Differential tests against Debian's redis-server 7.0 / redis-check-rdb (installed by tests/run.sh):
+/// our files load in Redis with the same keyspace, Redis's files read back equal, DUMP/RESTORE
+/// payloads cross both ways.
+/// </summary>
+public sealed class RdbDifferentialTests
+{
+    private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    [Fact]
+    public void OurRdb_PassesRedisCheckRdb_AndLoadsIntoRedisWithTheSameKeyspace()
+    {
+        var entries = KeyspaceVariety.Build(NowMs);
+        var dir = Directory.CreateTempSubdirectory("arrakis-rdb-ours-").FullName;
+        var path = Path.Combine(dir, "ours.rdb");
+        using (var f = File.Create(path)) KeyspaceVariety.Write(new RdbWriter(f), entries);
+
+        var (code, output) = Run("/usr/bin/redis-check-rdb", path);
+        Assert.True(code == 0 && output.Contains("RDB looks OK", StringComparison.Ordinal), output);
+
+        using var server = RedisServerProcess.Start(dir, "ours.rdb");
+        using var c = server.Connect();
+        var actual = KeyspaceSnapshot.FromServer(c, stringEncodings: true);
+        var expected = KeyspaceSnapshot.FromEntries(entries, stringEncodings: true);
+        AssertSame(expected, actual);
+    }
+
+    [Fact]
+    public void RedisSave_ReadsBackEqual_WithEncodings()
+    {
+        var entries = KeyspaceVariety.Build(NowMs);
+        using var server = RedisServerProcess.Start();
+        using var c = server.Connect();
+        KeyspaceVariety.Load(c, entries);
+        var live = KeyspaceSnapshot.FromServer(c, stringEncodings: false);
+        Assert.Equal("OK", c.Ok("SAVE"));
+
+        var read = new List<RdbEntry>();
+        using (var f = File.OpenRead(server.DbPath))
+        {
+            var reader = new RdbReader(f);
+            RdbReadStatus status;
+            while ((status = reader.ReadNext(out var e)) == RdbReadStatus.Ok) read.Add(e!);
+            Assert.True(status == RdbReadStatus.End, $"{status}: {reader.Error}");
+            Assert.Equal(10, reader.Version);
+            Assert.Contains(reader.Aux, a => a.Key == "redis-ver" && System.Text.Encoding.ASCII.GetString(a.Value) == "7.0.15");
+        }
+        AssertSame(live, KeyspaceSnapshot.FromEntries(read, stringEncodings: false));
+        AssertSame(KeyspaceSnapshot.FromEntries(entries, stringEncodings: false), live);
+        var bigList = read.Single(e => e.Key.AsSpan().SequenceEqual("list:big"u8));
+        Assert.Equal(3000, bigList.Value.Elements!.Count);
+    }
+
+    [Fact]
+    public void Dump_FromRedisDecodes_AndOurPayloadsRestoreEqual()
+    {
+        var entries = KeyspaceVariety.Build(NowMs).Where(e => e.Db == 0).ToList();
+        using var server = RedisServerProcess.Start();
+        using var c = server.Connect();
+        KeyspaceVariety.Load(c, entries);
+        foreach (var e in entries)
+        {
+            var dump = (byte[])c.Ok("DUMP", e.Key)!;
+            var status = RdbPayload.TryDecode(dump, out var decoded, out var error);
+            Assert.True(status == RdbReadStatus.Ok, $"{Convert.ToHexString(e.Key)}: {status} {error}");
+            Assert.Equal(RdbTestValues.Canonical(e.Value), RdbTestValues.Canonical(decoded!));
+            if (e.Value.Kind is not RdbValueKind.String and not RdbValueKind.List) Assert.Equal(e.Value.Hint, decoded!.Hint);
+
+            var copy = "restored:"u8.ToArray().Concat(e.Key).ToArray();
+            Assert.Equal("OK", c.Call("RESTORE", copy, 0, RdbPayload.Encode(e.Value)));
+            Assert.Equal(RdbTestValues.Canonical(e.Value), RdbTestValues.Canonical(KeyspaceSnapshot.ReadValue(c, copy)));
+            Assert.Equal(c.Ok("OBJECT", "ENCODING", e.Key), c.Ok("OBJECT", "ENCODING", copy), new BytesComparer());
+        }
+    }
+
+    [Fact]
+    public void Restore_RejectsOurPayloadWithFlippedByte_AsRedisDoes()
+    {
+        using var server = RedisServerProcess.Start();
+        using var c = server.Connect();
+        var payload = RdbPayload.Encode(RdbTestValues.List("a", "b"));
+        payload[2] ^= 0x40;
+        var reply = Assert.IsType<RespError>(c.Call("RESTORE", "k", 0, payload));
+        Assert.Contains("DUMP payload version or checksum are wrong", reply.Message, StringComparison.Ordinal);
+        Assert.Equal(RdbReadStatus.BadChecksum, RdbPayload.TryDecode(payload, out _, out _));
+    }
+
+    private static void AssertSame(SortedDictionary<string, KeyState> expected, SortedDictionary<string, KeyState> actual)
+    {
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (k, e) in expected) Assert.Equal(e, actual[k]);
+    }
+
+    private static (int Code, string Output) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(60000))
+        {
+            p.Kill();
+            return (-1, "timeout");
+        }
+        return (p.ExitCode, stdout + stderr.Result);
+    }
+
+    private sealed class BytesComparer : IEqualityComparer<object?>
+    {
+        public new bool Equals(object? x, object? y) => x is byte[] a && y is byte[] b ? a.AsSpan().SequenceEqual(b) : object.Equals(x, y);
+
+        public int GetHashCode(object? obj) => 0;
+    }
+}
