@@ -11,6 +11,9 @@ internal static class RdbValueEncoder
     /// <summary>list-max-listpack-size -2: a quicklist node's listpack stays within 8 KB.</summary>
     private const int QuicklistNodeLimit = 8192;
 
+    /// <summary>quicklist.c's SIZE_ESTIMATE_OVERHEAD: the bytes an entry adds besides its data, overestimated.</summary>
+    private const int SizeEstimateOverhead = 8;
+
     /// <summary>Elements this large go to their own PLAIN node (quicklist's packed_threshold, 1 GB).</summary>
     private const long PlainThreshold = 1L << 30;
 
@@ -77,7 +80,10 @@ internal static class RdbValueEncoder
         }
     }
 
-    /// <summary>Nodes split as RPUSH into a quicklist with fill -2 would split them (7.0's _quicklistNodeAllowInsert).</summary>
+    /// <summary>
+    /// Nodes split as RPUSH into a quicklist with fill -2 would split them (7.0.15's
+    /// _quicklistNodeAllowInsert: a new node when node bytes + element length + 8 exceed 8192).
+    /// </summary>
     private static void WriteQuicklist(RdbOutput o, List<byte[]> elements)
     {
         var nodes = new List<(int Container, byte[] Blob)>();
@@ -92,8 +98,7 @@ internal static class RdbValueEncoder
             }
             if (current != null)
             {
-                int overhead = (e.Length < 254 ? 1 : 5) + (e.Length < 64 ? 1 : e.Length < 16384 ? 2 : 5);
-                long newSize = (long)current.TotalBytes + e.Length + overhead;
+                long newSize = (long)current.TotalBytes + e.Length + SizeEstimateOverhead;
                 if (newSize > QuicklistNodeLimit) Close(nodes, ref current);
             }
             current ??= new ListpackBuilder();
