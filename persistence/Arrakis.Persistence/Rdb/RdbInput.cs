@@ -82,10 +82,10 @@ internal sealed class RdbInput
     }
 
     /// <summary>Reads <paramref name="length"/> bytes, growing the array only as bytes arrive.</summary>
-    public bool TryReadBytes(long length, out byte[] bytes)
+    public bool TryReadBytes(long length, out byte[] bytes, long at = -1)
     {
         bytes = [];
-        long at = Position;
+        if (at < 0) at = Position;
         if (length < 0 || length > MaxStringBytes || length > Array.MaxLength)
             return Fail(RdbReadStatus.Corrupt, $"string length {length} beyond the limit", at);
         if (_stream.CanSeek && length > (_end - _pos) + Math.Max(0, _stream.Length - _stream.Position))
@@ -163,7 +163,7 @@ internal sealed class RdbInput
         value = [];
         long at = Position;
         if (!TryReadLength(out ulong len, out bool encoded)) return false;
-        if (!encoded) return TryReadBytes(len > long.MaxValue ? -1 : (long)len, out value);
+        if (!encoded) return TryReadBytes(len > long.MaxValue ? -1 : (long)len, out value, at);
         Span<byte> buf = stackalloc byte[4];
         switch ((int)len)
         {
