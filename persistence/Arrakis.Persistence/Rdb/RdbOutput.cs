@@ -58,6 +58,7 @@ internal sealed class RdbOutput
     {
         Flush();
         _stream.Write(data);
+        _stream.Flush();
     }
 
     /// <summary>rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian length.</summary>

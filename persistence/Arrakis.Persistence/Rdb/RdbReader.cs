@@ -76,65 +76,71 @@ public sealed class RdbReader
         entry = null;
         if (!_headerRead && ReadHeader() != RdbReadStatus.Ok) return _final;
         if (_final != RdbReadStatus.Ok) return _final;
-        long expireAt = 0, idle = -1;
-        int freq = -1;
+        var meta = new KeyMeta();
         while (true)
         {
             long at = _in.Position;
             if (!_in.TryReadByte(out byte op)) return Finish();
-            switch (op)
+            if (op >= RdbFormat.OpFunction2)
             {
-                case RdbFormat.OpExpireTimeMs:
-                    if (!TryReadFixed(8, out ulong ms)) return Finish();
-                    expireAt = (long)ms;
-                    continue;
-                case RdbFormat.OpExpireTime:
-                    if (!TryReadFixed(4, out ulong sec)) return Finish();
-                    expireAt = (long)sec * 1000;
-                    continue;
-                case RdbFormat.OpIdle:
-                    if (!_in.TryReadLength(long.MaxValue, "idle time", out ulong i)) return Finish();
-                    idle = (long)i;
-                    continue;
-                case RdbFormat.OpFreq:
-                    if (!_in.TryReadByte(out byte f)) return Finish();
-                    freq = f;
-                    continue;
-                case RdbFormat.OpAux:
-                    if (!_in.TryReadString(out byte[] name) || !_in.TryReadString(out byte[] val)) return Finish();
-                    _aux.Add(new(Encoding.UTF8.GetString(name), val));
-                    continue;
-                case RdbFormat.OpResizeDb:
-                    if (!_in.TryReadLength(out ulong keys, out bool e1) || !_in.TryReadLength(out ulong exp, out bool e2)) return Finish();
-                    if (e1 || e2) return Corrupt("RESIZEDB with an encoded length", at);
-                    ResizeHint = (keys, exp);
-                    continue;
-                case RdbFormat.OpSelectDb:
-                    if (!_in.TryReadLength(int.MaxValue, "database number", out ulong db)) return Finish();
-                    _db = (int)db;
-                    continue;
-                case RdbFormat.OpEof:
-                    return ReadTrailer();
-                case RdbFormat.OpModuleAux:
-                    return Unsupported("module auxiliary data (opcode 0xF7)", at);
-                case RdbFormat.OpFunction2:
-                case RdbFormat.OpFunctionPreGa:
-                    return Unsupported($"functions library (opcode 0x{op:X2})", at);
+                var step = ReadOpcode(op, at, ref meta);
+                if (step != RdbReadStatus.Ok) return step;
+                continue;
             }
             if (!RdbValueDecoder.IsValueType(op)) return Corrupt($"unknown opcode or type {op}", at);
-            if (!RdbValueDecoder.IsSupported(op))
-                return Unsupported($"value type {RdbFormat.TypeName(op)} ({op})", at);
+            if (!RdbValueDecoder.IsSupported(op)) return Unsupported($"value type {RdbFormat.TypeName(op)} ({op})", at);
             if (!_in.TryReadString(out byte[] key)) return Finish();
             if (!RdbValueDecoder.TryRead(_in, op, out RdbValue? value)) return Finish();
             if (value == null)
             {
-                expireAt = 0;
-                idle = -1;
-                freq = -1;
+                meta = new KeyMeta();
                 continue; // an empty key: Redis skips it
             }
-            entry = new RdbEntry(_db, key, expireAt, value, idle, freq);
+            entry = new RdbEntry(_db, key, meta.ExpireAt, value, meta.Idle, meta.Freq);
             return RdbReadStatus.Ok;
+        }
+    }
+
+    /// <summary>One opcode (0xF5..0xFF). Ok: keep reading; End or a failure: stop.</summary>
+    private RdbReadStatus ReadOpcode(byte op, long at, ref KeyMeta meta)
+    {
+        switch (op)
+        {
+            case RdbFormat.OpExpireTimeMs:
+                if (!TryReadFixed(8, out ulong ms)) return Finish();
+                meta.ExpireAt = (long)ms;
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpExpireTime:
+                if (!TryReadFixed(4, out ulong sec)) return Finish();
+                meta.ExpireAt = (long)sec * 1000;
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpIdle:
+                if (!_in.TryReadLength(long.MaxValue, "idle time", out ulong idle)) return Finish();
+                meta.Idle = (long)idle;
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpFreq:
+                if (!_in.TryReadByte(out byte f)) return Finish();
+                meta.Freq = f;
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpAux:
+                if (!_in.TryReadString(out byte[] name) || !_in.TryReadString(out byte[] val)) return Finish();
+                _aux.Add(new(Encoding.UTF8.GetString(name), val));
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpResizeDb:
+                if (!_in.TryReadLength(ulong.MaxValue, "RESIZEDB keys", out ulong keys)
+                    || !_in.TryReadLength(ulong.MaxValue, "RESIZEDB expires", out ulong exp)) return Finish();
+                ResizeHint = (keys, exp);
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpSelectDb:
+                if (!_in.TryReadLength(int.MaxValue, "database number", out ulong db)) return Finish();
+                _db = (int)db;
+                return RdbReadStatus.Ok;
+            case RdbFormat.OpEof:
+                return ReadTrailer();
+            case RdbFormat.OpModuleAux:
+                return Unsupported("module auxiliary data (opcode 0xF7)", at);
+            default:
+                return Unsupported($"functions library (opcode 0x{op:X2})", at);
         }
     }
 
@@ -182,5 +188,13 @@ public sealed class RdbReader
     {
         _final = _in.Status == RdbReadStatus.Ok ? RdbReadStatus.Corrupt : _in.Status;
         return _final;
+    }
+
+    /// <summary>Per-key opcodes seen before the key's type byte.</summary>
+    private struct KeyMeta()
+    {
+        public long ExpireAt = 0;
+        public long Idle = -1;
+        public int Freq = -1;
     }
 }

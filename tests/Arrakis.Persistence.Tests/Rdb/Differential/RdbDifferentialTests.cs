@@ -12,13 +12,15 @@ public sealed class RdbDifferentialTests
 {
     private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    [Fact]
-    public void OurRdb_PassesRedisCheckRdb_AndLoadsIntoRedisWithTheSameKeyspace()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void OurRdb_PassesRedisCheckRdb_AndLoadsIntoRedisWithTheSameKeyspace(bool compress)
     {
         var entries = KeyspaceVariety.Build(NowMs);
         var dir = Directory.CreateTempSubdirectory("arrakis-rdb-ours-").FullName;
         var path = Path.Combine(dir, "ours.rdb");
-        using (var f = File.Create(path)) KeyspaceVariety.Write(new RdbWriter(f), entries);
+        using (var f = File.Create(path)) KeyspaceVariety.Write(new RdbWriter(f, compress), entries);
 
         var (code, output) = Run("/usr/bin/redis-check-rdb", path);
         Assert.True(code == 0 && output.Contains("RDB looks OK", StringComparison.Ordinal), output);
@@ -76,6 +78,30 @@ public sealed class RdbDifferentialTests
             Assert.Equal(RdbTestValues.Canonical(e.Value), RdbTestValues.Canonical(KeyspaceSnapshot.ReadValue(c, copy)));
             Assert.Equal(c.Ok("OBJECT", "ENCODING", e.Key), c.Ok("OBJECT", "ENCODING", copy), new BytesComparer());
         }
+    }
+
+    [Fact]
+    public void RedisStreamsAndFunctions_AreReportedUnsupportedByName()
+    {
+        using var server = RedisServerProcess.Start();
+        using var c = server.Connect();
+        c.Ok("SET", "before", "1");
+        c.Ok("XADD", "stream", "*", "field", "value");
+        Assert.Equal("OK", c.Ok("SAVE"));
+        var (status, entries, reader) = RdbFileBuilder.ReadAll(File.ReadAllBytes(server.DbPath));
+        Assert.Equal(RdbReadStatus.UnsupportedType, status);
+        Assert.Contains("stream", reader.Error, StringComparison.Ordinal);
+        Assert.True(entries.Count <= 1);
+        var dump = (byte[])c.Ok("DUMP", "stream")!;
+        Assert.Equal(RdbReadStatus.UnsupportedType, RdbPayload.TryDecode(dump, out _, out var error));
+        Assert.Contains("stream", error, StringComparison.Ordinal);
+
+        c.Ok("DEL", "stream");
+        c.Ok("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+        Assert.Equal("OK", c.Ok("SAVE"));
+        (status, _, reader) = RdbFileBuilder.ReadAll(File.ReadAllBytes(server.DbPath));
+        Assert.Equal(RdbReadStatus.UnsupportedType, status);
+        Assert.Contains("function", reader.Error, StringComparison.Ordinal);
     }
 
     [Fact]
