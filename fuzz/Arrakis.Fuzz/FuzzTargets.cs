@@ -13,5 +13,6 @@ internal static class FuzzTargets
         ["hll"] = HllTarget.Run,
         ["bitfield"] = BitFieldTarget.Run,
         ["lcs"] = LcsTarget.Run,
+        ["rdb"] = RdbTarget.Run,
     };
 }
