@@ -1,10 +1,12 @@
+using System.Numerics;
+
 namespace Arrakis.Persistence.Rdb.Encodings;
 
 /// <summary>
 /// LZF (liblzf's format, as Redis stores compressed strings). A control byte below 32 starts a
 /// literal run of ctrl+1 bytes; otherwise len = ctrl &gt;&gt; 5 (7 means "add the next byte"), the
 /// offset is ((ctrl &amp; 0x1f) &lt;&lt; 8 | next byte) + 1 back from the output position, and len + 2
-/// bytes are copied. Pure functions, no allocation beyond the hash table of the compressor.
+/// bytes are copied. Thread-safe; the compressor reuses one hash table per thread.
 /// </summary>
 internal static class Lzf
 {
@@ -13,6 +15,10 @@ internal static class Lzf
     private const int MaxRef = 7 + 255 + 2;
     private const int HashBits = 14;
 
+    /// <summary>The compressor's hash table (last position of each 3-byte hash), reused per thread.</summary>
+    [ThreadStatic]
+    private static int[]? t_table;
+
     /// <summary>
     /// Compresses <paramref name="input"/> into <paramref name="output"/>; returns the compressed
     /// length, or 0 when it does not fit in <paramref name="output"/> (then the caller stores raw).
@@ -20,13 +26,14 @@ internal static class Lzf
     public static int Compress(ReadOnlySpan<byte> input, Span<byte> output)
     {
         if (input.Length == 0) return 0;
-        var table = new int[1 << HashBits];
-        Array.Fill(table, -1);
+        int hashBits = Math.Clamp(BitOperations.Log2((uint)input.Length) + 1, 8, HashBits);
+        var table = (t_table ??= new int[1 << HashBits]).AsSpan(0, 1 << hashBits);
+        table.Fill(-1); // cost proportional to the input: most strings are short
         int ip = 0, op = 1, litStart = 0; // op = 1: room for the first literal control byte
         if (output.Length < 1) return 0;
         while (ip + 2 < input.Length)
         {
-            int h = Hash(input, ip);
+            int h = Hash(input, ip, hashBits);
             int candidate = table[h];
             table[h] = ip;
             int off = ip - candidate - 1;
@@ -103,10 +110,10 @@ internal static class Lzf
         return op == output.Length;
     }
 
-    private static int Hash(ReadOnlySpan<byte> s, int i)
+    private static int Hash(ReadOnlySpan<byte> s, int i, int bits)
     {
         uint v = (uint)(s[i] << 16 | s[i + 1] << 8 | s[i + 2]);
-        return (int)((v * 2654435761u) >> (32 - HashBits));
+        return (int)((v * 2654435761u) >> (32 - bits));
     }
 
     /// <summary>Adds input[ip] to the open literal run (its control byte sits at op - run - 1).</summary>
