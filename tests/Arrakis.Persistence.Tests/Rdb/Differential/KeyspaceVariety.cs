@@ -6,7 +6,7 @@ namespace Arrakis.Persistence.Tests.Rdb.Differential;
 
 /// <summary>
 /// A keyspace with every type in both encodings (hints chosen as Redis 7.0 with default limits
-/// would: 128 entries / 64 bytes for listpacks, 512 for intsets), several dbs, expiries, LZF-sized
+/// would: 512 hash / 128 zset entries and 64 bytes for listpacks, 512 for intsets), several dbs, expiries, LZF-sized
 /// values, empty strings, integers at the limits, binary keys, lists over 8 KB.
 /// </summary>
 internal static class KeyspaceVariety
@@ -53,6 +53,8 @@ internal static class KeyspaceVariety
         Add(0, "zset:big", RdbValue.FromSortedSet(Enumerable.Range(0, 600).Select(i => new KeyValuePair<byte[], double>(B("member" + i), (i % 50) * 0.25 - 3)).ToList(), RdbEncodingHint.Table));
         Add(0, "zset:longmember", Zset(RdbEncodingHint.Table, (new string('m', 70), 1), ("x", double.PositiveInfinity)));
 
+        AddBoundaries(list);
+
         long exp = nowMs + 3_600_000;
         Add(1, "ttl:string", Str("expiring"), exp + 1);
         Add(1, "ttl:list", List("x", "y"), exp + 2);
@@ -62,6 +64,29 @@ internal static class KeyspaceVariety
         Add(3, "db3:zset", Zset(RdbEncodingHint.Compact, ("only", 42)));
         AddRaw(15, Encoding.UTF8.GetBytes("ключ-🔑"), Str("utf8 key"), exp + 5);
         return list;
+    }
+
+    /// <summary>
+    /// Sizes on both sides of Redis 7.0's default encoding limits, in db 4: hash-max-listpack-entries
+    /// 512, zset-max-listpack-entries 128, *-max-listpack-value 64, set-max-intset-entries 512.
+    /// </summary>
+    private static void AddBoundaries(List<RdbEntry> list)
+    {
+        void Add(string key, RdbValue v) => list.Add(new RdbEntry(4, B(key), 0, v, -1, -1));
+        static RdbEncodingHint Hint(bool compact) => compact ? RdbEncodingHint.Compact : RdbEncodingHint.Table;
+        foreach (int n in new[] { 512, 513 })
+            Add("hash:" + n, RdbValue.FromHash(Enumerable.Range(0, n).Select(i => new KeyValuePair<byte[], byte[]>(B("f" + i), B("v" + i))).ToList(), Hint(n <= 512)));
+        foreach (int n in new[] { 128, 129 })
+            Add("zset:" + n, RdbValue.FromSortedSet(Enumerable.Range(0, n).Select(i => new KeyValuePair<byte[], double>(B("m" + i), i / 3.0)).ToList(), Hint(n <= 128)));
+        foreach (int len in new[] { 64, 65 })
+        {
+            Add("hash:value" + len, Hash(Hint(len <= 64), ("f", new string('v', len))));
+            Add("hash:field" + len, Hash(Hint(len <= 64), (new string('f', len), "v")));
+            Add("zset:member" + len, Zset(Hint(len <= 64), (new string('m', len), 1)));
+        }
+        foreach (int n in new[] { 512, 513 })
+            Add("set:" + n, RdbValue.FromSet(Enumerable.Range(0, n).Select(i => B((i * 3 - 700).ToString())).ToList(), Hint(n <= 512)));
+        Add("list:8k", RdbValue.FromList(Enumerable.Range(0, 2000).Select(i => B(new string('x', i % 300))).ToList()));
     }
 
     /// <summary>Writes the entries grouped by db with SELECTDB/RESIZEDB.</summary>
