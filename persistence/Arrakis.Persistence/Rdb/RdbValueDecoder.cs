@@ -5,7 +5,7 @@ namespace Arrakis.Persistence.Rdb;
 /// <summary>
 /// Decodes a value body of a given RDB type (rdbLoadObject): every encoding Redis 7.0 writes and
 /// the older ones it still loads (LIST, ZSET with string scores, ziplists, QUICKLIST with
-/// ziplist nodes, intset, SET listpack of 7.2). Modules, streams and zipmaps yield
+/// ziplist nodes, intset, zipmap, SET listpack of 7.2). Modules and streams yield
 /// UnsupportedType. Duplicate members/fields and NaN scores are Corrupt, as in Redis.
 /// </summary>
 internal static class RdbValueDecoder
@@ -13,9 +13,9 @@ internal static class RdbValueDecoder
     /// <summary>Whether <paramref name="type"/> is a value type byte (known or unsupported), not an opcode or junk.</summary>
     public static bool IsValueType(byte type) => type <= RdbFormat.TypeStreamListpacks3 && type != 8;
 
-    /// <summary>Whether <paramref name="type"/> is a value type this decoder reads (not module, zipmap, stream).</summary>
+    /// <summary>Whether <paramref name="type"/> is a value type this decoder reads (not module, stream).</summary>
     public static bool IsSupported(byte type) => IsValueType(type) && type is not (RdbFormat.TypeModulePreGa or RdbFormat.TypeModule2
-        or RdbFormat.TypeHashZipmap or RdbFormat.TypeStreamListpacks or RdbFormat.TypeStreamListpacks2 or RdbFormat.TypeStreamListpacks3);
+        or RdbFormat.TypeStreamListpacks or RdbFormat.TypeStreamListpacks2 or RdbFormat.TypeStreamListpacks3);
 
     /// <summary>
     /// Reads the body. True with a value; true with null for an empty aggregate (Redis skips
@@ -53,6 +53,7 @@ internal static class RdbValueDecoder
             case RdbFormat.TypeHashListpack:
             case RdbFormat.TypeZsetListpack:
             case RdbFormat.TypeSetListpack:
+            case RdbFormat.TypeHashZipmap:
                 return TryReadBlob(input, type, out value);
             default:
                 return input.Fail(RdbReadStatus.UnsupportedType, $"unsupported value type {RdbFormat.TypeName(type)} ({type})", at - 1);
@@ -134,6 +135,7 @@ internal static class RdbValueDecoder
         {
             RdbFormat.TypeSetIntset => Intset.TryDecode(blob, items),
             RdbFormat.TypeListZiplist or RdbFormat.TypeZsetZiplist or RdbFormat.TypeHashZiplist => ZiplistReader.TryDecode(blob, items),
+            RdbFormat.TypeHashZipmap => ZipmapReader.TryDecode(blob, items),
             _ => ListpackReader.TryDecode(blob, items),
         };
         string name = RdbFormat.TypeName(type);
@@ -151,6 +153,7 @@ internal static class RdbValueDecoder
                 return true;
             case RdbFormat.TypeHashZiplist:
             case RdbFormat.TypeHashListpack:
+            case RdbFormat.TypeHashZipmap:
                 return MakeHash(input, items, RdbEncodingHint.Compact, at, out value);
             default:
                 return MakeZsetFromPairs(input, items, at, out value);

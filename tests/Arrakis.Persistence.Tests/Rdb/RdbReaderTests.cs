@@ -33,6 +33,25 @@ public sealed class RdbReaderTests
     }
 
     [Fact]
+    public void Zipmap_FromRedis2_IsReadAsAHash()
+    {
+        // zmlen 2; "f" -> "v" (free 0); "long" -> 300 x 'x' (big length, free 2 + padding); end.
+        var zm = new List<byte> { 2, 1, (byte)'f', 1, 0, (byte)'v', 4 };
+        zm.AddRange("long"u8.ToArray());
+        zm.AddRange([254, 0x2C, 0x01, 0, 0, 2]);
+        zm.AddRange(Enumerable.Repeat((byte)'x', 300));
+        zm.AddRange([0, 0, 0xFF]);
+        var file = new RdbFileBuilder(3).Raw(RdbFormat.TypeHashZipmap).Str("h").Str(zm.ToArray()).Finish();
+        var (status, entries, reader) = RdbFileBuilder.ReadAll(file);
+        Assert.True(status == RdbReadStatus.End, reader.Error);
+        Assert.Equal(Canonical(Hash(RdbEncodingHint.Compact, ("f", "v"), ("long", new string('x', 300)))), Canonical(entries.Single().Value));
+        zm[^2] = 7; // padding byte where the end marker belongs: the end is missing
+        zm.RemoveAt(zm.Count - 1);
+        var bad = new RdbFileBuilder(3).Raw(RdbFormat.TypeHashZipmap).Str("h").Str(zm.ToArray()).Finish();
+        Assert.Equal(RdbReadStatus.Corrupt, RdbFileBuilder.ReadAll(bad).Status);
+    }
+
+    [Fact]
     public void IdleAndFreq_AreReported_AndIdleIsWrittenWhenAsked()
     {
         var ms = new MemoryStream();
@@ -54,7 +73,6 @@ public sealed class RdbReaderTests
     [InlineData(RdbFormat.TypeStreamListpacks, "stream")]
     [InlineData(RdbFormat.TypeStreamListpacks2, "stream")]
     [InlineData(RdbFormat.TypeStreamListpacks3, "stream")]
-    [InlineData(RdbFormat.TypeHashZipmap, "zipmap")]
     [InlineData(RdbFormat.OpFunction2, "function")]
     [InlineData(RdbFormat.OpModuleAux, "module")]
     public void UnsupportedTypes_ReturnUnsupportedNamingTheType(byte type, string name)
