@@ -21,10 +21,14 @@ internal sealed class RdbInput
     private long _bufferStart;
     private bool _eof;
 
+    /// <summary>Bytes the stream held from where reading started, or -1 when it cannot say (not seekable).</summary>
+    private readonly long _knownLength;
+
     public RdbInput(Stream stream, long maxStringBytes)
     {
         _stream = stream;
         MaxStringBytes = maxStringBytes;
+        _knownLength = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : -1; // asked once: a syscall for files
     }
 
     /// <summary>Longest string accepted (a longer claimed length is Corrupt).</summary>
@@ -88,7 +92,7 @@ internal sealed class RdbInput
         if (at < 0) at = Position;
         if (length < 0 || length > MaxStringBytes || length > Array.MaxLength)
             return Fail(RdbReadStatus.Corrupt, $"string length {length} beyond the limit", at);
-        if (_stream.CanSeek && length > (_end - _pos) + Math.Max(0, _stream.Length - _stream.Position))
+        if (_knownLength >= 0 && length > _knownLength - Position)
             return Fail(RdbReadStatus.Truncated, $"string of {length} bytes runs past the end", at);
         var result = new byte[Math.Min(length, ChunkSize)];
         int filled = 0;
