@@ -133,6 +133,21 @@ public sealed class RdbDifferentialTests
         Assert.True(QuicklistNodes((byte[])c.Ok("DUMP", "list:big")!).Count > 5);
     }
 
+    [Fact]
+    public void SkiplistZsetPayload_EqualsRedisDumpByteForByte_WrittenFromTheTail()
+    {
+        var entries = KeyspaceVariety.Build(NowMs).Where(e => e.Key.AsSpan().SequenceEqual("zset:big"u8) || e.Key.AsSpan().SequenceEqual("zset:129"u8)).ToList();
+        Assert.Equal(2, entries.Count);
+        using var server = RedisServerProcess.Start();
+        using var c = server.Connect();
+        KeyspaceVariety.Load(c, entries);
+        foreach (var e in entries)
+        {
+            c.Ok("SELECT", e.Db);
+            Assert.Equal(Convert.ToHexString((byte[])c.Ok("DUMP", e.Key)!), Convert.ToHexString(RdbPayload.Encode(e.Value)));
+        }
+    }
+
     /// <summary>The (container, decompressed node bytes) of a QUICKLIST_2 payload.</summary>
     private static List<string> QuicklistNodes(byte[] payload)
     {
