@@ -14,5 +14,6 @@ internal static class FuzzTargets
         ["bitfield"] = BitFieldTarget.Run,
         ["lcs"] = LcsTarget.Run,
         ["log"] = LogTarget.Run,
+        ["rdb"] = RdbTarget.Run,
     };
 }

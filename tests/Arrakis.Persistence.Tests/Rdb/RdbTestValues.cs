@@ -1,0 +1,37 @@
+using System.Text;
+using Arrakis.Persistence.Rdb;
+
+namespace Arrakis.Persistence.Tests.Rdb;
+
+/// <summary>Builders and comparisons of <see cref="RdbValue"/> for tests.</summary>
+internal static class RdbTestValues
+{
+    public static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    public static RdbValue Str(string s) => RdbValue.FromString(B(s));
+
+    public static RdbValue List(params string[] items) => RdbValue.FromList(items.Select(B).ToList());
+
+    public static RdbValue Set(RdbEncodingHint hint, params string[] items) => RdbValue.FromSet(items.Select(B).ToList(), hint);
+
+    public static RdbValue Hash(RdbEncodingHint hint, params (string F, string V)[] pairs) =>
+        RdbValue.FromHash(pairs.Select(p => new KeyValuePair<byte[], byte[]>(B(p.F), B(p.V))).ToList(), hint);
+
+    public static RdbValue Zset(RdbEncodingHint hint, params (string M, double S)[] pairs) =>
+        RdbValue.FromSortedSet(pairs.Select(p => new KeyValuePair<byte[], double>(B(p.M), p.S)).ToList(), hint);
+
+    /// <summary>A canonical text form: strings and lists in order, sets/hashes sorted, zsets by (score, member).</summary>
+    public static string Canonical(RdbValue v)
+    {
+        static string H(byte[] b) => Convert.ToHexString(b);
+        return v.Kind switch
+        {
+            RdbValueKind.String => "string:" + H(v.String!),
+            RdbValueKind.List => "list:" + string.Join(",", v.Elements!.Select(H)),
+            RdbValueKind.Set => "set:" + string.Join(",", v.Elements!.Select(H).Order(StringComparer.Ordinal)),
+            RdbValueKind.Hash => "hash:" + string.Join(",", v.Pairs!.Select(p => H(p.Key) + "=" + H(p.Value)).Order(StringComparer.Ordinal)),
+            _ => "zset:" + string.Join(",", v.Scored!.OrderBy(p => p.Value).ThenBy(p => H(p.Key), StringComparer.Ordinal)
+                .Select(p => H(p.Key) + "=" + p.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture))),
+        };
+    }
+}
