@@ -55,6 +55,7 @@ internal sealed class CommandTable
         IntrospectionCommands.Register(handlers);
         MemoryCommands.Register(handlers);
         KeyCommands.Register(handlers);
+        Keys.DumpCommands.Register(handlers);
         ExpireCommands.Register(handlers);
         StringCommands.Register(handlers);
         BitCommands.Register(handlers);
