@@ -37,8 +37,21 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             _log.LogWarning("User requested shutdown...");
             lifetime.StopApplication();
         };
-        string storage = "none: appendonly no, data lives in memory only";
-        if (options.AppendOnly)
+        _server.SyncDirectory = IoBypass.Linux.Control.StorageClaim.SyncDirectory;
+        string storage;
+        if (!options.AppendOnly)
+        {
+            try
+            {
+                storage = "appendonly no; " + _server.LoadSnapshotIfPresent();
+            }
+            catch (InvalidOperationException e)
+            {
+                _listener.Dispose();
+                throw new InvalidOperationException(e.Message, e);
+            }
+        }
+        else
         {
             try
             {

@@ -76,6 +76,19 @@ public sealed class RdbWriter
         RdbValueEncoder.WriteBody(_out, value, type);
     }
 
+    /// <summary>
+    /// Writes bytes that another <see cref="RdbWriter"/> produced with <see cref="SelectDb"/> and
+    /// <see cref="WriteEntry"/> only (no header, no Finish): a snapshot serialized in parts. They count in the checksum.
+    /// </summary>
+    public void WriteRaw(ReadOnlySpan<byte> entries)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _out.Write(entries);
+    }
+
+    /// <summary>Pushes buffered bytes to the stream (for a writer whose parts go into <see cref="WriteRaw"/> elsewhere).</summary>
+    public void Flush() => _out.Flush();
+
     /// <summary>Writes EOF and the little-endian CRC-64 of everything before it, and flushes the stream.</summary>
     public void Finish()
     {

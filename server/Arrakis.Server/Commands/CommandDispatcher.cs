@@ -223,6 +223,10 @@ internal static class CommandDispatcher
                 keyspace[stripes[i]].Gate.Enter();
                 locked = i + 1;
             }
+            if (keyspace.Snapshot is { } snapshot)
+            {
+                for (int i = 0; i < stripes.Length; i++) snapshot.EnsureCaptured(keyspace[stripes[i]]);
+            }
             recorder?.EnterScope();
             scoped = recorder is not null;
             def.Handler!(ctx);

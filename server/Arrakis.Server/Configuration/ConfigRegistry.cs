@@ -34,6 +34,7 @@ internal static class ConfigRegistry
             Immutable("save", _ => "", (_, v) => v.Length == 0 ? null : "this build keeps no RDB snapshots"),
             Immutable("appendonly", o => o.AppendOnly ? "yes" : "no", (o, v) => Bool(v, x => o.AppendOnly = x), "switching the log on or off at runtime needs a base snapshot (not built yet): restart with --appendonly"),
             Mutable("appendfsync", o => o.AppendFsync switch { Arrakis.Persistence.Log.FsyncPolicy.Always => "always", Arrakis.Persistence.Log.FsyncPolicy.No => "no", _ => "everysec" }, SetFsync),
+            Immutable("dbfilename", o => o.DbFilename, (o, v) => SafeName(v, x => o.DbFilename = x), "protected"),
             Immutable("appendfilename", o => o.AppendFilename, (o, v) => SafeName(v, x => o.AppendFilename = x), "immutable"),
             Immutable("appenddirname", o => o.AppendDirname, (o, v) => SafeName(v, x => o.AppendDirname = x), "immutable"),
             Immutable("aof-device", o => o.AofDevice, (o, v) => { o.AofDevice = v; return null; }, "immutable"),

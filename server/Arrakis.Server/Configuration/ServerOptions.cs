@@ -66,6 +66,9 @@ public sealed class ServerOptions
 
     public string AppendFilename { get; set; } = "appendonly.aof";
 
+    /// <summary>dbfilename: the RDB file SAVE/BGSAVE write and startup loads (with appendonly no).</summary>
+    public string DbFilename { get; set; } = "dump.rdb";
+
     public string AppendDirname { get; set; } = "appendonlydir";
 
     /// <summary>aof-device: a block device or pre-written file that holds the log instead of a file in the append-only directory.</summary>

@@ -52,7 +52,20 @@ internal sealed class Keyspace
     public void LockAll()
     {
         foreach (var s in _stripes) s.Gate.Enter();
+        if (Snapshot is { } snapshot)
+        {
+            foreach (var s in _stripes) snapshot.EnsureCaptured(s);
+        }
         Durability.EffectRecorder.Current?.EnterScope();
+    }
+
+    private Durability.Snapshot? _snapshot;
+
+    /// <summary>A snapshot in progress: whoever takes a stripe lets it serialize that stripe first (copy on first lock).</summary>
+    public Durability.Snapshot? Snapshot
+    {
+        get => Volatile.Read(ref _snapshot);
+        set => Volatile.Write(ref _snapshot, value);
     }
 
     public void UnlockAll()

@@ -12,6 +12,7 @@ internal readonly ref struct StripeScope
         _keyspace = keyspace;
         _stripe = stripe;
         stripe.Gate.Enter();
+        keyspace.Snapshot?.EnsureCaptured(stripe);
         Durability.EffectRecorder.Current?.EnterScope();
     }
 

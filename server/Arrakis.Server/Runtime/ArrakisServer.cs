@@ -47,6 +47,13 @@ public sealed class ArrakisServer : IDisposable
         set => State.NetworkDescription = value;
     }
 
+    /// <summary>fsync of a directory (0 or -errno), for renames of snapshots and manifests to survive a crash.</summary>
+    public Func<string, int> SyncDirectory
+    {
+        get => State.SyncDirectory;
+        set => State.SyncDirectory = value;
+    }
+
     public string ConfigFile
     {
         get => State.ConfigFile;
@@ -107,6 +114,20 @@ public sealed class ArrakisServer : IDisposable
         var report = new Durability.LogRecoveryReport(status, records, replay.Commands, result.EndOffset, result.NextLsn, result.DamagedBytes, started.Elapsed, result.Message);
         State.Recovery = report;
         return report;
+    }
+
+    /// <summary>
+    /// Loads <c>dir/dbfilename</c> when it exists (appendonly no, as Redis). Call before <see cref="Start"/>.
+    /// Returns a line for the startup report; throws <see cref="InvalidOperationException"/> for a file it cannot load.
+    /// </summary>
+    public string LoadSnapshotIfPresent()
+    {
+        string path = State.Snapshots.Path;
+        if (!File.Exists(path)) return $"no {State.Options.DbFilename} in {State.Options.Dir}";
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = Durability.RdbLoader.Load(State, path, _threads[0].Stats);
+        if (result.Error is not null) throw new InvalidOperationException($"Can't load {path}: {result.Error}. Refusing to start with part of the data.");
+        return $"loaded {path}: {result.Keys} keys ({result.Expired} already expired, skipped) in {started.ElapsedMilliseconds} ms";
     }
 
     public void Start()

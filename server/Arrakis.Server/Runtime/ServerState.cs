@@ -49,6 +49,17 @@ internal sealed class ServerState
     /// <summary>The append-only log, or null when appendonly is off. Set before the data-plane threads start.</summary>
     public Durability.DurableLog? Durable { get; set; }
 
+    /// <summary>SAVE/BGSAVE and what the last one did.</summary>
+    public Durability.SnapshotWriter Snapshots => _snapshots ??= new Durability.SnapshotWriter(this);
+
+    private Durability.SnapshotWriter? _snapshots;
+
+    /// <summary>The dirty counter's sum when the last successful snapshot began (rdb_changes_since_last_save).</summary>
+    public long DirtyAtLastSave { get; set; }
+
+    /// <summary>fsync of a directory (0 or -errno): the host gives the real one (a managed handle cannot open a directory).</summary>
+    public Func<string, int> SyncDirectory { get; set; } = _ => 0;
+
     /// <summary>What startup recovery found (null without a log).</summary>
     public Durability.LogRecoveryReport? Recovery { get; set; }
     public CommandTable Commands { get; }

@@ -13,7 +13,9 @@ internal static class ServerCommands
         h["flushall"] = FlushAll;
         h["swapdb"] = SwapDb;
         h["time"] = Time;
-        h["lastsave"] = c => c.Reply.WriteInteger(c.Server.StartUnixMs / 1000);
+        h["lastsave"] = c => c.Reply.WriteInteger(c.Server.Snapshots.LastSaveUnixSeconds);
+        h["save"] = Save;
+        h["bgsave"] = BgSave;
         h["slowlog|get"] = SlowlogGet;
         h["slowlog|len"] = c => c.Reply.WriteInteger(c.Server.SlowLog.Count);
         h["slowlog|reset"] = c =>
@@ -174,13 +176,53 @@ internal static class ServerCommands
         c.Reply.WriteOk();
     }
 
+    private static void Save(CommandContext c)
+    {
+        if (c.Server.Snapshots.InProgress)
+        {
+            c.Error("ERR Background save already in progress");
+            return;
+        }
+        if (c.Server.Snapshots.SaveNow() is { } error) c.Error(error);
+        else c.Reply.WriteOk();
+    }
+
+    private static void BgSave(CommandContext c)
+    {
+        bool schedule = false;
+        if (c.ArgCount > 1)
+        {
+            if (c.ArgCount == 2 && c.ArgIs(1, "SCHEDULE")) schedule = true;
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        if (c.Server.Snapshots.TryStartBackground())
+        {
+            c.Reply.WriteSimpleString("Background saving started");
+            return;
+        }
+        if (schedule)
+        {
+            c.Server.Snapshots.Scheduled = true;
+            c.Reply.WriteSimpleString("Background saving scheduled");
+            return;
+        }
+        c.Error("ERR Background save already in progress");
+    }
+
     private static void Shutdown(CommandContext c)
     {
-        bool abort = false;
+        bool abort = false, save = false, noSave = false, force = false;
         for (int i = 1; i < c.ArgCount; i++)
         {
             if (c.ArgIs(i, "ABORT")) abort = true;
-            else if (!(c.ArgIs(i, "NOSAVE") || c.ArgIs(i, "SAVE") || c.ArgIs(i, "NOW") || c.ArgIs(i, "FORCE")))
+            else if (c.ArgIs(i, "SAVE")) save = true;
+            else if (c.ArgIs(i, "NOSAVE")) noSave = true;
+            else if (c.ArgIs(i, "FORCE")) force = true;
+            else if (!c.ArgIs(i, "NOW"))
             {
                 c.SyntaxError();
                 return;
@@ -194,6 +236,17 @@ internal static class ServerCommands
                 return;
             }
             c.Error("ERR No shutdown in progress.");
+            return;
+        }
+        if (save && noSave)
+        {
+            c.SyntaxError();
+            return;
+        }
+        // SAVE writes a snapshot first (the default saves only with save points configured: none here).
+        if (save && !noSave && c.Server.Snapshots.SaveNow() is not null && !force)
+        {
+            c.Error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
         // Redis closes the connection without a reply when it shuts down.

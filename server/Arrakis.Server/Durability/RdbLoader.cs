@@ -1,0 +1,48 @@
+using Arrakis.Persistence.Rdb;
+using Arrakis.Server.Runtime;
+
+namespace Arrakis.Server.Durability;
+
+/// <summary>
+/// Loads an RDB file (ours or one redis-server wrote, any version up to 10) into the keyspace at
+/// startup, before clients connect. Keys already expired are skipped and counted, as a Redis master
+/// does. Anything the file holds that we cannot keep (streams, modules, functions), a database index
+/// beyond <c>databases</c>, or a damaged file stops the load with a message naming the offset.
+/// </summary>
+internal static class RdbLoader
+{
+    public sealed record Result(long Keys, long Expired, string? Error);
+
+    public static Result Load(ServerState server, string path, ThreadStats stats)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var reader = new RdbReader(file);
+        var status = reader.ReadHeader();
+        if (status != RdbReadStatus.Ok) return new(0, 0, $"{status} at offset {reader.ErrorOffset}: {reader.Error}");
+        long keys = 0, expired = 0, now = ServerClock.UnixMs;
+        var keyspace = server.Keyspace;
+        while (true)
+        {
+            status = reader.ReadNext(out var entry);
+            if (status == RdbReadStatus.End) return new(keys, expired, null);
+            if (status != RdbReadStatus.Ok) return new(keys, expired, $"{status} at offset {reader.ErrorOffset}: {reader.Error}");
+            var e = entry!;
+            if (e.Db >= keyspace.Databases)
+                return new(keys, expired, $"the file has keys in database {e.Db}, but this server has {keyspace.Databases} databases (--databases)");
+            if (e.ExpireAtMs != 0 && e.ExpireAtMs < now)
+            {
+                expired++;
+                continue;
+            }
+            var value = RdbValues.FromRdb(e.Value, out byte flags);
+            if (value is null) continue; // an empty collection: Redis skips those too
+            var stripe = keyspace.StripeFor(e.Key);
+            lock (stripe.Gate)
+            {
+                var db = new Keyspace.Db(keyspace, e.Db, now, stats);
+                db.Set(e.Key, value, e.ExpireAtMs, flags: flags);
+            }
+            keys++;
+        }
+    }
+}

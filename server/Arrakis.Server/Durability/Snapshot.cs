@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Arrakis.Persistence.Rdb;
+using Arrakis.Server.Keyspace;
+
+namespace Arrakis.Server.Durability;
+
+/// <summary>
+/// A point-in-time copy of the keyspace without stopping the world (.NET has no fork): begun while
+/// every stripe is held for an instant, then each stripe is serialized (as RDB entries) exactly once,
+/// either by the snapshot's own thread or by the first command that takes the stripe afterwards,
+/// before that command can change it (copy on first lock). A command waits at most one stripe's
+/// serialization. The parts arrive in any order; an RDB file may switch databases freely.
+/// </summary>
+/// <remarks>
+/// <see cref="EnsureCaptured"/> is called by whoever holds a stripe's lock; <see cref="TakePart"/>
+/// by the snapshot's writer thread.
+/// </remarks>
+internal sealed class Snapshot
+{
+    private readonly int[] _captured = new int[Keyspace.Keyspace.StripeCount];
+    private readonly BlockingCollection<byte[]> _parts = new();
+    private readonly long _nowMs;
+
+    private Snapshot(long lsn, long nowMs)
+    {
+        Lsn = lsn;
+        _nowMs = nowMs;
+    }
+
+    /// <summary>The log's last LSN when the snapshot was taken: the snapshot holds exactly the records up to it.</summary>
+    public long Lsn { get; }
+
+    public long Keys;
+    public long Expires;
+
+    /// <summary>Takes every stripe for an instant and installs the snapshot on the keyspace.</summary>
+    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> currentLsn)
+    {
+        for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) keyspace[i].Gate.Enter();
+        try
+        {
+            var snap = new Snapshot(currentLsn(), Runtime.ServerClock.UnixMs);
+            keyspace.Snapshot = snap;
+            return snap;
+        }
+        finally
+        {
+            for (int i = Keyspace.Keyspace.StripeCount - 1; i >= 0; i--) keyspace[i].Gate.Exit();
+        }
+    }
+
+    /// <summary>Serializes <paramref name="stripe"/> if it was not yet (the caller holds its lock).</summary>
+    public void EnsureCaptured(Stripe stripe)
+    {
+        if (_captured[stripe.Index] != 0) return;
+        _captured[stripe.Index] = 1;
+        _parts.Add(Serialize(stripe));
+    }
+
+    /// <summary>Captures every stripe not yet captured (the snapshot's own thread).</summary>
+    public void CaptureRemaining(Keyspace.Keyspace keyspace)
+    {
+        for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
+        {
+            var stripe = keyspace[i];
+            stripe.Gate.Enter();
+            try
+            {
+                EnsureCaptured(stripe);
+            }
+            finally
+            {
+                stripe.Gate.Exit();
+            }
+        }
+    }
+
+    /// <summary>The next serialized stripe (blocks until one is there).</summary>
+    public byte[] TakePart() => _parts.Take();
+
+    private byte[] Serialize(Stripe stripe)
+    {
+        using var ms = new MemoryStream();
+        var writer = new RdbWriter(ms, compress: true);
+        for (int db = 0; db < stripe.Tables.Length; db++)
+        {
+            var table = stripe.Tables[db];
+            if (table is null || table.Count == 0) continue;
+            writer.SelectDb(db, table.Count, table.VolatileCount);
+            for (int slot = 0; slot < table.SlotCount; slot++)
+            {
+                ref var e = ref table.Slot(slot);
+                if (e.Key is null || e.Value is null) continue;
+                writer.WriteEntry(e.Key, RdbValues.ToRdb(e.Value), e.ExpireAt);
+                Interlocked.Increment(ref Keys);
+                if (e.ExpireAt != 0) Interlocked.Increment(ref Expires);
+            }
+        }
+        writer.Flush();
+        return ms.ToArray();
+    }
+}
