@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Rdb;
 

@@ -1,4 +1,6 @@
-namespace Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb;
+
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>Content equality for byte arrays (duplicate detection while loading).</summary>
 internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>

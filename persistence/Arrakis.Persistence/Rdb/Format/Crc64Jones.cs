@@ -1,6 +1,7 @@
 using System.IO.Hashing;
+using Arrakis.Persistence.Rdb;
 
-namespace Arrakis.Persistence.Rdb;
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>
 /// CRC-64 "Jones" as Redis computes it for the RDB trailer and the DUMP footer: polynomial

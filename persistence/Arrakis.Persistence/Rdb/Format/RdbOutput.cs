@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Arrakis.Persistence.Rdb;
 using Arrakis.Persistence.Rdb.Encodings;
 
-namespace Arrakis.Persistence.Rdb;
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>
 /// Buffered RDB primitive writer over a stream that keeps the running CRC-64 of every byte

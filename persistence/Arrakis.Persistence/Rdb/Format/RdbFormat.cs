@@ -1,4 +1,6 @@
-namespace Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb;
+
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>Constants of Redis's RDB format (rdb.h): value types, opcodes, length encodings.</summary>
 internal static class RdbFormat

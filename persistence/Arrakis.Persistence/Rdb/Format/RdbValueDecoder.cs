@@ -1,6 +1,7 @@
+using Arrakis.Persistence.Rdb;
 using Arrakis.Persistence.Rdb.Encodings;
 
-namespace Arrakis.Persistence.Rdb;
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>
 /// Decodes a value body of a given RDB type (rdbLoadObject): every encoding Redis 7.0 writes and

@@ -1,6 +1,7 @@
+using Arrakis.Persistence.Rdb;
 using Arrakis.Persistence.Rdb.Encodings;
 
-namespace Arrakis.Persistence.Rdb;
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>
 /// Encodes an <see cref="RdbValue"/> as Redis 7.0's rdbSaveObject does: the type byte Redis would

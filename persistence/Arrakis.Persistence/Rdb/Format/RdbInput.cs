@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Arrakis.Persistence.Rdb;
 using Arrakis.Persistence.Rdb.Encodings;
 
-namespace Arrakis.Persistence.Rdb;
+namespace Arrakis.Persistence.Rdb.Format;
 
 /// <summary>
 /// Buffered reader of RDB primitives from an untrusted stream. Every Try method returns false on
