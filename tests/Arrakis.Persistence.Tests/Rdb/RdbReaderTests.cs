@@ -115,4 +115,24 @@ public sealed class RdbReaderTests
         var nan = new RdbFileBuilder(10).Raw(RdbFormat.TypeZset).Str("z").Len(1).Str("m").Raw(253).Finish();
         Assert.Equal(RdbReadStatus.Corrupt, RdbFileBuilder.ReadAll(nan).Status);
     }
+
+    [Fact]
+    public void ExpiryAtTheEpoch_StaysAnExpiry()
+    {
+        var file = new RdbFileBuilder(10).Raw(RdbFormat.OpExpireTimeMs, 0, 0, 0, 0, 0, 0, 0, 0).Raw(RdbFormat.TypeString).Str("k").Str("v").Finish();
+        Assert.Equal(1, RdbFileBuilder.ReadAll(file).Entries.Single().ExpireAtMs);
+    }
+
+    [Fact]
+    public void StreamThatFails_IsAnIoError()
+    {
+        var (status, _, reader) = RdbFileBuilder.ReadAll(new FailingStream());
+        Assert.Equal(RdbReadStatus.IoError, status);
+        Assert.Contains("disk on fire", reader.Error, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("disk on fire");
+    }
 }

@@ -248,7 +248,7 @@ internal sealed class RdbInput
         catch (IOException e)
         {
             _eof = true;
-            return Fail(RdbReadStatus.Truncated, "read failed: " + e.Message);
+            return Fail(RdbReadStatus.IoError, "read failed: " + e.Message);
         }
         if (n <= 0)
         {
