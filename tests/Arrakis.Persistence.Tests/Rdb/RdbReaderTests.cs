@@ -135,4 +135,20 @@ public sealed class RdbReaderTests
     {
         public override int Read(byte[] buffer, int offset, int count) => throw new IOException("disk on fire");
     }
+
+    [Fact]
+    public void Writer_RejectsEmptyAggregates_AsABug()
+    {
+        var w = new RdbWriter(new MemoryStream());
+        w.WriteHeader([]);
+        Assert.Throws<ArgumentException>(() => w.WriteEntry("k"u8, List()));
+        Assert.Throws<ArgumentException>(() => RdbPayload.Encode(Set(RdbEncodingHint.Compact)));
+    }
+
+    [Fact]
+    public void CompactSetWithNonIntegers_FallsBackToATable()
+    {
+        Assert.Equal(RdbFormat.TypeSet, RdbPayload.Encode(Set(RdbEncodingHint.Compact, "1", "x"))[0]);
+        Assert.Equal(RdbFormat.TypeSetIntset, RdbPayload.Encode(Set(RdbEncodingHint.Compact, "1", "2"))[0]);
+    }
 }
