@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Rdb;
 

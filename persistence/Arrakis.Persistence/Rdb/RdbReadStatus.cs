@@ -26,4 +26,7 @@ public enum RdbReadStatus
 
     /// <summary>A known but unsupported type or opcode (module, stream, function); the message names it.</summary>
     UnsupportedType,
+
+    /// <summary>The stream threw an IOException while reading; the message carries it.</summary>
+    IoError,
 }

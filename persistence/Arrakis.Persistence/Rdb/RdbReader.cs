@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Rdb;
 
@@ -108,11 +109,11 @@ public sealed class RdbReader
         {
             case RdbFormat.OpExpireTimeMs:
                 if (!TryReadFixed(8, out ulong ms)) return Finish();
-                meta.ExpireAt = (long)ms;
+                meta.ExpireAt = ms == 0 ? 1 : (long)ms; // 0 means "none" in RdbEntry: an expiry at the epoch stays expired
                 return RdbReadStatus.Ok;
             case RdbFormat.OpExpireTime:
                 if (!TryReadFixed(4, out ulong sec)) return Finish();
-                meta.ExpireAt = (long)sec * 1000;
+                meta.ExpireAt = sec == 0 ? 1 : (long)sec * 1000;
                 return RdbReadStatus.Ok;
             case RdbFormat.OpIdle:
                 if (!_in.TryReadLength(long.MaxValue, "idle time", out ulong idle)) return Finish();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Rdb;
 

@@ -1,4 +1,5 @@
 using Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Tests.Rdb;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Tests.Rdb;
 

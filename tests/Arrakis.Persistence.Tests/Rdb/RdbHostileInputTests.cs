@@ -1,4 +1,5 @@
 using Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb.Format;
 using Arrakis.Persistence.Tests.Rdb.Differential;
 using static Arrakis.Persistence.Tests.Rdb.RdbTestValues;
 

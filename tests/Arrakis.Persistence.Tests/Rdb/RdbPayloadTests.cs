@@ -1,4 +1,5 @@
 using Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb.Format;
 using static Arrakis.Persistence.Tests.Rdb.RdbTestValues;
 
 namespace Arrakis.Persistence.Tests.Rdb;

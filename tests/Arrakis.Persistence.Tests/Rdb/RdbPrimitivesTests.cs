@@ -1,5 +1,6 @@
 using System.Text;
 using Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb.Format;
 
 namespace Arrakis.Persistence.Tests.Rdb;
 

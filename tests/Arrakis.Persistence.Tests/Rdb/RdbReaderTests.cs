@@ -1,4 +1,5 @@
 using Arrakis.Persistence.Rdb;
+using Arrakis.Persistence.Rdb.Format;
 using static Arrakis.Persistence.Tests.Rdb.RdbTestValues;
 
 namespace Arrakis.Persistence.Tests.Rdb;
@@ -113,5 +114,41 @@ public sealed class RdbReaderTests
         Assert.Equal(RdbReadStatus.Corrupt, RdbFileBuilder.ReadAll(dupHash).Status);
         var nan = new RdbFileBuilder(10).Raw(RdbFormat.TypeZset).Str("z").Len(1).Str("m").Raw(253).Finish();
         Assert.Equal(RdbReadStatus.Corrupt, RdbFileBuilder.ReadAll(nan).Status);
+    }
+
+    [Fact]
+    public void ExpiryAtTheEpoch_StaysAnExpiry()
+    {
+        var file = new RdbFileBuilder(10).Raw(RdbFormat.OpExpireTimeMs, 0, 0, 0, 0, 0, 0, 0, 0).Raw(RdbFormat.TypeString).Str("k").Str("v").Finish();
+        Assert.Equal(1, RdbFileBuilder.ReadAll(file).Entries.Single().ExpireAtMs);
+    }
+
+    [Fact]
+    public void StreamThatFails_IsAnIoError()
+    {
+        var (status, _, reader) = RdbFileBuilder.ReadAll(new FailingStream());
+        Assert.Equal(RdbReadStatus.IoError, status);
+        Assert.Contains("disk on fire", reader.Error, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("disk on fire");
+    }
+
+    [Fact]
+    public void Writer_RejectsEmptyAggregates_AsABug()
+    {
+        var w = new RdbWriter(new MemoryStream());
+        w.WriteHeader([]);
+        Assert.Throws<ArgumentException>(() => w.WriteEntry("k"u8, List()));
+        Assert.Throws<ArgumentException>(() => RdbPayload.Encode(Set(RdbEncodingHint.Compact)));
+    }
+
+    [Fact]
+    public void CompactSetWithNonIntegers_FallsBackToATable()
+    {
+        Assert.Equal(RdbFormat.TypeSet, RdbPayload.Encode(Set(RdbEncodingHint.Compact, "1", "x"))[0]);
+        Assert.Equal(RdbFormat.TypeSetIntset, RdbPayload.Encode(Set(RdbEncodingHint.Compact, "1", "2"))[0]);
     }
 }
