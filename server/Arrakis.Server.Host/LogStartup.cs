@@ -8,51 +8,85 @@ namespace Arrakis.Server.Host;
 
 /// <summary>
 /// appendonly yes at startup: finds the append-only directory and its manifest (creating both on the
-/// first start), has the control module claim the log's storage (a pre-written file in the directory,
-/// or --aof-device), recovers the keyspace from the log and keeps appending to it.
+/// first start), loads the base snapshot if the manifest names one, has the control module claim each
+/// segment (pre-written files in the directory, or --aof-device for the first), replays them in order
+/// and keeps appending to the last.
 /// </summary>
 /// <remarks>Startup path; failures are <see cref="InvalidOperationException"/>s with a message for the operator.</remarks>
 internal static class LogStartup
 {
-    public static (ClaimedStorage Storage, LogRecoveryReport Recovery) Open(ArrakisServer server, ServerOptions options)
+    /// <summary>The control module's storage claim as the log's source of segments.</summary>
+    private sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
+    {
+        public LogDevice Open(string path, long capacity)
+        {
+            var claim = StorageClaim.Claim(new StorageOptions(path)
+            {
+                Io = options.AofIo switch { "uring" => StorageIo.Uring, "sync" => StorageIo.Sync, _ => StorageIo.Auto },
+                NewFileCapacity = capacity,
+                // appendfsync always writes each frame with RWF_DSYNC (durable when it completes, one kernel
+                // round trip): measured here at ~1.0x the disk's own pwrite+fdatasync rate, against ~0.8x for
+                // a write followed by a linked fdatasync. Never combined with SQPOLL (the claim refuses it).
+                DsyncWrites = true,
+            });
+            return new LogDevice(claim.QueuePair, claim.Report, claim);
+        }
+
+        public int SyncDirectory(string directory) => StorageClaim.SyncDirectory(directory);
+    }
+
+    public static (LogDevice Storage, string Recovery) Open(ArrakisServer server, ServerOptions options)
     {
         string directory = Path.Combine(options.Dir, options.AppendDirname);
         Directory.CreateDirectory(directory);
         string manifestPath = Path.Combine(directory, options.AppendFilename + ".manifest");
         var manifest = LogManifest.Load(manifestPath, out string? error);
         if (error is not null) throw new InvalidOperationException($"Bad manifest {manifestPath}: {error}");
+        var dir = new LogDirectory(directory, manifestPath, new ClaimedLogStorage(options));
         bool created = manifest is null;
         manifest ??= new LogManifest(options.AofDevice.Length > 0 ? Path.GetFullPath(options.AofDevice) : options.AppendFilename + ".1.incr.arkl", 1, 0, 1);
-        string logPath = Path.IsPathRooted(manifest.LogFile) ? manifest.LogFile : Path.Combine(directory, manifest.LogFile);
-        if (options.AofDevice.Length > 0 && Path.GetFullPath(options.AofDevice) != logPath)
-            throw new InvalidOperationException($"--aof-device {options.AofDevice} differs from the log the manifest {manifestPath} names ({logPath}); move or remove the manifest to start a new log");
-        if (!created && !File.Exists(logPath))
-            throw new InvalidOperationException($"The manifest {manifestPath} names the log {logPath}, which does not exist");
-
-        var storage = StorageClaim.Claim(new StorageOptions(logPath)
+        if (options.AofDevice.Length > 0 && !manifest.Segments.Any(s => dir.PathOf(s.File) == Path.GetFullPath(options.AofDevice)))
+            throw new InvalidOperationException($"--aof-device {options.AofDevice} is not a log the manifest {manifestPath} names; move or remove the manifest to start a new log");
+        var lines = new List<string>();
+        if (manifest.BaseFile is { } baseFile)
         {
-            Io = options.AofIo switch { "uring" => StorageIo.Uring, "sync" => StorageIo.Sync, _ => StorageIo.Auto },
-            NewFileCapacity = options.AofLogSize,
-            // appendfsync always writes each frame with RWF_DSYNC (durable when it completes, one kernel
-            // round trip): measured here at ~1.0x the disk's own pwrite+fdatasync rate, against ~0.8x for
-            // a write followed by a linked fdatasync. Never combined with SQPOLL (the claim refuses it).
-            DsyncWrites = true,
-        });
-        try
+            string basePath = dir.PathOf(baseFile);
+            if (!File.Exists(basePath)) throw new InvalidOperationException($"The manifest {manifestPath} names the base {basePath}, which does not exist");
+            lines.Add(server.LoadBase(basePath));
+        }
+        LogDevice? current = null;
+        for (int i = 0; i < manifest.Segments.Count; i++)
         {
-            if (created)
+            var segment = manifest.Segments[i];
+            string path = dir.PathOf(segment.File);
+            if (!created && !File.Exists(path)) throw new InvalidOperationException($"The manifest {manifestPath} names the log {path}, which does not exist");
+            var device = dir.Storage.Open(path, options.AofLogSize);
+            bool last = i == manifest.Segments.Count - 1;
+            try
             {
-                int rc = manifest.Save(manifestPath, StorageClaim.SyncDirectory);
-                if (rc < 0) throw new InvalidOperationException($"Can't write the manifest {manifestPath} (errno {-rc})");
+                if (created)
+                {
+                    dir.Commit(manifest);
+                    created = false;
+                }
+                var report = server.OpenLog(device.QueuePair, device.Report,
+                    new LogOpenOptions(options.AppendFsync, segment.StartOffset, segment.StartLsn, LoadTruncated: options.AofLoadTruncated, LoadCorrupt: options.AofLoadCorrupt),
+                    appendHere: last);
+                if (!last && report.NextLsn != manifest.Segments[i + 1].StartLsn)
+                    throw new InvalidOperationException($"The sealed segment {path} ends before LSN {report.NextLsn}, but the next segment starts at LSN {manifest.Segments[i + 1].StartLsn}");
+                lines.Add($"{segment.File}: {report.Describe()}");
             }
-            var report = server.OpenLog(storage.QueuePair, storage.Report,
-                new LogOpenOptions(options.AppendFsync, manifest.StartOffset, manifest.StartLsn, LoadTruncated: options.AofLoadTruncated, LoadCorrupt: options.AofLoadCorrupt));
-            return (storage, report);
+            catch
+            {
+                device.Owner.Dispose();
+                throw;
+            }
+            if (last) current = device;
+            else device.Owner.Dispose();
         }
-        catch
-        {
-            storage.Dispose();
-            throw;
-        }
+        dir.Manifest = manifest;
+        dir.Current = current;
+        server.State.LogDirectory = dir;
+        return (current!, string.Join("; ", lines));
     }
 }

@@ -15,7 +15,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
     private readonly ILogger _log = loggers.CreateLogger("arrakis");
     private KernelListener? _listener;
     private ArrakisServer? _server;
-    private IoBypass.Linux.Control.ClaimedStorage? _storage;
+    private Durability.LogDevice? _storage;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             {
                 (_storage, var recovery) = LogStartup.Open(_server, options);
                 storage = $"appendonly yes, appendfsync {Configuration.ConfigRegistry.Find("appendfsync")!.Get(options)}; {_storage.Report}";
-                _log.LogInformation("Log recovery: {Recovery}", recovery.Describe());
+                _log.LogInformation("Log recovery: {Recovery}", recovery);
             }
             catch (InvalidOperationException e)
             {
@@ -80,7 +80,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         _log.LogInformation("Shutting down: closing listeners, flushing replies");
         _listener?.Dispose();
         _server?.Stop();
-        _storage?.Dispose();
+        (_server?.State.LogDirectory?.Current ?? _storage)?.Owner.Dispose();
         _log.LogInformation("Arrakis is now ready to exit, bye bye...");
         return Task.CompletedTask;
     }

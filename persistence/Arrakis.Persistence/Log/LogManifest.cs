@@ -5,23 +5,41 @@ namespace Arrakis.Persistence.Log;
 
 /// <summary>
 /// The manifest of the append-only directory, in the line format of Redis 7's multi-part AOF
-/// manifest (<c>file NAME seq N type T</c>, then our own keys): which log file (or device) holds the
-/// incremental log, where on it the log starts (offset) and which LSN comes first there. Written to a
-/// temporary file, fsynced, renamed over the old one, and the directory fsynced.
+/// manifest (<c>file NAME seq N type b|i</c>, then our own keys): an optional base snapshot (an RDB
+/// file, type b) and the incremental log segments (type i) in LSN order, each with where on its file
+/// (or device) the log starts and the first LSN there. Records before the first segment's start LSN
+/// are in the base. Written to a temporary file, fsynced, renamed over the old one, and the directory
+/// fsynced.
 /// </summary>
-public sealed record LogManifest(string LogFile, long Seq, long StartOffset, long StartLsn)
+public sealed record LogManifest(string? BaseFile, long BaseSeq, IReadOnlyList<LogSegment> Segments)
 {
     public const string Format = "arrakis-log-v1";
 
-    public string Render() =>
-        "# Arrakis append-only manifest: do not edit while the server runs\n" +
-        $"file {Quote(LogFile)} seq {Seq} type i format {Format} start-offset {StartOffset} start-lsn {StartLsn}\n";
+    /// <summary>A manifest with one segment and no base.</summary>
+    public LogManifest(string logFile, long seq, long startOffset, long startLsn)
+        : this(null, 0, [new LogSegment(logFile, seq, startOffset, startLsn)])
+    {
+    }
+
+    /// <summary>The segment new records are appended to.</summary>
+    public LogSegment Last => Segments[^1];
+
+    public string Render()
+    {
+        var sb = new StringBuilder("# Arrakis append-only manifest: do not edit while the server runs\n");
+        if (BaseFile is not null) sb.Append($"file {Quote(BaseFile)} seq {BaseSeq} type b\n");
+        foreach (var s in Segments)
+            sb.Append($"file {Quote(s.File)} seq {s.Seq} type i format {Format} start-offset {s.StartOffset} start-lsn {s.StartLsn}\n");
+        return sb.ToString();
+    }
 
     /// <summary>Parses a manifest; null with <paramref name="error"/> for anything malformed (never throws).</summary>
     public static LogManifest? Parse(string text, out string? error)
     {
         error = null;
-        LogManifest? found = null;
+        string? baseFile = null;
+        long baseSeq = 0;
+        var segments = new List<LogSegment>();
         int lineNo = 0;
         foreach (var raw in text.Split('\n'))
         {
@@ -36,31 +54,50 @@ public sealed record LogManifest(string LogFile, long Seq, long StartOffset, lon
             }
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
             for (int i = 0; i < f.Count; i += 2) map[f[i]] = f[i + 1];
-            if (!map.TryGetValue("file", out var file) || !map.TryGetValue("type", out var type))
+            if (!map.TryGetValue("file", out var file) || file.Length == 0 || !map.TryGetValue("type", out var type) || !Long(map, "seq", out long seq))
             {
-                error = $"line {lineNo}: needs file and type";
+                error = $"line {lineNo}: needs file, seq and type";
                 return null;
             }
-            if (type != "i") continue; // base files come with snapshots
+            if (type == "b")
+            {
+                if (baseFile is not null || segments.Count > 0)
+                {
+                    error = $"line {lineNo}: one base, before the incremental files";
+                    return null;
+                }
+                baseFile = file;
+                baseSeq = seq;
+                continue;
+            }
+            if (type != "i")
+            {
+                error = $"line {lineNo}: unknown type '{type}'";
+                return null;
+            }
             if (!map.TryGetValue("format", out var format) || format != Format)
             {
                 error = $"line {lineNo}: incremental file '{file}' is not in format {Format}";
                 return null;
             }
-            if (!Long(map, "seq", out long seq) || !Long(map, "start-offset", out long offset) || !Long(map, "start-lsn", out long lsn) || offset < 0 || lsn < 1)
+            if (!Long(map, "start-offset", out long offset) || !Long(map, "start-lsn", out long lsn) || lsn < 1)
             {
-                error = $"line {lineNo}: seq, start-offset and start-lsn must be numbers";
+                error = $"line {lineNo}: start-offset and start-lsn must be numbers (start-lsn at least 1)";
                 return null;
             }
-            if (found is not null)
+            if (segments.Count > 0 && lsn <= segments[^1].StartLsn)
             {
-                error = $"line {lineNo}: more than one incremental log";
+                error = $"line {lineNo}: segments must be in increasing LSN order";
                 return null;
             }
-            found = new LogManifest(file, seq, offset, lsn);
+            segments.Add(new LogSegment(file, seq, offset, lsn));
         }
-        if (found is null) error = "no incremental log named";
-        return found;
+        if (segments.Count == 0)
+        {
+            error = "no incremental log named";
+            return null;
+        }
+        return new LogManifest(baseFile, baseSeq, segments);
     }
 
     private static bool Long(Dictionary<string, string> map, string key, out long value)

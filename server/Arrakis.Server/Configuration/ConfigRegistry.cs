@@ -40,6 +40,8 @@ internal static class ConfigRegistry
             Immutable("aof-device", o => o.AofDevice, (o, v) => { o.AofDevice = v; return null; }, "immutable"),
             Immutable("aof-io", o => o.AofIo, (o, v) => v is "uring" or "sync" or "auto" ? Set(() => o.AofIo = v) : "argument must be one of the following: uring, sync, auto", "immutable"),
             Immutable("aof-log-size", o => o.AofLogSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1L << 20, long.MaxValue, x => o.AofLogSize = (x + 4095) / 4096 * 4096), "immutable"),
+            Mutable("auto-aof-rewrite-percentage", o => o.AutoAofRewritePercentage.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.AutoAofRewritePercentage = (int)x)),
+            Mutable("auto-aof-rewrite-min-size", o => o.AutoAofRewriteMinSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 0, long.MaxValue, x => o.AutoAofRewriteMinSize = x)),
             Mutable("aof-load-truncated", o => o.AofLoadTruncated ? "yes" : "no", (o, v) => Bool(v, x => o.AofLoadTruncated = x)),
             Mutable("aof-load-corrupt", o => o.AofLoadCorrupt ? "yes" : "no", (o, v) => Bool(v, x => o.AofLoadCorrupt = x)),
             Immutable("maxmemory", _ => "0", (_, v) => v == "0" ? null : "eviction is not supported"),

@@ -80,6 +80,12 @@ public sealed class ServerOptions
     /// <summary>aof-log-size: bytes pre-written for a new log file.</summary>
     public long AofLogSize { get; set; } = 1L << 30;
 
+    /// <summary>auto-aof-rewrite-percentage: rewrite when the log grew by this much since the last rewrite (0: never by growth).</summary>
+    public int AutoAofRewritePercentage { get; set; } = 100;
+
+    /// <summary>auto-aof-rewrite-min-size: no automatic rewrite below this log size.</summary>
+    public long AutoAofRewriteMinSize { get; set; } = 64L << 20;
+
     /// <summary>aof-load-truncated (Redis's): start after cutting a torn tail; no: refuse to start instead.</summary>
     public bool AofLoadTruncated { get; set; } = true;
 

@@ -72,6 +72,15 @@ internal sealed class DataPlaneThread
 
     private int _killSweep;
     private bool _signalWatched;
+    private int _watchedFd = -1;
+
+    /// <summary>Adds the log's completion eventfd to the idle wait (again after a rewrite began a new segment).</summary>
+    private void Rewatch(Durability.DurableLog log)
+    {
+        int fd = log.Log.Device.CompletionEventFd;
+        _watchedFd = fd;
+        _signalWatched = fd >= 0 && _source.WatchSignal(fd);
+    }
 
     /// <summary>A client of this thread was marked for closing (CLIENT KILL): sweep at the next wakeup. Any thread.</summary>
     public void RequestKillSweep()
@@ -114,8 +123,7 @@ internal sealed class DataPlaneThread
         {
             Durability.EffectRecorder.Install(new Durability.EffectRecorder(log));
             log.Attach(this);
-            int fd = log.Log.Device.CompletionEventFd;
-            _signalWatched = fd >= 0 && _source.WatchSignal(fd);
+            Rewatch(log);
         }
         long lastActivity = Stopwatch.GetTimestamp();
         long nextCron = ServerClock.MonotonicMs;
@@ -156,6 +164,7 @@ internal sealed class DataPlaneThread
                 if (!_mailbox.IsEmpty) Guarded(DrainMailbox, "mailbox");
                 if (_server.Durable is { } durable)
                 {
+                    if (durable.Log.Device.CompletionEventFd != _watchedFd) Rewatch(durable); // a rewrite began a new segment
                     if (durable.HasWork) durable.Pump();
                     if (_held.Count > 0) Guarded(ReleaseHeld, "held replies");
                 }
@@ -518,6 +527,7 @@ internal sealed class DataPlaneThread
     {
         if (Index == 0)
         {
+            if (_server.Durable is not null) _server.Rewriter.MaybeRewrite();
             MemoryHousekeeping.MaybeCompact(nowMs);
             _server.NotePeakMemory(GC.GetTotalMemory(false));
             _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));

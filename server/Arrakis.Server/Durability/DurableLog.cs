@@ -20,18 +20,32 @@ internal sealed class DurableLog : IDisposable
 
     private readonly Configuration.ServerOptions _options;
 
+    private AppendLog _log;
+
     public DurableLog(AppendLog log, string description, Configuration.ServerOptions options)
     {
         _options = options;
-        Log = log;
+        _log = log;
         Description = description;
         log.DurableAdvanced = WakeWaiters;
     }
 
-    public AppendLog Log { get; }
+    /// <summary>The segment being appended to (replaced when a rewrite starts a new segment).</summary>
+    public AppendLog Log => Volatile.Read(ref _log);
 
     /// <summary>One line for the startup report and INFO: the storage, the path, the I/O route.</summary>
-    public string Description { get; }
+    public string Description { get; private set; }
+
+    /// <summary>
+    /// Continues the log in a new segment. The caller holds every stripe (nothing appends) and has
+    /// drained the old segment (everything in it is durable); the new one starts at the next LSN.
+    /// </summary>
+    public void Replace(AppendLog next, string description)
+    {
+        next.DurableAdvanced = WakeWaiters;
+        Volatile.Write(ref _log, next);
+        Description = description;
+    }
 
     public FsyncPolicy Policy
     {

@@ -13,7 +13,9 @@ internal static class RdbLoader
 {
     public sealed record Result(long Keys, long Expired, string? Error);
 
-    public static Result Load(ServerState server, string path, ThreadStats stats)
+    /// <param name="skipExpired">True for dump.rdb (a master drops expired keys); false for the log's base, whose
+    /// later records may still touch a key that had not expired when they ran (Redis keeps them for an AOF base too).</param>
+    public static Result Load(ServerState server, string path, ThreadStats stats, bool skipExpired = true)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var reader = new RdbReader(file);
@@ -29,7 +31,7 @@ internal static class RdbLoader
             var e = entry!;
             if (e.Db >= keyspace.Databases)
                 return new(keys, expired, $"the file has keys in database {e.Db}, but this server has {keyspace.Databases} databases (--databases)");
-            if (e.ExpireAtMs != 0 && e.ExpireAtMs < now)
+            if (skipExpired && e.ExpireAtMs != 0 && e.ExpireAtMs < now)
             {
                 expired++;
                 continue;

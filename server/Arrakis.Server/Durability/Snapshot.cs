@@ -33,13 +33,16 @@ internal sealed class Snapshot
     public long Keys;
     public long Expires;
 
-    /// <summary>Takes every stripe for an instant and installs the snapshot on the keyspace.</summary>
-    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> currentLsn)
+    /// <summary>
+    /// Takes every stripe for an instant and installs the snapshot on the keyspace. <paramref name="whileHeld"/>
+    /// runs while every stripe is held (nothing can append to the log) and returns the LSN the snapshot is at.
+    /// </summary>
+    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> whileHeld)
     {
         for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) keyspace[i].Gate.Enter();
         try
         {
-            var snap = new Snapshot(currentLsn(), Runtime.ServerClock.UnixMs);
+            var snap = new Snapshot(whileHeld(), Runtime.ServerClock.UnixMs);
             keyspace.Snapshot = snap;
             return snap;
         }

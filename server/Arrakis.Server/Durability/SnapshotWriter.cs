@@ -30,12 +30,22 @@ internal sealed class SnapshotWriter(ServerState server)
 
     public string Path => System.IO.Path.Combine(server.Options.Dir, server.Options.DbFilename);
 
-    /// <summary>Starts a background save; false when one is already running.</summary>
+    /// <summary>Starts a background save; false when one (or a rewrite) is already running.</summary>
     public bool TryStartBackground()
     {
-        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0) return false;
-        var snapshot = Begin();
-        var thread = new Thread(() => Finish(snapshot)) { IsBackground = true, Name = "arrakis-bgsave" };
+        if (!TryAcquire()) return false;
+        var snapshot = Begin(() => server.Durable?.LastLsn ?? 0);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                SaveAndRelease(snapshot);
+            }
+            catch (Exception e)
+            {
+                server.Log.LogError(e, "Background save failed");
+            }
+        }) { IsBackground = true, Name = "arrakis-bgsave" };
         thread.Start();
         return true;
     }
@@ -43,22 +53,66 @@ internal sealed class SnapshotWriter(ServerState server)
     /// <summary>Saves now on the calling thread; null when done, else the error. Fails when a save is running.</summary>
     public string? SaveNow()
     {
-        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0) return "ERR Background save already in progress";
-        return Finish(Begin()) ? null : "ERR";
+        if (!TryAcquire()) return "ERR Background save already in progress";
+        return SaveAndRelease(Begin(() => server.Durable?.LastLsn ?? 0)) ? null : "ERR";
     }
 
-    private Snapshot Begin()
+    /// <summary>One snapshot at a time (SAVE, BGSAVE, BGREWRITEAOF share the keyspace's snapshot slot).</summary>
+    public bool TryAcquire() => Interlocked.CompareExchange(ref _running, 1, 0) == 0;
+
+    public void Release()
+    {
+        server.Keyspace.Snapshot = null;
+        Volatile.Write(ref _running, 0);
+        if (Scheduled)
+        {
+            Scheduled = false;
+            TryStartBackground();
+        }
+    }
+
+    public Snapshot Begin(Func<long> whileHeld)
     {
         StartedUnixMs = ServerClock.UnixMs;
-        return Snapshot.Begin(server.Keyspace, () => server.Durable?.LastLsn ?? 0);
+        return Snapshot.Begin(server.Keyspace, whileHeld);
     }
 
-    private bool Finish(Snapshot snapshot)
+    private bool SaveAndRelease(Snapshot snapshot)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        string temp = System.IO.Path.Combine(server.Options.Dir, $"temp-{Environment.ProcessId}.rdb");
-        bool ok = false;
         long dirtyAtStart = server.Sum(t => t.Dirty);
+        bool ok = false;
+        try
+        {
+            ok = WriteFile(snapshot, Path, aofBase: false, out long bytes);
+            if (ok)
+            {
+                LastBytes = bytes;
+                LastKeys = snapshot.Keys;
+                LastSaveUnixSeconds = ServerClock.UnixMs / 1000;
+                server.DirtyAtLastSave = dirtyAtStart;
+                Saves++;
+                server.Log.LogInformation("DB saved on disk: {Path}, {Keys} keys, {Bytes} bytes in {Ms} ms", Path, snapshot.Keys, bytes, started.ElapsedMilliseconds);
+            }
+        }
+        finally
+        {
+            LastStatusOk = ok;
+            LastDurationSeconds = (long)started.Elapsed.TotalSeconds;
+            Release();
+        }
+        return ok;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> as an RDB file at <paramref name="path"/>: a temporary file,
+    /// fsynced, renamed, the directory fsynced. Captures the stripes no command captured. False on an I/O error (logged).
+    /// </summary>
+    public bool WriteFile(Snapshot snapshot, string path, bool aofBase, out long bytes)
+    {
+        bytes = 0;
+        string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        string temp = System.IO.Path.Combine(directory, $"temp-{Environment.ProcessId}-{Environment.TickCount64}.rdb");
         try
         {
             // The keyspace goes on serving: stripes are captured here or by the first command that takes them.
@@ -67,26 +121,21 @@ internal sealed class SnapshotWriter(ServerState server)
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 var writer = new RdbWriter(file, compress: true);
-                writer.WriteHeader(RdbWriter.DefaultAux(Commands.Connection.ConnectionCommands.RedisVersion, StartedUnixMs / 1000, GC.GetTotalMemory(false)));
+                writer.WriteHeader(RdbWriter.DefaultAux(Commands.Connection.ConnectionCommands.RedisVersion, StartedUnixMs / 1000, GC.GetTotalMemory(false), aofBase));
                 for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) writer.WriteRaw(snapshot.TakePart());
                 writer.Finish();
                 file.Flush(flushToDisk: true);
-                LastBytes = file.Length;
+                bytes = file.Length;
             }
             capture.Join();
-            File.Move(temp, Path, overwrite: true);
-            int synced = server.SyncDirectory(server.Options.Dir);
-            if (synced < 0) throw new IOException($"fsync of {server.Options.Dir} failed (errno {-synced})");
-            ok = true;
-            LastKeys = snapshot.Keys;
-            LastSaveUnixSeconds = ServerClock.UnixMs / 1000;
-            server.DirtyAtLastSave = dirtyAtStart;
-            Saves++;
-            server.Log.LogInformation("DB saved on disk: {Path}, {Keys} keys, {Bytes} bytes in {Ms} ms", Path, snapshot.Keys, LastBytes, started.ElapsedMilliseconds);
+            File.Move(temp, path, overwrite: true);
+            int synced = server.SyncDirectory(directory);
+            if (synced < 0) throw new IOException($"fsync of {directory} failed (errno {-synced})");
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            server.Log.LogError("Failed saving the DB to {Path}: {Error}", Path, e.Message);
+            server.Log.LogError("Failed writing the snapshot {Path}: {Error}", path, e.Message);
             try
             {
                 File.Delete(temp);
@@ -94,19 +143,7 @@ internal sealed class SnapshotWriter(ServerState server)
             catch (IOException)
             {
             }
+            return false;
         }
-        finally
-        {
-            server.Keyspace.Snapshot = null;
-            LastStatusOk = ok;
-            LastDurationSeconds = (long)started.Elapsed.TotalSeconds;
-            Volatile.Write(ref _running, 0);
-        }
-        if (Scheduled)
-        {
-            Scheduled = false;
-            TryStartBackground();
-        }
-        return ok;
     }
 }

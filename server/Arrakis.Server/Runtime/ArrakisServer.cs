@@ -69,7 +69,14 @@ public sealed class ArrakisServer : IDisposable
     /// corruption of durable data throws <see cref="InvalidOperationException"/> unless
     /// <see cref="Durability.LogOpenOptions.LoadCorrupt"/> says to cut there.
     /// </summary>
-    internal Durability.LogRecoveryReport OpenLog(Arrakis.IoBypass.Block.IQueuePair device, string description, Durability.LogOpenOptions options)
+    internal Durability.LogRecoveryReport OpenLog(Arrakis.IoBypass.Block.IQueuePair device, string description, Durability.LogOpenOptions options) =>
+        OpenLog(device, description, options, appendHere: true);
+
+    /// <summary>
+    /// Replays one log segment; with <paramref name="appendHere"/> the log then continues on it, else it is a
+    /// sealed segment (a rewrite moved on from it after making it durable) that must read back whole.
+    /// </summary>
+    internal Durability.LogRecoveryReport OpenLog(Arrakis.IoBypass.Block.IQueuePair device, string description, Durability.LogOpenOptions options, bool appendHere)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var reader = new Arrakis.Persistence.Log.LogReader(device, options.RegionEnd);
@@ -92,6 +99,13 @@ public sealed class ArrakisServer : IDisposable
         var status = result.Status;
         if (status == Arrakis.Persistence.Log.LogReadStatus.DeviceError)
             throw new InvalidOperationException($"Can't read the log ({description}): {result.Message}");
+        if (!appendHere)
+        {
+            if (status != Arrakis.Persistence.Log.LogReadStatus.Clean)
+                throw new InvalidOperationException($"Bad log format reading the sealed segment {description}: {result.Message}. A segment the log moved on from must read back whole; " +
+                    "keep a copy of the directory and inspect it with 'arrakis-aof check'.");
+            return new Durability.LogRecoveryReport(status, records, replay.Commands, result.EndOffset, result.NextLsn, 0, started.Elapsed, result.Message);
+        }
         if (status == Arrakis.Persistence.Log.LogReadStatus.TornTail && !options.LoadTruncated)
             throw new InvalidOperationException($"The log ({description}) ends in a torn write: {result.Message}. Refusing to start because aof-load-truncated is no; " +
                 "start with --aof-load-truncated yes to cut it (it was never durable, so no acknowledged write is lost).");
@@ -120,6 +134,16 @@ public sealed class ArrakisServer : IDisposable
     /// Loads <c>dir/dbfilename</c> when it exists (appendonly no, as Redis). Call before <see cref="Start"/>.
     /// Returns a line for the startup report; throws <see cref="InvalidOperationException"/> for a file it cannot load.
     /// </summary>
+    /// <summary>Loads the log's base snapshot (expired keys kept: later records may still touch them). Throws when it cannot.</summary>
+    internal string LoadBase(string path)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = Durability.RdbLoader.Load(State, path, _threads[0].Stats, skipExpired: false);
+        if (result.Error is not null) throw new InvalidOperationException($"Can't load the log's base {path}: {result.Error}. Refusing to start with part of the data.");
+        State.Rewriter.BaseBytes = new FileInfo(path).Length;
+        return $"base {Path.GetFileName(path)}: {result.Keys} keys in {started.ElapsedMilliseconds} ms";
+    }
+
     public string LoadSnapshotIfPresent()
     {
         string path = State.Snapshots.Path;

@@ -54,6 +54,14 @@ internal sealed class ServerState
 
     private Durability.SnapshotWriter? _snapshots;
 
+    /// <summary>BGREWRITEAOF and the automatic rewrite.</summary>
+    public Durability.LogRewriter Rewriter => _rewriter ??= new Durability.LogRewriter(this);
+
+    private Durability.LogRewriter? _rewriter;
+
+    /// <summary>The append-only directory (null with appendonly no).</summary>
+    public Durability.LogDirectory? LogDirectory { get; set; }
+
     /// <summary>The dirty counter's sum when the last successful snapshot began (rdb_changes_since_last_save).</summary>
     public long DirtyAtLastSave { get; set; }
 

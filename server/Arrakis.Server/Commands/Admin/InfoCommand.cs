@@ -129,10 +129,15 @@ internal static class InfoCommand
                 F("rdb_current_bgsave_time_sec", snaps.InProgress ? (Runtime.ServerClock.UnixMs - snaps.StartedUnixMs) / 1000 : -1);
                 F("rdb_saves", snaps.Saves);
                 var log = s.Durable;
+                var rw = s.Rewriter;
                 F("aof_enabled", log is null ? 0 : 1);
-                F("aof_rewrite_in_progress", 0);
+                F("aof_rewrite_in_progress", rw.InProgress ? 1 : 0);
                 F("aof_rewrite_scheduled", 0);
-                F("aof_rewrites", 0);
+                F("aof_last_rewrite_time_sec", rw.LastDurationSeconds);
+                F("aof_current_rewrite_time_sec", rw.InProgress ? (Runtime.ServerClock.UnixMs - rw.StartedUnixMs) / 1000 : -1);
+                F("aof_last_bgrewrite_status", rw.LastStatusOk ? "ok" : "err");
+                F("aof_rewrites", rw.Rewrites);
+                F("aof_rewrites_consecutive_failures", rw.ConsecutiveFailures);
                 F("aof_last_write_status", log is null || log.FailedErrno == 0 ? "ok" : "err");
                 if (log is not null) AppendLogFields(s, log, F);
                 break;
@@ -235,8 +240,8 @@ internal static class InfoCommand
     {
         var a = log.Log;
         var c = a.Counters;
-        f("aof_current_size", a.EndOffset);
-        f("aof_base_size", 0);
+        f("aof_current_size", s.Rewriter.BaseBytes + a.EndOffset);
+        f("aof_base_size", s.Rewriter.BaseBytes);
         f("aof_pending_rewrite", 0);
         f("aof_buffer_length", a.StagedBytes);
         f("aof_pending_bio_fsync", a.HasWork ? 1 : 0);

@@ -16,6 +16,7 @@ internal static class ServerCommands
         h["lastsave"] = c => c.Reply.WriteInteger(c.Server.Snapshots.LastSaveUnixSeconds);
         h["save"] = Save;
         h["bgsave"] = BgSave;
+        h["bgrewriteaof"] = BgRewriteAof;
         h["slowlog|get"] = SlowlogGet;
         h["slowlog|len"] = c => c.Reply.WriteInteger(c.Server.SlowLog.Count);
         h["slowlog|reset"] = c =>
@@ -185,6 +186,27 @@ internal static class ServerCommands
         }
         if (c.Server.Snapshots.SaveNow() is { } error) c.Error(error);
         else c.Reply.WriteOk();
+    }
+
+    private static void BgRewriteAof(CommandContext c)
+    {
+        if (c.Server.Durable is null)
+        {
+            // Redis 7.0 answers "started" here and writes nothing useful; we keep no log to rewrite.
+            c.Error("ERR Background append only file rewriting needs appendonly yes: this server keeps no log (restart with --appendonly yes)");
+            return;
+        }
+        if (c.Server.Rewriter.InProgress)
+        {
+            c.Error("ERR Background append only file rewriting already in progress");
+            return;
+        }
+        if (!c.Server.Rewriter.TryStart())
+        {
+            c.Error("ERR Background append only file rewriting can't start while a background save is in progress; try again when it ends");
+            return;
+        }
+        c.Reply.WriteSimpleString("Background append only file rewriting started");
     }
 
     private static void BgSave(CommandContext c)

@@ -1,0 +1,16 @@
+using Arrakis.IoBypass.Block;
+
+namespace Arrakis.Server.Durability;
+
+/// <summary>What the control module grants the log beyond the first segment (the host implements it with the storage claim).</summary>
+internal interface ILogStorage
+{
+    /// <summary>Claims a segment file at <paramref name="path"/>, pre-writing <paramref name="capacity"/> bytes when it is new. Throws <see cref="InvalidOperationException"/> when it cannot.</summary>
+    LogDevice Open(string path, long capacity);
+
+    /// <summary>fsync of a directory: 0 or -errno.</summary>
+    int SyncDirectory(string directory);
+}
+
+/// <summary>A claimed segment: its queue pair, the control module's report line, and what releases it.</summary>
+internal sealed record LogDevice(IQueuePair QueuePair, string Report, IDisposable Owner);
