@@ -1,5 +1,6 @@
 using Arrakis.IoBypass.Linux.Sockets;
 using Arrakis.Server.Configuration;
+using Arrakis.Server.Durability;
 using Arrakis.Server.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         {
             try
             {
-                (_storage, var recovery) = LogStartup.Open(_server, options);
+                (_storage, var recovery) = LogStartup.Open(_server, options, new ClaimedLogStorage(options));
                 storage = $"appendonly yes, appendfsync {Configuration.ConfigRegistry.Find("appendfsync")!.Get(options)}; {_storage.Report}";
                 _log.LogInformation("Log recovery: {Recovery}", recovery);
             }

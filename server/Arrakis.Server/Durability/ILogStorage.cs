@@ -8,6 +8,9 @@ internal interface ILogStorage
     /// <summary>Claims a segment file at <paramref name="path"/>, pre-writing <paramref name="capacity"/> bytes when it is new. Throws <see cref="InvalidOperationException"/> when it cannot.</summary>
     LogDevice Open(string path, long capacity);
 
+    /// <summary>True when a segment exists at <paramref name="path"/> (a file or a device).</summary>
+    bool Exists(string path);
+
     /// <summary>fsync of a directory: 0 or -errno.</summary>
     int SyncDirectory(string directory);
 }

@@ -1,10 +1,8 @@
-using Arrakis.IoBypass.Linux.Control;
 using Arrakis.Persistence.Log;
 using Arrakis.Server.Configuration;
-using Arrakis.Server.Durability;
 using Arrakis.Server.Runtime;
 
-namespace Arrakis.Server.Host;
+namespace Arrakis.Server.Durability;
 
 /// <summary>
 /// appendonly yes at startup: finds the append-only directory and its manifest (creating both on the
@@ -15,34 +13,14 @@ namespace Arrakis.Server.Host;
 /// <remarks>Startup path; failures are <see cref="InvalidOperationException"/>s with a message for the operator.</remarks>
 internal static class LogStartup
 {
-    /// <summary>The control module's storage claim as the log's source of segments.</summary>
-    private sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
-    {
-        public LogDevice Open(string path, long capacity)
-        {
-            var claim = StorageClaim.Claim(new StorageOptions(path)
-            {
-                Io = options.AofIo switch { "uring" => StorageIo.Uring, "sync" => StorageIo.Sync, _ => StorageIo.Auto },
-                NewFileCapacity = capacity,
-                // appendfsync always writes each frame with RWF_DSYNC (durable when it completes, one kernel
-                // round trip): measured here at ~1.0x the disk's own pwrite+fdatasync rate, against ~0.8x for
-                // a write followed by a linked fdatasync. Never combined with SQPOLL (the claim refuses it).
-                DsyncWrites = true,
-            });
-            return new LogDevice(claim.QueuePair, claim.Report, claim);
-        }
-
-        public int SyncDirectory(string directory) => StorageClaim.SyncDirectory(directory);
-    }
-
-    public static (LogDevice Storage, string Recovery) Open(ArrakisServer server, ServerOptions options)
+    public static (LogDevice Storage, string Recovery) Open(ArrakisServer server, ServerOptions options, ILogStorage storage)
     {
         string directory = Path.Combine(options.Dir, options.AppendDirname);
         Directory.CreateDirectory(directory);
         string manifestPath = Path.Combine(directory, options.AppendFilename + ".manifest");
         var manifest = LogManifest.Load(manifestPath, out string? error);
         if (error is not null) throw new InvalidOperationException($"Bad manifest {manifestPath}: {error}");
-        var dir = new LogDirectory(directory, manifestPath, new ClaimedLogStorage(options));
+        var dir = new LogDirectory(directory, manifestPath, storage);
         bool created = manifest is null;
         manifest ??= new LogManifest(options.AofDevice.Length > 0 ? Path.GetFullPath(options.AofDevice) : options.AppendFilename + ".1.incr.arkl", 1, 0, 1);
         if (options.AofDevice.Length > 0 && !manifest.Segments.Any(s => dir.PathOf(s.File) == Path.GetFullPath(options.AofDevice)))
@@ -59,7 +37,7 @@ internal static class LogStartup
         {
             var segment = manifest.Segments[i];
             string path = dir.PathOf(segment.File);
-            if (!created && !File.Exists(path)) throw new InvalidOperationException($"The manifest {manifestPath} names the log {path}, which does not exist");
+            if (!created && !dir.Storage.Exists(path)) throw new InvalidOperationException($"The manifest {manifestPath} names the log {path}, which does not exist");
             var device = dir.Storage.Open(path, options.AofLogSize);
             bool last = i == manifest.Segments.Count - 1;
             try

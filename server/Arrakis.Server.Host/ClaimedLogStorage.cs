@@ -1,0 +1,27 @@
+using Arrakis.IoBypass.Linux.Control;
+using Arrakis.Server.Configuration;
+using Arrakis.Server.Durability;
+
+namespace Arrakis.Server.Host;
+
+/// <summary>The control module's storage claim as the log's source of segments.</summary>
+internal sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
+{
+    public LogDevice Open(string path, long capacity)
+    {
+        var claim = StorageClaim.Claim(new StorageOptions(path)
+        {
+            Io = options.AofIo switch { "uring" => StorageIo.Uring, "sync" => StorageIo.Sync, _ => StorageIo.Auto },
+            NewFileCapacity = capacity,
+            // appendfsync always writes each frame with RWF_DSYNC (durable when it completes, one kernel
+            // round trip): measured here at ~1.0x the disk's own pwrite+fdatasync rate, against ~0.8x for
+            // a write followed by a linked fdatasync. Never combined with SQPOLL (the claim refuses it).
+            DsyncWrites = true,
+        });
+        return new LogDevice(claim.QueuePair, claim.Report, claim);
+    }
+
+    public bool Exists(string path) => File.Exists(path);
+
+    public int SyncDirectory(string directory) => StorageClaim.SyncDirectory(directory);
+}
