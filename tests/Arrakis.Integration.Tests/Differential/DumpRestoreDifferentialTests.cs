@@ -108,6 +108,8 @@ public sealed class DumpRestoreDifferentialTests(ServerPairFixture servers)
             Args("RESTORE", "new3", "0", good, "FREQ", "256"),
             Args("RESTORE", "new3", "0", good, "BOGUS"),
             Args("RESTORE", "new3", "0", good, "IDLETIME"),
+            Args("RESTORE", "new3", "0", good, "IDLETIME", "0", "FREQ", "nan"),
+            Args("RESTORE", "new3", "-1", good, "FREQ", "3", "IDLETIME", "1"),
             Args("RESTORE", "exists", "0", good, "REPLACE"),
             Args("RESTORE", "past", "1000", good, "ABSTTL"),
             Args("RESTORE", "exists", "1000", good, "ABSTTL", "REPLACE"),

@@ -31,13 +31,13 @@ internal static class DumpCommands
     private static void Restore(CommandContext c)
     {
         bool replace = false, absTtl = false;
-        long idle = -1;
+        long idle = -1, freq = -1;
         for (int j = 4; j < c.ArgCount; j++)
         {
             bool more = j + 1 < c.ArgCount;
             if (c.ArgIs(j, "REPLACE")) replace = true;
             else if (c.ArgIs(j, "ABSTTL")) absTtl = true;
-            else if (c.ArgIs(j, "IDLETIME") && more)
+            else if (c.ArgIs(j, "IDLETIME") && more && freq == -1) // IDLETIME and FREQ exclude each other, as in Redis
             {
                 if (!c.TryArgLong(++j, out idle)) return;
                 if (idle < 0)
@@ -46,9 +46,9 @@ internal static class DumpCommands
                     return;
                 }
             }
-            else if (c.ArgIs(j, "FREQ") && more)
+            else if (c.ArgIs(j, "FREQ") && more && idle == -1)
             {
-                if (!c.TryArgLong(++j, out long freq)) return;
+                if (!c.TryArgLong(++j, out freq)) return;
                 if (freq is < 0 or > 255)
                 {
                     c.Error("ERR Invalid FREQ value, must be >= 0 and <= 255");
