@@ -13,9 +13,9 @@ internal sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
         {
             Io = options.AofIo switch { "uring" => StorageIo.Uring, "sync" => StorageIo.Sync, _ => StorageIo.Auto },
             NewFileCapacity = capacity,
-            // appendfsync always writes each frame with RWF_DSYNC (durable when it completes, one kernel
-            // round trip): measured here at ~1.0x the disk's own pwrite+fdatasync rate, against ~0.8x for
-            // a write followed by a linked fdatasync. Never combined with SQPOLL (the claim refuses it).
+            // FUA-equivalent writes (RWF_DSYNC) for the log's small frames (AppendLog.FuaMaxRecords): one
+            // round trip, ~1.0x the disk's own pwrite+fdatasync rate at one client against ~0.8x for a write
+            // followed by a linked fdatasync; bigger groups still use the linked fdatasync. Never with SQPOLL.
             DsyncWrites = true,
         });
         return new LogDevice(claim.QueuePair, claim.Report, claim);

@@ -20,6 +20,9 @@ namespace Arrakis.Persistence.Log;
 public sealed class AppendLog : IDisposable
 {
     private const ulong WriteTag = 1, FlushTag = 2;
+
+    /// <summary>Frames of at most this many records are written with FUA where the device has it (see <see cref="Start"/>).</summary>
+    public const int FuaMaxRecords = 2;
     private readonly IQueuePair _device;
     private readonly Lock _appendLock = new();
     private readonly Lock _pumpLock = new();
@@ -239,7 +242,7 @@ public sealed class AppendLog : IDisposable
     {
         bool flushDue = Policy == FsyncPolicy.Always
             || (Policy == FsyncPolicy.EverySec && nowMs - _lastFlushMs >= 1000);
-        int length;
+        int length, records;
         long lastLsn;
         BlockBuffer buffer;
         long deviceOffset;
@@ -251,6 +254,7 @@ public sealed class AppendLog : IDisposable
                 if (Policy == FsyncPolicy.EverySec && flushDue && _writtenLsn > _durableLsn) SubmitFlushOnly(nowMs);
                 return;
             }
+            records = _frameRecords;
             CloseFrame();
             lastLsn = _lastLsn;
             buffer = _filling;
@@ -273,8 +277,13 @@ public sealed class AppendLog : IDisposable
             _fillBase = tailBase;
             _fillLength = tail;
         }
-        bool withFlush = flushDue && !(_device.HasFua && Policy == FsyncPolicy.Always);
-        var flags = Policy == FsyncPolicy.Always && _device.HasFua ? BlockWriteFlags.Fua : BlockWriteFlags.None;
+        // A frame of few records (few clients) goes as one FUA write (RWF_DSYNC): one round trip, measured
+        // fastest at one client. Bigger groups go as a write + linked flush: on a file the FUA write's
+        // completion runs in a kernel worker on this CPU, competing with the busy data-plane thread, while
+        // the linked fdatasync runs on io_uring's own workers (measured at 50 clients: 33k against 52k SET/s).
+        bool fua = Policy == FsyncPolicy.Always && _device.HasFua && records <= FuaMaxRecords;
+        bool withFlush = flushDue && !fua;
+        var flags = fua ? BlockWriteFlags.Fua : BlockWriteFlags.None;
         int r = _device.QueueWrite(buffer, 0, length, deviceOffset, flags, WriteTag);
         if (r == 0 && withFlush) r = _device.QueueFlush(FlushTag, afterPrevious: true);
         if (r == 0) r = _device.Submit() < 0 ? -BlockErrno.EIO : 0;
