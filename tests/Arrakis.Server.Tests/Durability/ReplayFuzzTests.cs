@@ -28,7 +28,7 @@ public sealed class ReplayFuzzTests
             () => $"SETEX {K()} {rng.Next(100, 999)} {V()}", () => $"PSETEX {K()} 3 {V()}", () => $"GETEX {K()} EX {rng.Next(100, 900)}", () => $"GETEX {K()} PERSIST",
             () => $"GETDEL {K()}", () => $"APPEND {K()} {V()}", () => $"INCR {K()}", () => $"INCRBYFLOAT {K()} {F()}", () => $"SETRANGE {K()} {rng.Next(0, 20)} {V()}",
             () => $"SETBIT {K()} {rng.Next(0, 100)} {rng.Next(2)}", () => $"BITOP OR {K()} {K()} {K()}", () => $"MSET {K()} {V()} {K()} {V()}",
-            () => $"EXPIRE {K()} {rng.Next(-5, 1000)}", () => $"PEXPIRE {K()} {rng.Next(1, 10)}", () => $"EXPIREAT {K()} {rng.Next(1, 4) * 2000000000L}",
+            () => $"EXPIRE {K()} {(rng.Next(2) == 0 ? rng.Next(-5, 1) : rng.Next(100, 1000))}", () => $"PEXPIRE {K()} {rng.Next(1, 10)}", () => $"EXPIREAT {K()} {rng.Next(1, 4) * 2000000000L}",
             () => $"PERSIST {K()}", () => $"DEL {K()} {L()}", () => $"RENAME {K()} {K()}", () => $"COPY {L()} {L()} REPLACE", () => $"MOVE {K()} {rng.Next(1, 3)}",
             () => $"RPUSH {L()} {V()} {V()}", () => $"LPUSH {L()} {V()}", () => $"LPOP {L()}", () => $"RPOP {L()} 2", () => $"LMOVE {L()} {L()} LEFT RIGHT",
             () => $"LTRIM {L()} 1 -2", () => $"LINSERT {L()} BEFORE {V()} {V()}", () => $"LREM {L()} 0 {V()}", () => $"LSET {L()} 0 {V()}",
