@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Arrakis.Persistence.Rdb.Encodings;
 
 /// <summary>
@@ -12,67 +10,139 @@ internal static class Lzf
 {
     private const int MaxLiteral = 32;
     private const int MaxOffset = 1 << 13;
-    private const int MaxRef = 7 + 255 + 2;
-    private const int HashBits = 14;
-
-    /// <summary>The compressor's hash table (last position of each 3-byte hash), reused per thread.</summary>
-    [ThreadStatic]
-    private static int[]? t_table;
+    private const int MaxRef = (1 << 8) + (1 << 3);
+    private const int HashLog = 16;
+    private const int HashSize = 1 << HashLog;
 
     /// <summary>
-    /// Compresses <paramref name="input"/> into <paramref name="output"/>; returns the compressed
-    /// length, or 0 when it does not fit in <paramref name="output"/> (then the caller stores raw).
+    /// The compressor's hash table, reused per thread: slot = <see cref="t_base"/> + position of
+    /// the last input position hashed there. Entries written by earlier calls are below the
+    /// current base, so they read as "no candidate". liblzf (INIT_HTAB 0) never clears its table:
+    /// slots hold 32-bit offsets from the input start, and a fresh (zeroed) slot points at position
+    /// 0, which the "ref &gt; in_data" test rejects, so position 0 is never a match source and an
+    /// unused slot means no match. Leftovers from an earlier call could in principle give Redis a
+    /// match we do not take; 431 consecutive DUMPs in one redis-server showed no such case.
+    /// </summary>
+    [ThreadStatic]
+    private static long[]? t_table;
+
+    /// <summary>Base of the current call's entries (see <see cref="t_table"/>); grows per call.</summary>
+    [ThreadStatic]
+    private static long t_base;
+
+    /// <summary>
+    /// Compresses <paramref name="input"/> into <paramref name="output"/> exactly as liblzf 3.6's
+    /// lzf_compress does with its default settings (HLOG 16, VERY_FAST, the hash table starting
+    /// with no usable entries), which is what Redis 7.0 (Debian's build links liblzf 3.6) writes.
+    /// Returns the compressed length, or 0 when the input is empty or the result would not fit in
+    /// <paramref name="output"/> (liblzf's out_len); the caller then stores the input raw.
     /// </summary>
     public static int Compress(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        if (input.Length == 0) return 0;
-        int hashBits = Math.Clamp(BitOperations.Log2((uint)input.Length) + 1, 8, HashBits);
-        var table = (t_table ??= new int[1 << HashBits]).AsSpan(0, 1 << hashBits);
-        table.Fill(-1); // cost proportional to the input: most strings are short
-        int ip = 0, op = 1, litStart = 0; // op = 1: room for the first literal control byte
-        if (output.Length < 1) return 0;
-        while (ip + 2 < input.Length)
+        int inEnd = input.Length, outEnd = output.Length;
+        if (inEnd == 0 || outEnd == 0) return 0;
+        var table = t_table ??= new long[HashSize];
+        long baseValue = t_base + 1; // entries of earlier calls are all below this
+        t_base = baseValue + inEnd;
+
+        int ip = 0, op = 1, lit = 0; // op = 1: the first literal run's control byte
+        uint hval = inEnd >= 2 ? (uint)(input[0] << 8 | input[1]) : 0;
+        while (ip < inEnd - 2)
         {
-            int h = Hash(input, ip, hashBits);
-            int candidate = table[h];
-            table[h] = ip;
-            int off = ip - candidate - 1;
-            if (candidate >= 0 && off < MaxOffset && input[candidate] == input[ip]
-                && input[candidate + 1] == input[ip + 1] && input[candidate + 2] == input[ip + 2])
+            hval = (hval << 8) | input[ip + 2];
+            int slot = Index(hval);
+            long reference = table[slot] - baseValue; // position, or negative: none this call
+            table[slot] = baseValue + ip;
+            long off = ip - reference - 1;
+            if (reference > 0 && off < MaxOffset
+                && input[(int)reference + 2] == input[ip + 2]
+                && input[(int)reference] == input[ip] && input[(int)reference + 1] == input[ip + 1])
             {
-                int max = Math.Min(MaxRef, input.Length - ip);
-                int len = 3;
-                while (len < max && input[candidate + len] == input[ip + len]) len++;
-                if (!CloseLiteral(output, ref op, ip - litStart)) return 0;
-                int l = len - 2;
-                if (l < 7)
+                int r = (int)reference;
+                int len = 2;
+                int maxLen = Math.Min(inEnd - ip - len, MaxRef);
+                if (op + 3 + 1 >= outEnd && op - (lit == 0 ? 1 : 0) + 3 + 1 >= outEnd) return 0;
+                output[op - lit - 1] = (byte)(lit - 1); // close the literal run ...
+                if (lit == 0) op--;                    // ... or drop its empty control byte
+                len = MatchLength(input, r, ip, len, maxLen);
+                len -= 2; // the stored length: bytes copied minus 2
+                ip++;
+                if (len < 7)
                 {
-                    if (op + 2 > output.Length) return 0;
-                    output[op++] = (byte)((l << 5) | (off >> 8));
+                    output[op++] = (byte)((off >> 8) + (len << 5));
                 }
                 else
                 {
-                    if (op + 3 > output.Length) return 0;
-                    output[op++] = (byte)((7 << 5) | (off >> 8));
-                    output[op++] = (byte)(l - 7);
+                    output[op++] = (byte)((off >> 8) + (7 << 5));
+                    output[op++] = (byte)(len - 7);
                 }
                 output[op++] = (byte)off;
-                ip += len;
-                litStart = ip;
-                op++; // reserve the next literal control byte
-                continue;
+                lit = 0;
+                op++; // the next literal run's control byte
+                ip += len + 1;
+                if (ip >= inEnd - 2) break;
+                // VERY_FAST: hash the last two positions of the match only.
+                ip -= 2;
+                hval = (uint)(input[ip] << 8 | input[ip + 1]);
+                hval = (hval << 8) | input[ip + 2];
+                table[Index(hval)] = baseValue + ip;
+                ip++;
+                hval = (hval << 8) | input[ip + 2];
+                table[Index(hval)] = baseValue + ip;
+                ip++;
             }
-            if (!AppendLiteral(input, output, ref op, ref litStart, ip)) return 0;
-            ip++;
+            else
+            {
+                if (op >= outEnd) return 0;
+                lit++;
+                output[op++] = input[ip++];
+                if (lit == MaxLiteral)
+                {
+                    output[op - lit - 1] = (byte)(lit - 1);
+                    lit = 0;
+                    op++;
+                }
+            }
         }
-        while (ip < input.Length)
+        if (op + 3 > outEnd) return 0; // at most 3 bytes can follow
+        while (ip < inEnd)
         {
-            if (!AppendLiteral(input, output, ref op, ref litStart, ip)) return 0;
-            ip++;
+            lit++;
+            output[op++] = input[ip++];
+            if (lit == MaxLiteral)
+            {
+                output[op - lit - 1] = (byte)(lit - 1);
+                lit = 0;
+                op++;
+            }
         }
-        if (!CloseLiteral(output, ref op, ip - litStart)) return 0;
+        output[op - lit - 1] = (byte)(lit - 1);
+        if (lit == 0) op--;
         return op;
     }
+
+    /// <summary>
+    /// liblzf's match length scan: from <paramref name="len"/> = 2, when <paramref name="maxLen"/>
+    /// exceeds 16 it first checks 16 more bytes unconditionally (which may run past maxLen, never past
+    /// the input), then extends while below maxLen. Returns the number of equal leading bytes found.
+    /// </summary>
+    private static int MatchLength(ReadOnlySpan<byte> input, int r, int ip, int len, int maxLen)
+    {
+        if (maxLen > 16)
+        {
+            for (int k = 0; k < 16; k++)
+            {
+                len++;
+                if (input[r + len] != input[ip + len]) return len;
+            }
+        }
+        do len++;
+        while (len < maxLen && input[r + len] == input[ip + len]);
+        return len;
+    }
+
+    /// <summary>liblzf's IDX for VERY_FAST: ((h &gt;&gt; (24 - HLOG)) - h * 5) mod 2^HLOG.</summary>
+    private static int Index(uint h) => (int)(((h >> (3 * 8 - HashLog)) - h * 5) & (HashSize - 1));
 
     /// <summary>
     /// Decompresses into <paramref name="output"/>, which must be exactly the expected length.
@@ -108,38 +178,5 @@ internal static class Lzf
             op += len;
         }
         return op == output.Length;
-    }
-
-    private static int Hash(ReadOnlySpan<byte> s, int i, int bits)
-    {
-        uint v = (uint)(s[i] << 16 | s[i + 1] << 8 | s[i + 2]);
-        return (int)((v * 2654435761u) >> (32 - bits));
-    }
-
-    /// <summary>Adds input[ip] to the open literal run (its control byte sits at op - run - 1).</summary>
-    private static bool AppendLiteral(ReadOnlySpan<byte> input, Span<byte> output, ref int op, ref int litStart, int ip)
-    {
-        if (op >= output.Length) return false;
-        output[op++] = input[ip];
-        if (ip + 1 - litStart == MaxLiteral)
-        {
-            output[op - MaxLiteral - 1] = MaxLiteral - 1;
-            litStart = ip + 1;
-            op++; // next control byte
-        }
-        return true;
-    }
-
-    /// <summary>Writes the control byte of the open literal run, or un-reserves it when empty.</summary>
-    private static bool CloseLiteral(Span<byte> output, ref int op, int run)
-    {
-        if (run == 0)
-        {
-            op--;
-            return true;
-        }
-        if (op - run - 1 < 0 || op > output.Length) return false;
-        output[op - run - 1] = (byte)(run - 1);
-        return true;
     }
 }
