@@ -49,7 +49,11 @@ internal static class FixCommand
             bytes = r.DamagedBytes;
             question = $"Cut the torn tail of {last.Path}: {bytes} bytes at offset {r.EndOffset}, LSN {r.NextLsn} (never durable)";
         }
-        if (!yes)
+        if (yes)
+        {
+            output.WriteLine(question + " (--yes)");
+        }
+        else
         {
             output.Write(question + "? [y/N] ");
             string? answer = input.ReadLine()?.Trim();
