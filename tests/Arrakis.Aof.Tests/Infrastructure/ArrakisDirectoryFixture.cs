@@ -14,14 +14,28 @@ public sealed class ArrakisDirectoryFixture : IDisposable
     public ArrakisDirectoryFixture()
     {
         Dir = NewTemp();
-        using var server = ChildProcess.StartArrakis("--appendonly", "yes", "--appendfsync", "always", "--dir", Dir, "--aof-log-size", "8mb");
+        try
+        {
+            (Expected, ServerLog) = Build(Dir);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private static (SortedDictionary<string, string> Expected, string Log) Build(string dir)
+    {
+        SortedDictionary<string, string> expected;
+        using var server = ChildProcess.StartArrakis("--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--aof-log-size", "8mb");
         using (var c = server.Connect())
         {
             FillBeforeRewrite(c);
             c.Ok("BGREWRITEAOF");
-            WaitForRewrite(c);
+            WaitForRewrite(c, Path.Combine(dir, "appendonlydir", "appendonly.aof.manifest"));
             FillAfterRewrite(c);
-            Expected = KeyspaceDump.Read(c);
+            expected = KeyspaceDump.Read(c);
             try
             {
                 c.Call("SHUTDOWN");
@@ -31,7 +45,7 @@ public sealed class ArrakisDirectoryFixture : IDisposable
             }
         }
         if (!server.WaitForExit(30)) throw new TimeoutException("arrakis-server did not exit after SHUTDOWN: " + server.LogText);
-        ServerLog = server.LogText;
+        return (expected, server.LogText);
     }
 
     /// <summary>The server's --dir (the append-only directory is appendonlydir/ inside).</summary>
@@ -105,10 +119,9 @@ public sealed class ArrakisDirectoryFixture : IDisposable
         c.Ok("SET", "later", "v", "PX", 900000);
     }
 
-    private void WaitForRewrite(RespClient c)
+    private static void WaitForRewrite(RespClient c, string manifest)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        string manifest = Path.Combine(AppendDir, "appendonly.aof.manifest");
         while (DateTime.UtcNow < deadline)
         {
             string info = System.Text.Encoding.ASCII.GetString((byte[])c.Ok("INFO", "persistence")!);
