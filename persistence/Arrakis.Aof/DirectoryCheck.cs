@@ -56,6 +56,8 @@ internal sealed class DirectoryCheck
             Damage($"segment {file}: {s.OpenError}");
             return;
         }
+        if (s.FileBytes % FileQueuePair.Block != 0 || s.FileBytes == 0)
+            Damage($"segment {file}: {s.FileBytes} bytes, not a positive multiple of {FileQueuePair.Block} (the server pre-writes whole blocks): the file was truncated");
         switch (r.Status)
         {
             case LogReadStatus.DeviceError:

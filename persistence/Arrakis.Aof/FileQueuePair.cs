@@ -27,18 +27,22 @@ internal sealed class FileQueuePair : IQueuePair
         Capacity = (length + Block - 1) / Block * Block;
     }
 
-    /// <summary>Opens <paramref name="path"/> (read-only unless <paramref name="writable"/>); null with <paramref name="error"/> when it cannot.</summary>
+    /// <summary>Opens <paramref name="path"/> (a file or a block device given by --aof-device; read-only unless <paramref name="writable"/>); null with <paramref name="error"/> when it cannot.</summary>
     public static FileQueuePair? Open(string path, bool writable, out string? error)
     {
         error = null;
+        FileStream? fs = null;
         try
         {
-            var fs = new FileStream(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read,
+            fs = new FileStream(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read,
                 writable ? FileShare.Read : FileShare.ReadWrite, bufferSize: 0);
-            return new FileQueuePair(fs, fs.Length, writable);
+            long length = fs.Length;
+            if (length == 0 && fs.CanSeek) length = fs.Seek(0, SeekOrigin.End); // a block device: fstat says 0, lseek(SEEK_END) its size
+            return new FileQueuePair(fs, length, writable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            fs?.Dispose();
             error = e.Message;
             return null;
         }

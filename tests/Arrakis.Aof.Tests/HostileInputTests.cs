@@ -102,6 +102,19 @@ public sealed class HostileInputTests(ArrakisDirectoryFixture fixture)
     }
 
     [Fact]
+    public void TruncatedSegment_IsDamage()
+    {
+        string dir = fixture.Copy();
+        string segment = Damage.LastSegment(dir).Path;
+        using (var fs = new FileStream(segment, FileMode.Open)) fs.SetLength(300);
+        var (code, output) = Tool.Run("check", "--allow-torn", dir);
+        Assert.Equal(2, code);
+        Assert.Contains("300 bytes, not a positive multiple of 4096", output);
+        File.WriteAllBytes(segment, []);
+        Assert.Equal(2, Tool.Run("check", dir).Code);
+    }
+
+    [Fact]
     public void StartOffsetBeyondTheFile_IsReported()
     {
         string dir = fixture.Copy();
