@@ -8,7 +8,8 @@ COPY protocol/ protocol/
 COPY io-bypass/ io-bypass/
 COPY persistence/ persistence/
 COPY server/ server/
-RUN dotnet publish server/Arrakis.Server.Host/Arrakis.Server.Host.csproj -c Release -o /app --nologo
+RUN dotnet publish server/Arrakis.Server.Host/Arrakis.Server.Host.csproj -c Release -o /app --nologo \
+ && dotnet publish persistence/Arrakis.Aof/Arrakis.Aof.csproj -c Release -o /app/aof --nologo
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 RUN apt-get update \
@@ -23,4 +24,6 @@ VOLUME ["/data"]
 EXPOSE 6379
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD redis-cli -p 6379 ping | grep -q PONG || exit 1
 ENTRYPOINT ["dotnet", "/app/arrakis-server.dll"]
-CMD ["--bind", "0.0.0.0", "--port", "6379"]
+# The log in the volume; io_uring is refused by Docker's default seccomp profile, so aof-io auto falls back
+# to the sync thread (the startup report says so).
+CMD ["--bind", "0.0.0.0", "--port", "6379", "--appendonly", "yes", "--dir", "/data"]
