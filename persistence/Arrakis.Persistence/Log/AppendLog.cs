@@ -38,6 +38,7 @@ public sealed class AppendLog : IDisposable
     private long _durableLsn;
     private long _writtenLsn;      // on the device (maybe in its volatile cache)
     private bool _inFlight, _inFlightHasFlush, _inFlightFua;
+    private int _inFlightLength;
     private long _inFlightLastLsn;
     private int _failed;
     private long _lastFlushMs;
@@ -116,7 +117,7 @@ public sealed class AppendLog : IDisposable
     /// <summary>True when a write is in flight or appended records wait for one.</summary>
     public bool HasWork => Volatile.Read(ref _lastLsn) > Volatile.Read(ref _writtenLsn) || Volatile.Read(ref _inFlight) || NeedsFlush;
 
-    private bool NeedsFlush => Policy == FsyncPolicy.EverySec && Volatile.Read(ref _writtenLsn) > Volatile.Read(ref _durableLsn);
+    private bool NeedsFlush => Policy != FsyncPolicy.No && Volatile.Read(ref _writtenLsn) > Volatile.Read(ref _durableLsn);
 
     /// <summary>
     /// Appends one record (<paramref name="effects"/>'s commands) and returns its LSN, or -1 when the log
@@ -126,7 +127,7 @@ public sealed class AppendLog : IDisposable
     public long Append(EffectBuffer effects)
     {
         var body = effects.Body;
-        int need = 6 + body.Length;
+        int need = 8 + body.Length;
         lock (_appendLock)
         {
             if (_failed != 0) return -1;
@@ -145,9 +146,9 @@ public sealed class AppendLog : IDisposable
                 _fillLength += LogFrame.HeaderSize;
             }
             var dst = _filling.Span.Slice(_fillLength, need);
-            BinaryPrimitives.WriteInt32LittleEndian(dst, 2 + body.Length);
-            BinaryPrimitives.WriteUInt16LittleEndian(dst[4..], (ushort)effects.CommandCount);
-            body.CopyTo(dst[6..]);
+            BinaryPrimitives.WriteInt32LittleEndian(dst, 4 + body.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(dst[4..], effects.CommandCount);
+            body.CopyTo(dst[8..]);
             _fillLength += need;
             _frameRecords++;
             long lsn = _lastLsn + 1;
@@ -176,7 +177,10 @@ public sealed class AppendLog : IDisposable
     /// about once a second under <see cref="FsyncPolicy.EverySec"/>). Never blocks; returns at once when
     /// another thread is pumping. Returns true when the durable LSN advanced.
     /// </summary>
-    public bool Pump(long nowMs)
+    public bool Pump(long nowMs) => Pump(nowMs, force: false);
+
+    /// <summary><see cref="Pump(long)"/>; with <paramref name="force"/> everything written is flushed now, whatever the policy.</summary>
+    private bool Pump(long nowMs, bool force)
     {
         bool advanced = false;
         for (int round = 0; round < 4; round++)
@@ -186,7 +190,7 @@ public sealed class AppendLog : IDisposable
             try
             {
                 advanced |= Reap();
-                if (!_inFlight && _failed == 0) Start(nowMs);
+                if (!_inFlight && _failed == 0) Start(nowMs, force);
                 // A device that completes inside Submit (the simulated one) is reaped right away.
                 again = _inFlight && _device.CompletionEventFd < 0;
             }
@@ -215,6 +219,13 @@ public sealed class AppendLog : IDisposable
                     advanced = true;
                     continue;
                 }
+                if (c.Tag == WriteTag && c.Result != _inFlightLength)
+                {
+                    Fail(BlockErrno.EIO); // a short write: what is missing would be lost
+                    _inFlight = false;
+                    advanced = true;
+                    continue;
+                }
                 if (c.Tag == WriteTag)
                 {
                     Volatile.Write(ref _writtenLsn, Math.Max(_writtenLsn, _inFlightLastLsn));
@@ -238,10 +249,11 @@ public sealed class AppendLog : IDisposable
         return advanced;
     }
 
-    private void Start(long nowMs)
+    private void Start(long nowMs, bool force)
     {
-        bool flushDue = Policy == FsyncPolicy.Always
-            || (Policy == FsyncPolicy.EverySec && nowMs - _lastFlushMs >= 1000);
+        var policy = Policy;
+        bool flushDue = force || policy == FsyncPolicy.Always
+            || (policy == FsyncPolicy.EverySec && nowMs - _lastFlushMs >= 1000);
         int length, records;
         long lastLsn;
         BlockBuffer buffer;
@@ -251,7 +263,9 @@ public sealed class AppendLog : IDisposable
             if (_frameStart < 0)
             {
                 // Nothing new to write; under everysec a lone flush may still be due.
-                if (Policy == FsyncPolicy.EverySec && flushDue && _writtenLsn > _durableLsn) SubmitFlushOnly(nowMs);
+                // Nothing new to write: what was written without a flush (everysec, or before a switch to
+                // always) is flushed when due.
+                if (flushDue && (policy != FsyncPolicy.No || force) && _writtenLsn > _durableLsn) SubmitFlushOnly(nowMs);
                 return;
             }
             records = _frameRecords;
@@ -281,7 +295,8 @@ public sealed class AppendLog : IDisposable
         // fastest at one client. Bigger groups go as a write + linked flush: on a file the FUA write's
         // completion runs in a kernel worker on this CPU, competing with the busy data-plane thread, while
         // the linked fdatasync runs on io_uring's own workers (measured at 50 clients: 33k against 52k SET/s).
-        bool fua = Policy == FsyncPolicy.Always && _device.HasFua && records <= FuaMaxRecords;
+        // FUA makes only its own blocks durable: never when earlier writes still wait for a flush.
+        bool fua = (policy == FsyncPolicy.Always || force) && _device.HasFua && records <= FuaMaxRecords && _writtenLsn == _durableLsn;
         bool withFlush = flushDue && !fua;
         var flags = fua ? BlockWriteFlags.Fua : BlockWriteFlags.None;
         int r = _device.QueueWrite(buffer, 0, length, deviceOffset, flags, WriteTag);
@@ -293,6 +308,7 @@ public sealed class AppendLog : IDisposable
             return;
         }
         _inFlight = true;
+        _inFlightLength = length;
         _inFlightHasFlush = withFlush;
         _inFlightFua = flags == BlockWriteFlags.Fua; // durable with the write itself
         _inFlightLastLsn = lastLsn;
@@ -329,6 +345,9 @@ public sealed class AppendLog : IDisposable
         _frameStart = -1;
     }
 
+    /// <summary>Fails the log for good from outside (effects that could not be recorded): nothing after the durable LSN will be acknowledged.</summary>
+    public void FailWith(int errno) => Fail(errno);
+
     private void Fail(int errno)
     {
         if (Interlocked.CompareExchange(ref _failed, errno, 0) == 0) Counters.FailedAtLsn = DurableLsn;
@@ -341,24 +360,15 @@ public sealed class AppendLog : IDisposable
     public int Drain(int timeoutMs = 30_000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
-        var saved = Policy;
-        Policy = FsyncPolicy.Always;
-        try
+        while (FailedErrno == 0 && (DurableLsn < LastLsn || Volatile.Read(ref _inFlight)))
         {
-            while (FailedErrno == 0 && (DurableLsn < LastLsn || _inFlight))
+            Pump(Environment.TickCount64, force: true);
+            if (DurableLsn >= LastLsn && !Volatile.Read(ref _inFlight)) break;
+            if (Environment.TickCount64 > deadline) return -BlockErrno.ETIME;
+            lock (_pumpLock)
             {
-                Pump(Environment.TickCount64);
-                if (DurableLsn >= LastLsn && !_inFlight) break;
-                if (Environment.TickCount64 > deadline) return -BlockErrno.ETIME;
-                lock (_pumpLock)
-                {
-                    if (_inFlight) _device.WaitForCompletion(100);
-                }
+                if (_inFlight) _device.WaitForCompletion(100);
             }
-        }
-        finally
-        {
-            Policy = saved;
         }
         return -FailedErrno;
     }

@@ -12,7 +12,7 @@ namespace Arrakis.Persistence.Log;
 /// durable LSN (u64: every record up to it was known to be on stable storage when this frame was
 /// written, which lets recovery tell a torn unflushed write from corruption of acknowledged data),
 /// record count (u32), payload length (u32), CRC-32C of the payload (u32), CRC-32C of header bytes
-/// 0..36 (u32). The payload is <c>record count</c> records: u32 length of what follows, u16 command
+/// 0..36 (u32). The payload is <c>record count</c> records: u32 length of what follows, u32 command
 /// count, then per command u16 database and one RESP array (the command's effect, as Redis's AOF
 /// writes it). A record is one LSN and is applied atomically (EXEC is one record).
 /// </remarks>
@@ -50,7 +50,7 @@ internal static class LogFrame
         long durableLsn = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
         int records = BinaryPrimitives.ReadInt32LittleEndian(header[24..]);
         int payload = BinaryPrimitives.ReadInt32LittleEndian(header[28..]);
-        if (firstLsn <= 0 || durableLsn < 0 || durableLsn >= firstLsn || records <= 0 || payload < records * 6L || payload > MaxPayload) return false;
+        if (firstLsn <= 0 || durableLsn < 0 || durableLsn >= firstLsn || records <= 0 || payload < records * 8L || payload > MaxPayload) return false;
         h = new LogFrameHeader(firstLsn, durableLsn, records, payload, BinaryPrimitives.ReadUInt32LittleEndian(header[32..]));
         return true;
     }

@@ -49,7 +49,7 @@ public sealed class LogReader
                 return Damaged(offset, expected, records, frames, $"a frame of {h.Length} bytes (LSN {h.FirstLsn}..{h.LastLsn}) that fails its checksum", h.Length);
             var parsed = ParseRecords(payload, h.Records, expected);
             if (parsed is null)
-                return new(LogReadStatus.Corrupt, offset, expected, records, frames, h.Length,
+                return new(LogReadStatus.Corrupt, offset, expected, records, frames, Math.Max(h.Length, NonZeroExtent(offset)),
                     $"frame at offset {offset} (LSN {h.FirstLsn}) passes its checksum but holds malformed records");
             foreach (var record in parsed) apply(record);
             records += parsed.Count;
@@ -65,16 +65,20 @@ public sealed class LogReader
     /// <summary>A frame at <paramref name="offset"/> is bad: corruption if a later valid frame knew it durable, else a torn tail.</summary>
     private LogReadResult Damaged(long offset, long expected, long records, long frames, string what, long knownLength = 0)
     {
-        var later = FindLaterFrame(offset + 1, expected);
+        var later = FindLaterFrame(offset + Math.Max(knownLength, 1), expected);
         if (later is { } l)
-            return new(LogReadStatus.Corrupt, offset, expected, records, frames, l.Offset - offset,
+            return new(LogReadStatus.Corrupt, offset, expected, records, frames, Math.Max(l.Offset - offset, NonZeroExtent(offset)),
                 $"{what} at offset {offset} where LSN {expected} was expected, but the frame at offset {l.Offset} (LSN {l.Header.FirstLsn}) records that LSN {l.Header.DurableLsn} was durable");
         long damaged = Math.Max(Math.Max(knownLength, NonZeroExtent(offset)), 1);
         return new(LogReadStatus.TornTail, offset, expected, records, frames, damaged,
             $"{what} at offset {offset} where LSN {expected} was expected: a write that was never durable; {damaged} bytes to cut");
     }
 
-    /// <summary>A valid frame header after <paramref name="from"/> that says LSN <paramref name="expected"/> was already durable.</summary>
+    /// <summary>
+    /// A whole valid frame after <paramref name="from"/> (header and payload checksums, a later LSN) that
+    /// says LSN <paramref name="expected"/> was already durable. A header alone is not enough: a value a
+    /// client stored may contain bytes that look like one.
+    /// </summary>
     private (long Offset, LogFrameHeader Header)? FindLaterFrame(long from, long expected)
     {
         var chunk = new byte[1 << 20];
@@ -91,7 +95,8 @@ public sealed class LogReader
                 if (i < 0) break;
                 at += i;
                 if (pos + at + LogFrame.HeaderSize <= _regionEnd && _window.Read(pos + at, header) >= 0
-                    && LogFrame.TryReadHeader(header, out var h) && h.DurableLsn >= expected)
+                    && LogFrame.TryReadHeader(header, out var h) && h.DurableLsn >= expected && h.FirstLsn > expected
+                    && PayloadValid(pos + at, h))
                     return (pos + at, h);
                 at++;
             }
@@ -99,6 +104,13 @@ public sealed class LogReader
             pos += len - (LogFrame.HeaderSize - 1);
         }
         return null;
+    }
+
+    private bool PayloadValid(long offset, LogFrameHeader h)
+    {
+        if (offset + h.Length > _regionEnd) return false;
+        var payload = new byte[h.PayloadLength];
+        return _window.Read(offset + LogFrame.HeaderSize, payload) >= 0 && Crc32C.Compute(payload) == h.PayloadCrc;
     }
 
     /// <summary>
@@ -132,13 +144,14 @@ public sealed class LogReader
         int at = 0;
         for (int i = 0; i < count; i++)
         {
-            if (payload.Length - at < 6) return null;
+            if (payload.Length - at < 8) return null;
             int length = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(at));
-            if (length < 2 || length > payload.Length - at - 4) return null;
+            if (length < 4 || length > payload.Length - at - 4) return null;
             var body = payload.AsSpan(at + 4, length);
-            int commands = BinaryPrimitives.ReadUInt16LittleEndian(body);
+            int commands = BinaryPrimitives.ReadInt32LittleEndian(body);
+            if (commands < 0 || commands > length / 3) return null;
             var list = new List<LogCommand>(commands);
-            int p = 2;
+            int p = 4;
             for (int c = 0; c < commands; c++)
             {
                 if (body.Length - p < 3) return null;

@@ -61,7 +61,7 @@ internal static class CommandDispatcher
             Reject(ctx, $"ERR Can't execute '{def.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", def);
             return;
         }
-        if (def.IsWrite && server.Durable is { } durable && durable.WriteRefusal is int errno && errno != 0)
+        if (def.IsWrite && server.Durable is { } durable && durable.WriteRefusal(RequestBytes(ctx)) is int errno && errno != 0)
         {
             // Redis's writeCommandsDeniedByDiskError: nothing is run that the log could not keep.
             Reject(ctx, "MISCONF Errors writing to the AOF file: " + Arrakis.IoBypass.Block.BlockErrno.Describe(errno), def);
@@ -74,6 +74,14 @@ internal static class CommandDispatcher
             return;
         }
         Run(ctx, def);
+    }
+
+    /// <summary>The request's argument bytes: what a write's effect is about as big as (the log refuses a write it could not hold).</summary>
+    private static long RequestBytes(CommandContext ctx)
+    {
+        long n = 0;
+        for (int i = 0; i < ctx.ArgCount; i++) n += ctx.Arg(i).Length + 16;
+        return n;
     }
 
     private static bool AllowedWhileSubscribed(CommandDefinition def) =>

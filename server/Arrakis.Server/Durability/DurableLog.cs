@@ -65,8 +65,9 @@ internal sealed class DurableLog : IDisposable
     /// <summary>Free space below which write commands are refused before they run (MISCONF).</summary>
     public const long ReserveBytes = 1 << 20;
 
-    /// <summary>The errno that refuses writes now: the log's failure, or ENOSPC when the device is nearly full; 0 if writes may run.</summary>
-    public int WriteRefusal => Log.FailedErrno != 0 ? Log.FailedErrno : Log.FreeBytes < ReserveBytes ? 28 : 0;
+    /// <summary>The errno that refuses a write of about <c>requestBytes</c> now: the log's failure, or ENOSPC when the
+    /// segment could not hold it (with a reserve); 0 if it may run. The rewrite moves the log to a new segment long before.</summary>
+    public int WriteRefusal(long requestBytes) => Log.FailedErrno != 0 ? Log.FailedErrno : Log.FreeBytes < ReserveBytes + 2 * requestBytes ? 28 : 0;
 
     public void Attach(DataPlaneThread thread)
     {

@@ -83,8 +83,31 @@ internal sealed class EffectRecorder(DurableLog log)
 
     private void Exit(bool all, ReadOnlySpan<int> stripes, Keyspace.Keyspace keyspace)
     {
-        SealFrame();
-        if (--_depth == 0) CommitPending(all, stripes, keyspace);
+        try
+        {
+            SealFrame();
+            if (_depth == 1) CommitPending(all, stripes, keyspace);
+        }
+        catch
+        {
+            // Effects that were applied could not be logged: the log must not go on as if they were.
+            _buffer.Clear();
+            _expiries.Clear();
+            _observed = long.MaxValue;
+            log.Log.FailWith(5);
+            throw;
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    /// <summary>A command read state that no stripe scope covers (DBSIZE): its reply waits for everything logged so far.</summary>
+    public static void ObserveAll()
+    {
+        var r = t_current;
+        if (r is not null) r._observed = Math.Max(r._observed, r.Log.LastLsn);
     }
 
     /// <summary>Adds the running command's own arguments when it changed data and gave no replacement, then the PEXPIREATs.</summary>

@@ -20,6 +20,9 @@ namespace Arrakis.Server.Durability;
 internal sealed class LogRewriter(ServerState server)
 {
     public bool InProgress { get; private set; }
+
+    /// <summary>BGREWRITEAOF inside EXEC: the cron starts it once the transaction is over.</summary>
+    public bool Scheduled { get; set; }
     public long Rewrites { get; private set; }
     public bool LastStatusOk { get; private set; } = true;
     public long LastDurationSeconds { get; private set; } = -1;
@@ -74,6 +77,7 @@ internal sealed class LogRewriter(ServerState server)
             return;
         }
         string? failure = null;
+        AppendLog? retiredLog = null;
         var snapshot = server.Snapshots.Begin(() =>
         {
             // Every stripe is held: nothing appends. Drain, switch segments, name both in the manifest.
@@ -96,6 +100,7 @@ internal sealed class LogRewriter(ServerState server)
                 next.Dispose();
                 return lsn;
             }
+            retiredLog = current;
             durable.Replace(next, device.Report);
             return lsn;
         });
@@ -109,8 +114,16 @@ internal sealed class LogRewriter(ServerState server)
         }
         var retired = dir.Current;
         dir.Current = device;
-        bool ok = server.Snapshots.WriteFile(snapshot, dir.PathOf(baseFile), aofBase: true, out long bytes);
-        server.Snapshots.Release();
+        bool ok;
+        long bytes;
+        try
+        {
+            ok = server.Snapshots.WriteFile(snapshot, dir.PathOf(baseFile), aofBase: true, out bytes);
+        }
+        finally
+        {
+            server.Snapshots.Release();
+        }
         if (ok)
         {
             try
@@ -125,11 +138,13 @@ internal sealed class LogRewriter(ServerState server)
         }
         if (!ok)
         {
-            // The manifest still names the old files plus the new segment: nothing is lost, the rewrite is retried later.
+            // The manifest still names the old files plus the new segment: nothing is lost, the rewrite is
+            // retried later (the old segment stays listed; its device is released, the file stays).
+            RetireLater(retired, retiredLog);
             Finish(false);
             return;
         }
-        retired?.Owner.Dispose();
+        RetireLater(retired, retiredLog);
         foreach (var f in old.Segments.Select(s => s.File).Append(old.BaseFile))
         {
             if (f is null || Path.IsPathRooted(f)) continue;
@@ -147,6 +162,20 @@ internal sealed class LogRewriter(ServerState server)
         server.Log.LogInformation("Background AOF rewrite finished: base {Base} ({Keys} keys, {Bytes} bytes) at LSN {Lsn}, log continues in {Segment}, in {Ms} ms",
             baseFile, snapshot.Keys, bytes, snapshot.Lsn, segmentFile, started.ElapsedMilliseconds);
         Finish(true);
+    }
+
+    /// <summary>
+    /// Releases the segment the log moved on from a little later: a data-plane thread may still be inside a
+    /// Pump of the old log (microseconds), and the buffers it touches must outlive that.
+    /// </summary>
+    private static void RetireLater(LogDevice? device, AppendLog? log)
+    {
+        if (device is null && log is null) return;
+        _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ =>
+        {
+            log?.Dispose();
+            device?.Owner.Dispose();
+        }, TaskScheduler.Default);
     }
 
     private void Finish(bool ok)
@@ -173,6 +202,12 @@ internal sealed class LogRewriter(ServerState server)
     public void MaybeRewrite()
     {
         if (InProgress || server.Durable is not { } durable || server.LogDirectory is null || server.Snapshots.InProgress) return;
+        if (Scheduled)
+        {
+            Scheduled = false;
+            TryStart();
+            return;
+        }
         if (ConsecutiveFailures > 0 && ServerClock.UnixMs - StartedUnixMs < 5000 * Math.Min(ConsecutiveFailures, 12)) return;
         var log = durable.Log;
         long size = log.EndOffset;

@@ -57,8 +57,22 @@ internal sealed class Snapshot
     {
         if (_captured[stripe.Index] != 0) return;
         _captured[stripe.Index] = 1;
-        _parts.Add(Serialize(stripe));
+        byte[] part;
+        try
+        {
+            part = Serialize(stripe);
+        }
+        catch (Exception e)
+        {
+            // The snapshot is incomplete: it fails (the writer sees Failed) but the command goes on.
+            Failure ??= $"stripe {stripe.Index} could not be serialized: {e.GetType().Name}: {e.Message}";
+            part = [];
+        }
+        _parts.Add(part);
     }
+
+    /// <summary>Why the snapshot is incomplete, or null.</summary>
+    public string? Failure { get; private set; }
 
     /// <summary>Captures every stripe not yet captured (the snapshot's own thread).</summary>
     public void CaptureRemaining(Keyspace.Keyspace keyspace)

@@ -128,6 +128,7 @@ internal sealed class SnapshotWriter(ServerState server)
                 bytes = file.Length;
             }
             capture.Join();
+            if (snapshot.Failure is { } failure) throw new IOException(failure);
             File.Move(temp, path, overwrite: true);
             int synced = server.SyncDirectory(directory);
             if (synced < 0) throw new IOException($"fsync of {directory} failed (errno {-synced})");

@@ -52,9 +52,17 @@ internal sealed class Keyspace
     public void LockAll()
     {
         foreach (var s in _stripes) s.Gate.Enter();
-        if (Snapshot is { } snapshot)
+        try
         {
-            foreach (var s in _stripes) snapshot.EnsureCaptured(s);
+            if (Snapshot is { } snapshot)
+            {
+                foreach (var s in _stripes) snapshot.EnsureCaptured(s);
+            }
+        }
+        catch
+        {
+            for (int i = _stripes.Length - 1; i >= 0; i--) _stripes[i].Gate.Exit();
+            throw;
         }
         Durability.EffectRecorder.Current?.EnterScope();
     }

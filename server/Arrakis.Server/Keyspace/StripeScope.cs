@@ -12,7 +12,15 @@ internal readonly ref struct StripeScope
         _keyspace = keyspace;
         _stripe = stripe;
         stripe.Gate.Enter();
-        keyspace.Snapshot?.EnsureCaptured(stripe);
+        try
+        {
+            keyspace.Snapshot?.EnsureCaptured(stripe);
+        }
+        catch
+        {
+            stripe.Gate.Exit();
+            throw;
+        }
         Durability.EffectRecorder.Current?.EnterScope();
     }
 

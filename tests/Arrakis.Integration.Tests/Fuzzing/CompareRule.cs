@@ -13,6 +13,8 @@ internal enum CompareRule
     Shape,
     /// <summary>Only the top-level reply type: the content is specific to the instance.</summary>
     TypeOnly,
+    /// <summary>Byte for byte unless one of the command's keys is hashtable-encoded in Redis (then only the reply type: the bytes follow the table's order).</summary>
+    ExactUnlessHashtable,
     /// <summary>Integers within a tolerance (TTLs read a moment apart).</summary>
     NearInteger,
     /// <summary>SCAN family: cursors are implementation-specific; a finished Redis scan must be finished on ours with the same elements.</summary>

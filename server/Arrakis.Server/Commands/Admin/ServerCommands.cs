@@ -8,7 +8,11 @@ internal static class ServerCommands
     public static void Register(Dictionary<string, CommandHandler> h)
     {
         h["info"] = InfoCommand.Execute;
-        h["dbsize"] = c => c.Reply.WriteInteger(c.Server.Keyspace.Count(c.Session.Db));
+        h["dbsize"] = c =>
+        {
+            Durability.EffectRecorder.ObserveAll(); // counted without a stripe scope: waits for all that is logged
+            c.Reply.WriteInteger(c.Server.Keyspace.Count(c.Session.Db));
+        };
         h["flushdb"] = FlushDb;
         h["flushall"] = FlushAll;
         h["swapdb"] = SwapDb;
@@ -199,6 +203,14 @@ internal static class ServerCommands
         if (c.Server.Rewriter.InProgress)
         {
             c.Error("ERR Background append only file rewriting already in progress");
+            return;
+        }
+        if (c.InExec)
+        {
+            // Inside EXEC every stripe is held and the transaction's record is not appended yet: a snapshot
+            // taken now would hold part of it. The cron starts the rewrite right after.
+            c.Server.Rewriter.Scheduled = true;
+            c.Reply.WriteSimpleString("Background append only file rewriting scheduled");
             return;
         }
         if (!c.Server.Rewriter.TryStart())
