@@ -31,7 +31,7 @@ internal static class ConfigRegistry
             Immutable("databases", o => o.Databases.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.Databases = (int)x), "immutable"),
             Immutable("arrakis-threads", o => o.Threads.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, 256, x => o.Threads = (int)x)),
             Immutable("arrakis-network", o => o.Network, (o, v) => { o.Network = v; return null; }),
-            Immutable("save", _ => "", (_, v) => v.Length == 0 ? null : "this build keeps no RDB snapshots"),
+            Mutable("save", o => string.Join(' ', o.SavePoints.Select(p => $"{p.Seconds} {p.Changes}")), SetSavePoints),
             Immutable("appendonly", o => o.AppendOnly ? "yes" : "no", (o, v) => Bool(v, x => o.AppendOnly = x), "switching the log on or off at runtime needs a base snapshot (not built yet): restart with --appendonly"),
             Mutable("appendfsync", o => o.AppendFsync switch { Arrakis.Persistence.Log.FsyncPolicy.Always => "always", Arrakis.Persistence.Log.FsyncPolicy.No => "no", _ => "everysec" }, SetFsync),
             Immutable("dbfilename", o => o.DbFilename, (o, v) => SafeName(v, x => o.DbFilename = x), "protected"),
@@ -135,6 +135,24 @@ internal static class ConfigRegistry
         if (v.Equals("yes", StringComparison.OrdinalIgnoreCase)) apply(true);
         else if (v.Equals("no", StringComparison.OrdinalIgnoreCase)) apply(false);
         else return "argument must be 'yes' or 'no'";
+        return null;
+    }
+
+    /// <summary>Redis's save: pairs of "seconds changes" (a BGSAVE after that many seconds when at least that
+    /// many changes happened), or "" for none.</summary>
+    private static string? SetSavePoints(ServerOptions o, string v)
+    {
+        var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length % 2 != 0) return "Invalid save parameters";
+        var points = new List<(long Seconds, long Changes)>();
+        for (int i = 0; i < parts.Length; i += 2)
+        {
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ||
+                !long.TryParse(parts[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out long changes))
+                return "Invalid save parameters";
+            points.Add((seconds, changes));
+        }
+        o.SavePoints = points.ToArray();
         return null;
     }
 

@@ -66,6 +66,10 @@ public sealed class ServerOptions
 
     public string AppendFilename { get; set; } = "appendonly.aof";
 
+    /// <summary>save: BGSAVE after Seconds when at least Changes happened since the last save. Empty by default
+    /// (Redis's own default without a config file is 3600 1 300 100 60 10000: set it to get that).</summary>
+    public (long Seconds, long Changes)[] SavePoints { get; set; } = [];
+
     /// <summary>dbfilename: the RDB file SAVE/BGSAVE write and startup loads (with appendonly no).</summary>
     public string DbFilename { get; set; } = "dump.rdb";
 

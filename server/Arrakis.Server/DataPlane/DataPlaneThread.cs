@@ -526,6 +526,7 @@ internal sealed class DataPlaneThread
         if (Index == 0)
         {
             if (_server.Durable is not null) _server.Rewriter.MaybeRewrite();
+            _server.Snapshots.MaybeSaveOnSchedule();
             MemoryHousekeeping.MaybeCompact(nowMs);
             _server.NotePeakMemory(GC.GetTotalMemory(false));
             _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));

@@ -30,6 +30,28 @@ internal sealed class SnapshotWriter(ServerState server)
 
     public string Path => System.IO.Path.Combine(server.Options.Dir, server.Options.DbFilename);
 
+    /// <summary>Cron: a BGSAVE when a save point is reached (Redis's serverCron rule; after a failed save, not before 5 s).</summary>
+    public void MaybeSaveOnSchedule()
+    {
+        var points = server.Options.SavePoints;
+        if (points.Length == 0 || InProgress) return;
+        long now = ServerClock.UnixMs / 1000;
+        long changes = server.Sum(t => t.Dirty) - server.DirtyAtLastSave;
+        if (!LastStatusOk && now - _lastAttemptSeconds < 5) return;
+        foreach (var (seconds, needed) in points)
+        {
+            if (changes >= needed && now - LastSaveUnixSeconds > seconds)
+            {
+                _lastAttemptSeconds = now;
+                if (TryStartBackground())
+                    server.Log.LogInformation("{Changes} changes in {Seconds} seconds. Saving...", needed, seconds);
+                return;
+            }
+        }
+    }
+
+    private long _lastAttemptSeconds;
+
     /// <summary>Starts a background save; false when one (or a rewrite) is already running.</summary>
     public bool TryStartBackground()
     {

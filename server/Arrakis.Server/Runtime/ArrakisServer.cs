@@ -163,6 +163,9 @@ public sealed class ArrakisServer : IDisposable
     public void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        // As Redis on SIGTERM: with save points configured, a last snapshot before going away.
+        if (State.Options.SavePoints.Length > 0 && State.Snapshots.SaveNow() is { } error)
+            _log.LogError("Error trying to save the DB at shutdown: {Error}", error);
         foreach (var t in _threads) t.Stop();
         foreach (var t in _threads) t.Join(TimeSpan.FromSeconds(5));
         if (State.Durable is { } durable)

@@ -277,7 +277,8 @@ internal static class ServerCommands
             c.SyntaxError();
             return;
         }
-        // SAVE writes a snapshot first (the default saves only with save points configured: none here).
+        // SAVE writes a snapshot first; without SAVE or NOSAVE, Redis saves when save points are configured.
+        if (!save && !noSave && c.Server.Options.SavePoints.Length > 0) save = true;
         if (save && !noSave && c.Server.Snapshots.SaveNow() is not null && !force)
         {
             c.Error("ERR Errors trying to SHUTDOWN. Check logs.");
