@@ -126,8 +126,13 @@ public sealed class SimulatedNvme : IQueuePair
         _crashAtOperation = -1;
     }
 
-    /// <summary>Restarts a crashed device: reads see only what was durable.</summary>
-    public void PowerOn() => _dead = false;
+    /// <summary>Restarts a crashed device: reads see only what was durable; nothing queued or completed before survives.</summary>
+    public void PowerOn()
+    {
+        _dead = false;
+        _queued.Clear();
+        _completed.Clear();
+    }
 
     /// <summary>Flips bits of one durable byte (bit rot, a bad sector): fault injection for tests.</summary>
     public void CorruptDurable(long offset, byte xor = 0xFF)
