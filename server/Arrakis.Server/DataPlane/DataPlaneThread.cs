@@ -68,6 +68,7 @@ internal sealed class DataPlaneThread
     public void Wake() => _source.Wake();
 
     private int _killSweep;
+    private long _releasedAt = -1;
     private bool _signalWatched;
     private int _watchedFd = -1;
 
@@ -164,7 +165,12 @@ internal sealed class DataPlaneThread
                 {
                     if (durable.Log.Device.CompletionEventFd != _watchedFd) Rewatch(durable); // a rewrite began a new segment
                     if (durable.HasWork) durable.Pump();
-                    if (_held.Count > 0) Guarded(ReleaseHeld, "held replies");
+                    // Held replies move only when the durable LSN moved (or the log failed).
+                    if (_held.Count > 0 && (durable.DurableLsn != _releasedAt || durable.FailedErrno != 0))
+                    {
+                        _releasedAt = durable.DurableLsn;
+                        Guarded(ReleaseHeld, "held replies");
+                    }
                 }
                 long now = ServerClock.MonotonicMs;
                 if (_blocked.Count > 0) Guarded(() => ExpireBlocked(now), "blocked-client timeouts");
