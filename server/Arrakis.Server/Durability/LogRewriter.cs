@@ -21,6 +21,8 @@ internal sealed class LogRewriter(ServerState server)
 {
     public bool InProgress { get; private set; }
 
+    private bool _released;
+
     /// <summary>BGREWRITEAOF inside EXEC: the cron starts it once the transaction is over.</summary>
     public bool Scheduled { get; set; }
     public long Rewrites { get; private set; }
@@ -41,17 +43,24 @@ internal sealed class LogRewriter(ServerState server)
         var dir = server.LogDirectory;
         if (dir is null || server.Durable is null || !server.Snapshots.TryAcquire()) return false;
         InProgress = true;
+        _released = false;
         StartedUnixMs = ServerClock.UnixMs;
+        var durable = server.Durable;
         var thread = new Thread(() =>
         {
             try
             {
-                Run(dir, server.Durable);
+                Run(dir, durable);
             }
             catch (Exception e)
             {
                 server.Log.LogError(e, "Background AOF rewrite failed");
                 Finish(false);
+            }
+            finally
+            {
+                // Whatever happened, the keyspace's snapshot slot is free again (else no rewrite or BGSAVE could ever run).
+                if (server.Snapshots.InProgress && !_released) server.Snapshots.Release();
             }
         }) { IsBackground = true, Name = "arrakis-rewrite" };
         thread.Start();
@@ -64,6 +73,8 @@ internal sealed class LogRewriter(ServerState server)
         var old = dir.Manifest;
         long seq = Math.Max(old.BaseSeq, old.Segments.Max(s => s.Seq)) + 1;
         string name = server.Options.AppendFilename;
+        // A rewrite killed before its manifest named them leaves files of the next seq behind: skip past them.
+        while (dir.Storage.Exists(dir.PathOf($"{name}.{seq}.incr.arkl")) || File.Exists(dir.PathOf($"{name}.{seq}.base.rdb"))) seq++;
         string segmentFile = $"{name}.{seq}.incr.arkl", baseFile = $"{name}.{seq}.base.rdb";
         LogDevice device;
         try
@@ -73,6 +84,7 @@ internal sealed class LogRewriter(ServerState server)
         catch (InvalidOperationException e)
         {
             server.Log.LogError("Background AOF rewrite: can't claim the new segment: {Error}", e.Message);
+            ReleaseSlot();
             Finish(false);
             return;
         }
@@ -108,7 +120,7 @@ internal sealed class LogRewriter(ServerState server)
         {
             server.Log.LogError("Background AOF rewrite: {Error}", failure);
             device.Owner.Dispose();
-            server.Snapshots.Release();
+            ReleaseSlot();
             Finish(false);
             return;
         }
@@ -122,7 +134,7 @@ internal sealed class LogRewriter(ServerState server)
         }
         finally
         {
-            server.Snapshots.Release();
+            ReleaseSlot();
         }
         if (ok)
         {
@@ -162,6 +174,13 @@ internal sealed class LogRewriter(ServerState server)
         server.Log.LogInformation("Background AOF rewrite finished: base {Base} ({Keys} keys, {Bytes} bytes) at LSN {Lsn}, log continues in {Segment}, in {Ms} ms",
             baseFile, snapshot.Keys, bytes, snapshot.Lsn, segmentFile, started.ElapsedMilliseconds);
         Finish(true);
+    }
+
+    private void ReleaseSlot()
+    {
+        if (_released) return;
+        _released = true;
+        server.Snapshots.Release();
     }
 
     /// <summary>
