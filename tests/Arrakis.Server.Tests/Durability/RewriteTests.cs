@@ -17,8 +17,11 @@ public sealed class RewriteTests : IDisposable
     /// <summary>Segments on simulated devices that outlive a server (the "disk"); manifest and base in a real temp directory.</summary>
     private sealed class SimulatedStorage(Dictionary<string, SimulatedNvme> disks) : ILogStorage
     {
+        public static volatile bool RefuseNew;
+
         public LogDevice Open(string path, long capacity)
         {
+            if (RefuseNew && !Exists(path)) throw new InvalidOperationException("log storage: refused for the test");
             lock (disks)
             {
                 if (!disks.TryGetValue(path, out var dev)) disks[path] = dev = new SimulatedNvme(capacity, seed: disks.Count + 1);
@@ -106,6 +109,32 @@ public sealed class RewriteTests : IDisposable
         finally
         {
             again.Stop();
+        }
+    }
+
+    [Fact]
+    public void ARewriteThatCannotClaimItsSegment_FreesTheSnapshotSlot_AndALaterOneWorks()
+    {
+        var (server, network) = Start();
+        try
+        {
+            using var c = network.Connect();
+            Call(c, "SET a 1");
+            SimulatedStorage.RefuseNew = true;
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_rewrite_in_progress:0", Call(c, "INFO persistence"));
+            SimulatedStorage.RefuseNew = false;
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
+        }
+        finally
+        {
+            SimulatedStorage.RefuseNew = false;
+            server.Stop();
         }
     }
 
