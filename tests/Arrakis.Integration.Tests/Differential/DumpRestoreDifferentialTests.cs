@@ -58,23 +58,7 @@ public sealed class DumpRestoreDifferentialTests(ServerPairFixture servers)
     private static byte[][] Args(string cmd, string key, string ttl, byte[] payload, params string[] more) =>
         [Encoding.UTF8.GetBytes(cmd), Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(ttl), payload, .. more.Select(Encoding.UTF8.GetBytes)];
 
-    private static string Content(RespConnection c, string key)
-    {
-        string type = c.Call("TYPE", key).Text;
-        var v = type switch
-        {
-            "string" => c.Call("GET", key),
-            "list" => c.Call("LRANGE", key, "0", "-1"),
-            "set" => c.Call("SMEMBERS", key),
-            "hash" => c.Call("HGETALL", key),
-            "zset" => c.Call("ZRANGE", key, "0", "-1", "WITHSCORES"),
-            _ => c.Call("TYPE", key),
-        };
-        var items = v.Items?.Select(i => i.Text).ToList() ?? [v.Text];
-        if (type is "set") items.Sort(StringComparer.Ordinal);
-        if (type is "hash") items = items.Chunk(2).Select(p => p[0] + "=" + p[1]).Order(StringComparer.Ordinal).ToList();
-        return type + ":" + string.Join(",", items);
-    }
+    private static string Content(RespConnection c, string key) => KeyContent.Read(c, key);
 
     [Fact]
     public void Restore_AnswersRedisErrors_InRedisOrder()

@@ -10,34 +10,7 @@ internal static class RedisNumbers
     /// string2ll: true only for the canonical decimal form of an int64 (no '+', no leading zeros,
     /// no "-0", no spaces, 1..20 characters), so that formatting the value gives the same bytes.
     /// </summary>
-    public static bool TryParseInt64(ReadOnlySpan<byte> s, out long value)
-    {
-        value = 0;
-        if (s.Length == 0 || s.Length > 20) return false;
-        if (s.Length == 1 && s[0] == (byte)'0') return true;
-        bool negative = s[0] == (byte)'-';
-        int i = negative ? 1 : 0;
-        if (i >= s.Length || s[i] < (byte)'1' || s[i] > (byte)'9') return false;
-        ulong v = 0;
-        for (; i < s.Length; i++)
-        {
-            uint d = (uint)(s[i] - '0');
-            if (d > 9) return false;
-            if (v > (ulong.MaxValue - d) / 10) return false;
-            v = v * 10 + d;
-        }
-        if (negative)
-        {
-            if (v > (ulong)long.MaxValue + 1) return false;
-            value = (long)(0 - v);
-        }
-        else
-        {
-            if (v > long.MaxValue) return false;
-            value = (long)v;
-        }
-        return true;
-    }
+    public static bool TryParseInt64(ReadOnlySpan<byte> s, out long value) => Arrakis.Protocol.RespNumber.TryParseInt64(s, out value);
 
     /// <summary>ll2string: the decimal bytes of <paramref name="value"/>.</summary>
     public static byte[] FormatInt64(long value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
