@@ -31,7 +31,6 @@ internal sealed class Snapshot
     public long Lsn { get; }
 
     public long Keys;
-    public long Expires;
 
     /// <summary>
     /// Takes every stripe for an instant and installs the snapshot on the keyspace. <paramref name="whileHeld"/>
@@ -110,7 +109,6 @@ internal sealed class Snapshot
                 if (e.Key is null || e.Value is null) continue;
                 writer.WriteEntry(e.Key, RdbValues.ToRdb(e.Value), e.ExpireAt);
                 Interlocked.Increment(ref Keys);
-                if (e.ExpireAt != 0) Interlocked.Increment(ref Expires);
             }
         }
         writer.Flush();

@@ -23,10 +23,7 @@ internal sealed class SnapshotWriter(ServerState server)
     public long Saves { get; private set; }
     public long LastDurationSeconds { get; private set; } = -1;
     public long StartedUnixMs { get; private set; }
-    public long LastKeys { get; private set; }
 
-    /// <summary>Bytes the last snapshot wrote.</summary>
-    public long LastBytes { get; private set; }
 
     public string Path => System.IO.Path.Combine(server.Options.Dir, server.Options.DbFilename);
 
@@ -109,8 +106,6 @@ internal sealed class SnapshotWriter(ServerState server)
             ok = WriteFile(snapshot, Path, aofBase: false, out long bytes);
             if (ok)
             {
-                LastBytes = bytes;
-                LastKeys = snapshot.Keys;
                 LastSaveUnixSeconds = ServerClock.UnixMs / 1000;
                 server.DirtyAtLastSave = dirtyAtStart;
                 Saves++;

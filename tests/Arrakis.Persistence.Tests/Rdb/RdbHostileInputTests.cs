@@ -1,3 +1,4 @@
+using Arrakis.Fuzz.Targets;
 using Arrakis.Persistence.Rdb;
 using Arrakis.Persistence.Rdb.Format;
 using Arrakis.Persistence.Tests.Rdb.Differential;

@@ -21,17 +21,5 @@ internal static class RdbTestValues
         RdbValue.FromSortedSet(pairs.Select(p => new KeyValuePair<byte[], double>(B(p.M), p.S)).ToList(), hint);
 
     /// <summary>A canonical text form: strings and lists in order, sets/hashes sorted, zsets by (score, member).</summary>
-    public static string Canonical(RdbValue v)
-    {
-        static string H(byte[] b) => Convert.ToHexString(b);
-        return v.Kind switch
-        {
-            RdbValueKind.String => "string:" + H(v.String!),
-            RdbValueKind.List => "list:" + string.Join(",", v.Elements!.Select(H)),
-            RdbValueKind.Set => "set:" + string.Join(",", v.Elements!.Select(H).Order(StringComparer.Ordinal)),
-            RdbValueKind.Hash => "hash:" + string.Join(",", v.Pairs!.Select(p => H(p.Key) + "=" + H(p.Value)).Order(StringComparer.Ordinal)),
-            _ => "zset:" + string.Join(",", v.Scored!.OrderBy(p => p.Value).ThenBy(p => H(p.Key), StringComparer.Ordinal)
-                .Select(p => H(p.Key) + "=" + p.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture))),
-        };
-    }
+    public static string Canonical(RdbValue v) => Arrakis.Fuzz.Targets.ValueText.Of(v);
 }
