@@ -5,8 +5,9 @@ using static Arrakis.IoBypass.Linux.Interop.LinuxConstants;
 namespace Arrakis.IoBypass.Linux.Block;
 
 /// <summary>
-/// A queue pair's completion eventfd (EFD_NONBLOCK | EFD_CLOEXEC): readable while completions may be
-/// waiting. The queue pair drains it in ProcessCompletions; a data-plane loop only watches it.
+/// A queue pair's completion eventfd (EFD_NONBLOCK | EFD_CLOEXEC), signalled when completions are
+/// posted. A data-plane loop watches it edge-triggered; the queue pair drains it before it polls it
+/// itself (and the sync queue pair when it reaps).
 /// </summary>
 /// <remarks><see cref="Signal"/> is safe from any thread; the others belong to the queue pair's owner.</remarks>
 internal sealed unsafe class CompletionSignal : IDisposable

@@ -30,7 +30,6 @@ internal sealed unsafe class IoUringQueuePair : IQueuePair
     private int _fd;
     private int _outstanding;
     private io_uring_sqe* _lastQueued;
-    private bool _drainOwed;
 
     private IoUringQueuePair(int fd, long capacity, int blockSize, IoUringOptions options, IoUringRing ring, CompletionSignal signal, FixedBufferTable? fixedBuffers, int registerErrno)
     {
@@ -219,20 +218,14 @@ internal sealed unsafe class IoUringQueuePair : IQueuePair
     }
 
     /// <summary>
-    /// Drains the eventfd, then moves posted CQEs into <paramref name="completions"/> without any
-    /// syscall to the ring. When more CQEs wait than fit, the eventfd is signalled again so a watcher
-    /// comes back for them. Never blocks. With nothing posted it makes no syscall at all (a spinning
-    /// loop pays nothing): the eventfd is drained only when CQEs are visible or were reaped last time
-    /// (a CQE reaped just after a drain may have left its signal behind).
+    /// Moves posted CQEs into <paramref name="completions"/> without any syscall. When more CQEs wait
+    /// than fit, the eventfd is signalled again so a watcher comes back for them. Never blocks. The
+    /// eventfd is not drained here: its watcher is edge-triggered (every signal wakes it, whatever the
+    /// counter holds), so reading it back would only cost a syscall per completion.
     /// </summary>
     public int ProcessCompletions(Span<BlockCompletion> completions)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
-        if (_drainOwed || _ring.CqReady > 0)
-        {
-            _signal.Drain();
-            _drainOwed = false;
-        }
         uint ready = _ring.CqReady;
         int n = (int)Math.Min(ready, (uint)completions.Length);
         for (int i = 0; i < n; i++)
@@ -242,7 +235,6 @@ internal sealed unsafe class IoUringQueuePair : IQueuePair
         }
         _ring.CqAdvance((uint)n);
         _outstanding -= n;
-        if (n > 0) _drainOwed = true;
         if (ready > (uint)n) _signal.Signal();
         return n;
     }
@@ -255,7 +247,13 @@ internal sealed unsafe class IoUringQueuePair : IQueuePair
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
         if (_ring.CqReady > 0) return 0;
-        if ((_ring.Features & IORING_FEAT_EXT_ARG) == 0) return _signal.WaitReadable(timeoutMs);
+        if ((_ring.Features & IORING_FEAT_EXT_ARG) == 0)
+        {
+            // The eventfd is never drained on the data path (an edge-triggered watcher is woken by every
+            // signal whatever the counter holds): poll() needs it at zero, then a CQE posted since is seen.
+            _signal.Drain();
+            return _ring.CqReady > 0 ? 0 : _signal.WaitReadable(timeoutMs);
+        }
         kernel_timespec ts = new() { tv_sec = timeoutMs / 1000, tv_nsec = timeoutMs % 1000 * 1_000_000L };
         io_uring_getevents_arg arg = default;
         if (timeoutMs >= 0) arg.ts = (ulong)&ts;

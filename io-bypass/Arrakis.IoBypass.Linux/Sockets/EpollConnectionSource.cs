@@ -83,7 +83,7 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
             }
             else if ((data & SignalTag) != 0)
             {
-                // A watched eventfd (e.g. the log's completion fd): its owner drains it.
+                // A watched eventfd (e.g. the log's completion fd), edge-triggered: not read here.
                 events[produced++] = new ConnectionEvent(ConnectionEventKind.Wakeup, 0);
             }
             else if ((data & WakeTag) != 0)

@@ -33,10 +33,12 @@ public interface IQueuePair : IDisposable
     bool HasFua { get; }
 
     /// <summary>
-    /// An eventfd that becomes readable when completions are waiting (a data-plane loop adds it to its
-    /// idle wait, e.g. with IConnectionSource.WatchSignal), or -1 when completions only appear during
-    /// calls on this queue pair. Only <see cref="ProcessCompletions"/> reads (drains) it; when it leaves
-    /// completions behind (a full span) it signals the fd again, so a watcher never sleeps on them.
+    /// An eventfd signalled when completions are posted (a data-plane loop adds it to its idle wait
+    /// edge-triggered, e.g. with IConnectionSource.WatchSignal), or -1 when completions only appear during
+    /// calls on this queue pair. Watch it edge-triggered: a queue pair may leave the counter non-zero
+    /// (reading it back costs a syscall per completion), so only a new signal means something. When
+    /// <see cref="ProcessCompletions"/> leaves completions behind (a full span) it signals the fd again,
+    /// so a watcher never sleeps on them.
     /// </summary>
     int CompletionEventFd { get; }
 

@@ -41,8 +41,8 @@ public interface IConnectionSource : IDisposable
 
     /// <summary>
     /// Adds an eventfd to this source's idle wait: when it is signalled, <see cref="Poll"/> returns a
-    /// <see cref="ConnectionEventKind.Wakeup"/> event (the source does not read the eventfd; the owner of
-    /// the fd drains it). Edge-triggered. Returns false when this source cannot wait on file descriptors
+    /// <see cref="ConnectionEventKind.Wakeup"/> event (the source does not read the eventfd; its owner
+    /// may leave the counter non-zero). Edge-triggered: every signal wakes the wait once. Returns false when this source cannot wait on file descriptors
     /// (the caller then must not sleep while it waits for that signal). Owning thread; startup path.
     /// </summary>
     bool WatchSignal(int eventFd);

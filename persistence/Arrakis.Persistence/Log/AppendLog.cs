@@ -285,8 +285,9 @@ public sealed class AppendLog : IDisposable
                 _spare.Dispose();
                 _spare = _device.AllocateBuffer(_filling.Length);
             }
+            // Only the tail is copied: bytes past it are stale, and never reach the device (appends write
+            // over them, and the padding after the last frame is cleared above before each write).
             buffer.Span.Slice((int)(tailBase - _fillBase), tail).CopyTo(_spare.Span);
-            _spare.Span[tail..].Clear();
             (_filling, _spare) = (_spare, _filling);
             _fillBase = tailBase;
             _fillLength = tail;
