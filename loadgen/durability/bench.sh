@@ -5,7 +5,8 @@
 #   redis     redis-server 7.0 --appendonly yes --appendfsync always
 #   ours      arrakis --appendonly yes --appendfsync always (io_uring, group commit)
 #   nolog     arrakis --appendonly no
-# with redis-benchmark -t set,incr,lpush at -c 1 and -c 50. Prints requests/s and the ratios the issue asks for.
+# with redis-benchmark -t set,incr,lpush at -c 1 and -c 50, each server after the same warm-up. Prints
+# requests/s and the ratios the issue asks for.
 # Usage: loadgen/durability/bench.sh [requests at -c 1 (3000)] [requests at -c 50 (100000)]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +19,10 @@ dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Re
 dll="$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll"
 
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "no server on $1" >&2; exit 1; }
+warm() { # every server gets the same warm-up before it is measured (ours runs on a JIT: tier-0 code at first)
+  redis-benchmark -p "$1" -t set,incr,lpush -c 50 -n 20000 -r 100000 -q >/dev/null 2>&1
+  redis-benchmark -p "$1" -t set,incr,lpush -c 1 -n 2000 -r 100000 -q >/dev/null 2>&1
+}
 run() { # name port clients requests -> "test rps" lines
   redis-benchmark -p "$2" -t set,incr,lpush -c "$3" -n "$4" -r 100000 --csv 2>/dev/null | tail -n +2 | tr -d '"' | awk -F, -v n="$1" -v c="$3" '{ print n, c, $1, $2 }'
 }
@@ -33,16 +38,16 @@ start_server() { # name args...
 }
 port=7811
 start_server redis redis-server --port $port --save "" --appendonly yes --appendfsync always --dir "$work/redis" --daemonize no
-wait_port $port; run redis $port 1 "$n1" >> "$results"; run redis $port 50 "$n50" >> "$results"; kill -9 "${pids[-1]}"
+wait_port $port; warm $port; run redis $port 1 "$n1" >> "$results"; run redis $port 50 "$n50" >> "$results"; kill -9 "${pids[-1]}"
 port=7812
 start_server ours dotnet "$dll" --port $port --appendonly yes --appendfsync always --dir "$work/ours" --aof-log-size 2gb
-wait_port $port; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
+wait_port $port; warm $port; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
 grep -o 'via [a-z_]*' "$work/ours.out" | head -1 | sed 's/^/ours: log /' >&2
 redis-cli -p $port info persistence | grep -E 'arrakis_log_(records_per_write|flushes)' >&2 || true
 kill -9 "${pids[-1]}"
 port=7813
 start_server nolog dotnet "$dll" --port $port --appendonly no
-wait_port $port; run nolog $port 1 "$n1" >> "$results"; run nolog $port 50 "$n50" >> "$results"; kill -9 "${pids[-1]}"
+wait_port $port; warm $port; run nolog $port 1 "$n1" >> "$results"; run nolog $port 50 "$n50" >> "$results"; kill -9 "${pids[-1]}"
 
 python3 - "$results" <<'PY'
 import sys
