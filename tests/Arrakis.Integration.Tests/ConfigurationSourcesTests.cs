@@ -24,6 +24,33 @@ public sealed class ConfigurationSourcesTests
         Assert.Contains("unknown directive 'no-such-directive'", server.Output);
     }
 
+    [Theory]
+    [InlineData("save 900 1\nsave 300 10\n", new[] { "--save", "60", "10000" })] // lines add up, the command line too
+    [InlineData("save 900 1\nsave \"\"\nsave 300 10\n", new string[0])] // save "" clears what came before
+    [InlineData("maxclients 50\n", new string[0])] // no save line: Redis keeps its defaults, ours are "" (compatibility.md)
+    public void Save_lines_in_a_config_file_add_up_as_in_redis(string file, string[] args)
+    {
+        string dir = Directory.CreateTempSubdirectory("arrakis-conf").FullName;
+        string conf = Path.Combine(dir, "redis.conf");
+        File.WriteAllText(conf, file);
+        string Save(int port)
+        {
+            using var c = new RespConnection(port);
+            return c.Call("CONFIG", "GET", "save").Items![1].Text;
+        }
+        string theirs, ours;
+        using (var redis = ServerProcess.StartRedisWithConfig(conf, args)) theirs = Save(redis.Port);
+        int port = FreePort.Next();
+        using (StartWith(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args], conf, port, null)) ours = Save(port);
+        if (!file.Contains("save", StringComparison.Ordinal))
+        {
+            Assert.Equal("3600 1 300 100 60 10000", theirs);
+            Assert.Equal("", ours);
+            return;
+        }
+        Assert.Equal(theirs, ours);
+    }
+
     [Fact]
     public void Environment_variables_set_options()
     {

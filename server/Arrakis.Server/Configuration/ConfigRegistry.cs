@@ -31,7 +31,11 @@ internal static class ConfigRegistry
             Immutable("databases", o => o.Databases.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.Databases = (int)x), "immutable"),
             Immutable("arrakis-threads", o => o.Threads.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, 256, x => o.Threads = (int)x)),
             Immutable("arrakis-network", o => o.Network, (o, v) => { o.Network = v; return null; }),
-            Mutable("save", o => string.Join(' ', o.SavePoints.Select(p => $"{p.Seconds} {p.Changes}")), SetSavePoints),
+            new("save", o => string.Join(' ', o.SavePoints.Select(p => $"{p.Seconds} {p.Changes}")), (o, v) => SetSavePoints(o, v, adding: false))
+            {
+                // As redis.conf is read, several `save` lines add up; `save ""` clears (Redis 7.0's setConfigSaveOption).
+                StartupSet = (o, v) => SetSavePoints(o, v, adding: true),
+            },
             Immutable("appendonly", o => o.AppendOnly ? "yes" : "no", (o, v) => Bool(v, x => o.AppendOnly = x), "switching the log on or off at runtime needs a base snapshot (not built yet): restart with --appendonly"),
             Mutable("appendfsync", o => o.AppendFsync switch { Arrakis.Persistence.Log.FsyncPolicy.Always => "always", Arrakis.Persistence.Log.FsyncPolicy.No => "no", _ => "everysec" }, SetFsync),
             Immutable("dbfilename", o => o.DbFilename, (o, v) => SafeName(v, x => o.DbFilename = x), "protected"),
@@ -140,18 +144,25 @@ internal static class ConfigRegistry
 
     /// <summary>Redis's save: pairs of "seconds changes" (a BGSAVE after that many seconds when at least that
     /// many changes happened), or "" for none.</summary>
-    private static string? SetSavePoints(ServerOptions o, string v)
+    /// <summary>
+    /// `save <seconds> <changes> ...`: pairs of seconds >= 1 and changes >= 0, or "" for none. At runtime
+    /// (CONFIG SET) the pairs replace the old ones; while directives are read (<paramref name="adding"/>)
+    /// the first `save` replaces the defaults and each later one adds its pairs, as Redis reads its file.
+    /// </summary>
+    private static string? SetSavePoints(ServerOptions o, string v, bool adding)
     {
         var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length % 2 != 0) return "Invalid save parameters";
         var points = new List<(long Seconds, long Changes)>();
         for (int i = 0; i < parts.Length; i += 2)
         {
-            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ||
-                !long.TryParse(parts[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out long changes))
+            if (!long.TryParse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds) || seconds < 1 ||
+                !long.TryParse(parts[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long changes) || changes < 0)
                 return "Invalid save parameters";
             points.Add((seconds, changes));
         }
+        if (adding && o.SavePointsFromDirectives && parts.Length > 0) points.InsertRange(0, o.SavePoints);
+        o.SavePointsFromDirectives = adding;
         o.SavePoints = points.ToArray();
         return null;
     }

@@ -70,6 +70,9 @@ public sealed class ServerOptions
     /// (Redis's own default without a config file is 3600 1 300 100 60 10000: set it to get that).</summary>
     public (long Seconds, long Changes)[] SavePoints { get; set; } = [];
 
+    /// <summary>Startup: a `save` directive was read already, so the next one adds its points (Redis's config file rule).</summary>
+    internal bool SavePointsFromDirectives { get; set; }
+
     /// <summary>dbfilename: the RDB file SAVE/BGSAVE write and startup loads (with appendonly no).</summary>
     public string DbFilename { get; set; } = "dump.rdb";
 

@@ -223,8 +223,8 @@ internal sealed class LogRewriter(ServerState server)
         if (InProgress || server.Durable is not { } durable || server.LogDirectory is null || server.Snapshots.InProgress) return;
         if (Scheduled)
         {
-            Scheduled = false;
-            TryStart();
+            // Cleared only once started: INFO never shows a scheduled rewrite as neither scheduled nor running.
+            if (TryStart()) Scheduled = false;
             return;
         }
         if (ConsecutiveFailures > 0 && ServerClock.UnixMs - StartedUnixMs < 5000 * Math.Min(ConsecutiveFailures, 12)) return;

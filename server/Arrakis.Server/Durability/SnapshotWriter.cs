@@ -13,9 +13,15 @@ internal sealed class SnapshotWriter(ServerState server)
 {
     private int _running;
 
+    /// <summary>The snapshot slot is taken: a SAVE, a BGSAVE or a BGREWRITEAOF runs.</summary>
     public bool InProgress => Volatile.Read(ref _running) != 0;
 
-    /// <summary>BGSAVE SCHEDULE while one runs: another starts when it ends.</summary>
+    /// <summary>A BGSAVE runs (INFO's rdb_bgsave_in_progress; a rewrite holds the slot without it).</summary>
+    public bool BackgroundSaveInProgress => Volatile.Read(ref _background);
+
+    private bool _background;
+
+    /// <summary>BGSAVE SCHEDULE while the slot is taken, or BGSAVE inside EXEC: the cron starts one when the slot is free.</summary>
     public bool Scheduled { get; set; }
 
     public long LastSaveUnixSeconds { get; private set; } = server.StartUnixMs / 1000;
@@ -30,8 +36,14 @@ internal sealed class SnapshotWriter(ServerState server)
     /// <summary>Cron: a BGSAVE when a save point is reached (Redis's serverCron rule; after a failed save, not before 5 s).</summary>
     public void MaybeSaveOnSchedule()
     {
+        if (InProgress) return;
+        if (Scheduled)
+        {
+            if (TryStartBackground()) Scheduled = false;
+            return;
+        }
         var points = server.Options.SavePoints;
-        if (points.Length == 0 || InProgress) return;
+        if (points.Length == 0) return;
         long now = ServerClock.UnixMs / 1000;
         long changes = server.Sum(t => t.Dirty) - server.DirtyAtLastSave;
         if (!LastStatusOk && now - _lastAttemptSeconds < 5) return;
@@ -53,6 +65,7 @@ internal sealed class SnapshotWriter(ServerState server)
     public bool TryStartBackground()
     {
         if (!TryAcquire()) return false;
+        Volatile.Write(ref _background, true);
         var snapshot = Begin(() => server.Durable?.LastLsn ?? 0);
         var thread = new Thread(() =>
         {
@@ -82,12 +95,8 @@ internal sealed class SnapshotWriter(ServerState server)
     public void Release()
     {
         server.Keyspace.Snapshot = null;
-        Volatile.Write(ref _running, 0);
-        if (Scheduled)
-        {
-            Scheduled = false;
-            TryStartBackground();
-        }
+        Volatile.Write(ref _background, false);
+        Volatile.Write(ref _running, 0); // a scheduled BGSAVE or rewrite starts at the next cron tick
     }
 
     public Snapshot Begin(Func<long> whileHeld)

@@ -87,6 +87,15 @@ public sealed class ServerProcess : IDisposable
         return Start(RedisServerPath(), args, port);
     }
 
+    /// <summary>redis-server reading <paramref name="configFile"/> first, then <paramref name="extra"/> directives (nothing else set).</summary>
+    public static ServerProcess StartRedisWithConfig(string configFile, params string[] extra)
+    {
+        int port = FreePort.Next();
+        var args = new List<string> { configFile, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--daemonize", "no" };
+        args.AddRange(extra);
+        return Start(RedisServerPath(), args, port);
+    }
+
     public static string RedisServerPath()
     {
         foreach (var p in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })

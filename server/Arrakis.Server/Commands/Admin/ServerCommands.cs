@@ -205,17 +205,20 @@ internal static class ServerCommands
             c.Error("ERR Background append only file rewriting already in progress");
             return;
         }
-        if (c.InExec)
+        if (c.InExec || c.Server.Snapshots.InProgress)
         {
-            // Inside EXEC every stripe is held and the transaction's record is not appended yet: a snapshot
-            // taken now would hold part of it. The cron starts the rewrite right after.
+            // Redis schedules it too when a child runs or inside EXEC. Inside EXEC every stripe is held and
+            // the transaction's record is not appended yet: a snapshot taken now would hold part of it. The
+            // cron starts the rewrite once the transaction is over and the snapshot slot is free.
             c.Server.Rewriter.Scheduled = true;
             c.Reply.WriteSimpleString("Background append only file rewriting scheduled");
             return;
         }
         if (!c.Server.Rewriter.TryStart())
         {
-            c.Error("ERR Background append only file rewriting can't start while a background save is in progress; try again when it ends");
+            // The slot was taken between the check and here (a save point's BGSAVE on another thread).
+            c.Server.Rewriter.Scheduled = true;
+            c.Reply.WriteSimpleString("Background append only file rewriting scheduled");
             return;
         }
         c.Reply.WriteSimpleString("Background append only file rewriting started");
@@ -233,18 +236,25 @@ internal static class ServerCommands
                 return;
             }
         }
-        if (c.Server.Snapshots.TryStartBackground())
+        var snaps = c.Server.Snapshots;
+        if (snaps.BackgroundSaveInProgress)
+        {
+            c.Error("ERR Background save already in progress");
+            return;
+        }
+        // Inside EXEC a snapshot would hold part of the transaction: Redis 7.0 schedules it there too.
+        if (!c.InExec && snaps.TryStartBackground())
         {
             c.Reply.WriteSimpleString("Background saving started");
             return;
         }
-        if (schedule)
+        if (schedule || c.InExec)
         {
-            c.Server.Snapshots.Scheduled = true;
+            snaps.Scheduled = true;
             c.Reply.WriteSimpleString("Background saving scheduled");
             return;
         }
-        c.Error("ERR Background save already in progress");
+        c.Error("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
     }
 
     private static void Shutdown(CommandContext c)
