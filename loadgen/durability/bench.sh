@@ -5,12 +5,13 @@
 #   redis     redis-server 7.0 --appendonly yes --appendfsync always
 #   ours      arrakis --appendonly yes --appendfsync always (io_uring, group commit)
 #   nolog     arrakis --appendonly no
+#   rnolog    redis-server --appendonly no (what durability costs Redis, for comparison)
 # with redis-benchmark -t set,incr,lpush at -c 1 and -c 50, each server after the same warm-up. Prints
 # requests/s and the ratios the issue asks for.
-# Usage: loadgen/durability/bench.sh [requests at -c 1 (3000)] [requests at -c 50 (100000)]
+# Usage: loadgen/durability/bench.sh [requests at -c 1 (5000)] [requests at -c 50 (100000)] [rounds (3)]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-n1="${1:-3000}"; n50="${2:-100000}"
+n1="${1:-5000}"; n50="${2:-100000}"; rounds="${3:-3}"
 work="$(mktemp -d "${TMPDIR:-/var/tmp}/arrakis-bench.XXXXXX")"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -27,43 +28,52 @@ run() { # name port clients requests -> "test rps" lines
   redis-benchmark -p "$2" -t set,incr,lpush -c "$3" -n "$4" -r 100000 --csv 2>/dev/null | tail -n +2 | tr -d '"' | awk -F, -v n="$1" -v c="$3" '{ print n, c, $1, $2 }'
 }
 results="$work/results"
-disk_line="$(python3 "$root/loadgen/durability/disk-rate.py" "$work" 5)"
-echo "disk 1 APPEND $(echo "$disk_line" | cut -d' ' -f1)" >> "$results"
-
+stop_last() { kill -9 "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; }
 start_server() { # name args...
   local name="$1"; shift
-  mkdir -p "$work/$name"
+  rm -rf "$work/$name"; mkdir -p "$work/$name"
   "$@" > "$work/$name.out" 2>&1 &
   pids+=($!)
 }
-port=7811
-start_server redis redis-server --port $port --save "" --appendonly yes --appendfsync always --dir "$work/redis" --daemonize no
-wait_port $port; warm $port; run redis $port 1 "$n1" >> "$results"; run redis $port 50 "$n50" >> "$results"; kill -9 "${pids[-1]}"
-port=7812
-start_server ours dotnet "$dll" --port $port --appendonly yes --appendfsync always --dir "$work/ours" --aof-log-size 2gb
-wait_port $port; warm $port; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
-grep -o 'via [a-z_]*' "$work/ours.out" | head -1 | sed 's/^/ours: log /' >&2
-redis-cli -p $port info persistence | grep -E 'arrakis_log_(records_per_write|flushes)' >&2 || true
-kill -9 "${pids[-1]}"
-port=7813
-start_server nolog dotnet "$dll" --port $port --appendonly no
-wait_port $port; warm $port; run nolog $port 1 "$n1" >> "$results"; run nolog $port 50 "$n50" >> "$results"; kill -9 "${pids[-1]}"
+# Rounds alternate the servers and the disk's own rate; the table shows medians (on a 2-vCPU VM one run
+# of the same server varies by +-20% with where the scheduler puts the threads).
+for round in $(seq 1 "$rounds"); do
+  echo "round $round of $rounds" >&2
+  echo "disk 1 APPEND $(python3 "$root/loadgen/durability/disk-rate.py" "$work" 3 | cut -d' ' -f1)" >> "$results"
+  port=7811
+  start_server redis redis-server --port $port --save "" --appendonly yes --appendfsync always --dir "$work/redis" --daemonize no
+  wait_port $port; warm $port; run redis $port 1 "$n1" >> "$results"; run redis $port 50 "$n50" >> "$results"; stop_last
+  port=7814
+  start_server rnolog redis-server --port $port --save "" --appendonly no --daemonize no
+  wait_port $port; warm $port; run rnolog $port 1 "$n1" >> "$results"; run rnolog $port 50 "$n50" >> "$results"; stop_last
+  port=7812
+  start_server ours dotnet "$dll" --port $port --appendonly yes --appendfsync always --dir "$work/ours" --aof-log-size 1gb
+  wait_port $port; warm $port; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
+  [ "$round" = 1 ] && grep -oE 'via (io_uring|sync)[^|]*' "$work/ours.out" | head -1 | sed 's/^/ours: log /' >&2
+  redis-cli -p $port info persistence | grep -E 'arrakis_log_records_per_write' >&2 || true
+  stop_last
+  port=7813
+  start_server nolog dotnet "$dll" --port $port --appendonly no
+  wait_port $port; warm $port; run nolog $port 1 "$n1" >> "$results"; run nolog $port 50 "$n50" >> "$results"; stop_last
+done
 
-python3 - "$results" <<'PY'
-import sys
+python3 - "$results" "$rounds" <<'PY'
+import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     name, c, test, rps = line.split()
-    rows[(name, int(c), test)] = float(rps)
-disk = rows[("disk", 1, "APPEND")]
-print(f"disk: {disk:.0f} durable 4 KiB appends/s (O_DIRECT pwrite + fdatasync, one after another)")
-print(f"{'test':6} {'c':>3} {'redis always':>13} {'ours always':>12} {'ours no log':>12}   ratios")
+    rows.setdefault((name, int(c), test), []).append(float(rps))
+med = {k: statistics.median(v) for k, v in rows.items()}
+disk = med[("disk", 1, "APPEND")]
+print(f"medians of {sys.argv[2]} rounds (each server restarted and warmed up every round)")
+print(f"disk: {disk:.0f} durable 4 KiB appends/s (O_DIRECT pwrite + fdatasync, one after another; rounds: {' '.join(f'{x:.0f}' for x in rows[('disk', 1, 'APPEND')])})")
+print(f"{'test':6} {'c':>3} {'redis always':>13} {'ours always':>12} {'ours no log':>12} {'redis no log':>13}   ratios")
 for test in ("SET", "INCR", "LPUSH"):
     for c in (1, 50):
-        r, o, n = rows.get(("redis", c, test), 0), rows.get(("ours", c, test), 0), rows.get(("nolog", c, test), 0)
+        r, o, n, rn = (med.get((k, c, test), 0) for k in ("redis", "ours", "nolog", "rnolog"))
         if c == 1:
             ratio = f"ours/disk {o / disk:.2f}  redis/disk {r / disk:.2f}  ours/redis {o / r:.2f}"
         else:
-            ratio = f"ours/nolog {o / n:.2f}  ours/redis {o / r:.2f}"
-        print(f"{test:6} {c:>3} {r:>13.0f} {o:>12.0f} {n:>12.0f}   {ratio}")
+            ratio = f"ours/nolog {o / n:.2f}  redis/its-nolog {r / rn:.2f}  ours/redis {o / r:.2f}"
+        print(f"{test:6} {c:>3} {r:>13.0f} {o:>12.0f} {n:>12.0f} {rn:>13.0f}   {ratio}")
 PY
