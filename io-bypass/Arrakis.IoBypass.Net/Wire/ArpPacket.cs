@@ -7,7 +7,8 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// ar$pln (5), ar$op (6..8), then ar$sha, ar$spa, ar$tha, ar$tpa whose lengths are ar$hln and ar$pln.
 /// <para>
 /// <see cref="TryNew"/> checks that the fixed part and the four addresses (at the lengths the packet
-/// declares) fit; after that no getter or setter can throw. The address getters return raw bytes
+/// declares) fit; after that no getter or setter can throw (unless the caller itself
+/// rewrites a length field: the setters are for emitting into buffers the caller sized). The address getters return raw bytes
 /// because the lengths are the packet's; <see cref="ArpRepr"/> types them for Ethernet/IPv4.
 /// </para>
 /// </summary>

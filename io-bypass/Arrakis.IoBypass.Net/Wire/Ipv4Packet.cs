@@ -10,7 +10,8 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// <para>
 /// <see cref="TryNew"/> checks the lengths: the buffer holds the fixed header, IHL &gt;= 5 and the
 /// header it declares fits, the total length covers the header and fits in the buffer (a longer buffer
-/// is fine: Ethernet pads short frames). After that no getter or setter can throw. The version and
+/// is fine: Ethernet pads short frames). After that no getter or setter can throw (unless the caller itself
+/// rewrites a length field: the setters are for emitting into buffers the caller sized). The version and
 /// the checksum are <see cref="Ipv4Repr.TryParse(Ipv4Packet, out Ipv4Repr)"/>'s to check.
 /// </para>
 /// </summary>

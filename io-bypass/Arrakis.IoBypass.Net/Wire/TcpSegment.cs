@@ -10,7 +10,8 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// pseudo-header length cover all of it.
 /// <para>
 /// <see cref="TryNew"/> checks the fixed header fits, the data offset is at least 5 and the header it
-/// declares fits; after that no getter or setter can throw. Checksum and options are
+/// declares fits; after that no getter or setter can throw (unless the caller itself
+/// rewrites a length field: the setters are for emitting into buffers the caller sized). Checksum and options are
 /// <see cref="TcpRepr.TryParse(TcpSegment, Ipv4Address, Ipv4Address, out TcpRepr)"/>'s to check.
 /// </para>
 /// </summary>
