@@ -8,11 +8,11 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// fragment offset (6..8), time to live (8), protocol (9), header checksum (10..12), source (12..16),
 /// destination (16..20), options up to IHL * 4, then data up to the total length.
 /// <para>
-/// <see cref="TryNew"/> checks the lengths: the buffer holds the fixed header, IHL &gt;= 5 and the
+/// <see cref="TryNew"/> checks the version and the lengths: the buffer holds the fixed header, IHL &gt;= 5 and the
 /// header it declares fits, the total length covers the header and fits in the buffer (a longer buffer
 /// is fine: Ethernet pads short frames). After that no getter or setter can throw (unless the caller itself
-/// rewrites a length field: the setters are for emitting into buffers the caller sized). The version and
-/// the checksum are <see cref="Ipv4Repr.TryParse(Ipv4Packet, out Ipv4Repr)"/>'s to check.
+/// rewrites a length field: the setters are for emitting into buffers the caller sized). The checksum
+/// is <see cref="Ipv4Repr.TryParse(Ipv4Packet, out Ipv4Repr)"/>'s to check.
 /// </para>
 /// </summary>
 internal readonly ref struct Ipv4Packet
@@ -24,11 +24,13 @@ internal readonly ref struct Ipv4Packet
 
     private Ipv4Packet(Span<byte> buffer) => _buffer = buffer;
 
-    /// <summary>The checked constructor (RFC 791 §3.1 "IHL": minimum 5; "Total Length": header and data).</summary>
+    /// <summary>The checked constructor (RFC 791 §3.1 "Version": 4, checked first because the lengths
+    /// mean nothing in another version; "IHL": minimum 5; "Total Length": header and data).</summary>
     public static WireStatus TryNew(Span<byte> buffer, out Ipv4Packet packet)
     {
         packet = new(buffer);
         if (buffer.Length < MinimumHeaderLength) return WireStatus.Truncated;
+        if (packet.Version != 4) return WireStatus.BadVersion;
         int headerLength = packet.HeaderLength;
         if (headerLength < MinimumHeaderLength) return WireStatus.BadLength;
         if (headerLength > buffer.Length) return WireStatus.Truncated;

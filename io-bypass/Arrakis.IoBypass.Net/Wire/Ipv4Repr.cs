@@ -39,7 +39,8 @@ internal readonly record struct Ipv4Repr
 
     /// <summary>
     /// Parses a checked packet: <see cref="WireStatus.BadVersion"/> unless the version is 4 (RFC 791 §3.1
-    /// "Version"); <see cref="WireStatus.BadChecksum"/> unless the header checksum verifies (RFC 791 §3.1
+    /// "Version"; <see cref="Ipv4Packet.TryNew"/> checked it already unless the view is unchecked);
+    /// <see cref="WireStatus.BadChecksum"/> unless the header checksum verifies (RFC 791 §3.1
     /// "Header Checksum", RFC 1071). Options are skipped by IHL (RFC 791 §3.1 "Options"); the protocol is
     /// reported as is, known or not.
     /// </summary>

@@ -19,9 +19,9 @@ internal static class TcpOptionCodec
 
     /// <summary>
     /// Parses an option list. <see cref="WireStatus.BadOption"/> for an option whose length byte is
-    /// missing, below 2, past the end of the list (RFC 9293 §3.1: "must be prepared to handle an illegal
+    /// missing, below 2, past the end of the list (RFC 9293 §3.2: "MUST be prepared to handle an illegal
     /// option length (e.g., zero)", MUST-7), or wrong for a known kind. Unknown kinds are skipped by
-    /// their length (§3.1: MUST-6, ignore options it does not implement). End of option list stops the
+    /// their length (§3.2: MUST-6, ignore options it does not implement). End of option list stops the
     /// scan (§3.2: what follows is padding). A later duplicate of an option replaces the earlier one.
     /// </summary>
     public static WireStatus TryParse(ReadOnlySpan<byte> list, out TcpOptions options)

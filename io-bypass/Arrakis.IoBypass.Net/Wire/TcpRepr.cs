@@ -32,8 +32,8 @@ internal readonly record struct TcpRepr
     /// <summary>
     /// Parses a checked segment that arrived from <paramref name="source"/> to <paramref name="destination"/>.
     /// <see cref="WireStatus.BadChecksum"/> unless the checksum over the pseudo-header and the whole segment
-    /// verifies (RFC 9293 §3.1 "Checksum"); <see cref="WireStatus.BadField"/> for port 0 (reserved, RFC 6335
-    /// §6); <see cref="WireStatus.BadOption"/> for a malformed option list (see <see cref="TcpOptionCodec.TryParse"/>).
+    /// verifies (RFC 9293 §3.1 "Checksum"); <see cref="WireStatus.BadField"/> for port 0 (Reserved in IANA's
+    /// port registry: no connection can use it; smoltcp drops these too); <see cref="WireStatus.BadOption"/> for a malformed option list (see <see cref="TcpOptionCodec.TryParse"/>).
     /// The reserved header bits are ignored (RFC 9293 §3.1 "Rsrvd": must be zero, receivers do not check).
     /// </summary>
     public static WireStatus TryParse(TcpSegment segment, Ipv4Address source, Ipv4Address destination, out TcpRepr repr)

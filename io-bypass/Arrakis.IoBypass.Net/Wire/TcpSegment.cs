@@ -82,7 +82,7 @@ internal readonly ref struct TcpSegment
         set => _buffer[13] = (byte)value;
     }
 
-    /// <summary>The window field as sent (unscaled; RFC 7323 §2.3: the scale applies except on SYN segments).</summary>
+    /// <summary>The window field as sent (unscaled; RFC 7323 §2.2: the window of a SYN is never scaled).</summary>
     public ushort Window
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer[14..]);

@@ -23,7 +23,7 @@ internal enum WireStatus : byte
     /// <summary>The internet checksum (RFC 1071) does not verify.</summary>
     BadChecksum,
 
-    /// <summary>A TCP option has an illegal length (RFC 9293 §3.1: zero, one, past the header, or wrong for its kind).</summary>
+    /// <summary>A TCP option has an illegal length (RFC 9293 §3.2, MUST-7: zero, one, past the header, or wrong for its kind).</summary>
     BadOption,
 
     /// <summary>A field holds a reserved value (TCP port 0).</summary>

@@ -83,11 +83,14 @@ public sealed class Ipv4Tests
         }
     }
 
-    [Fact]
-    public void TryParse_Version6_IsBadVersion()
+    [Theory]
+    [InlineData(0x65)]
+    [InlineData(0x60)] // an IPv6 header: its low nibble is not an IHL
+    [InlineData(0x05)]
+    public void TryParse_VersionOtherThan4_IsBadVersion(byte first)
     {
         var bytes = SynPacket;
-        bytes[0] = 0x65;
+        bytes[0] = first;
         Assert.Equal(WireStatus.BadVersion, Ipv4Repr.TryParse(bytes, out _));
     }
 

@@ -42,7 +42,7 @@ public sealed class TcpOptionCodecTests
     [Fact]
     public void TryParse_UnknownOption_IsSkippedByItsLength()
     {
-        // Kind 30 (MPTCP) length 6, then MSS: RFC 9293 §3.1 MUST-6.
+        // Kind 30 (MPTCP) length 6, then MSS: RFC 9293 §3.2 MUST-6.
         var options = Parse(30, 6, 0xAA, 0xBB, 0xCC, 0xDD, 2, 4, 0x02, 0x18);
         Assert.Equal((ushort)536, options.MaxSegmentSize);
     }
