@@ -10,6 +10,7 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// declares) fit; after that no getter or setter can throw (unless the caller itself
 /// rewrites a length field: the setters are for emitting into buffers the caller sized). The address getters return raw bytes
 /// because the lengths are the packet's; <see cref="ArpRepr"/> types them for Ethernet/IPv4.
+/// Stack-only and stateless beyond the caller's buffer: usable on whatever thread owns the buffer.
 /// </para>
 /// </summary>
 internal readonly ref struct ArpPacket

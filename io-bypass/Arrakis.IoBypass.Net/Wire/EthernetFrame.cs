@@ -9,6 +9,7 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// Built by <see cref="TryNew"/> from untrusted bytes (checks that the header fits; after that no
 /// getter or setter can throw) or by <see cref="NewUnchecked"/> over a buffer the caller sized for
 /// emitting. Getters read and setters write the underlying bytes; the view owns nothing.
+/// Stack-only and stateless beyond the caller's buffer: usable on whatever thread owns the buffer.
 /// </para>
 /// </summary>
 internal readonly ref struct EthernetFrame

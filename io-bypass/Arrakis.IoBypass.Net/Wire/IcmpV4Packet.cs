@@ -8,6 +8,7 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// <para>
 /// <see cref="TryNew"/> checks that the 8-byte header fits; after that no getter or setter can throw.
 /// The buffer is the whole message (the IPv4 payload): the checksum covers all of it.
+/// Stack-only and stateless beyond the caller's buffer: usable on whatever thread owns the buffer.
 /// </para>
 /// </summary>
 internal readonly ref struct IcmpV4Packet

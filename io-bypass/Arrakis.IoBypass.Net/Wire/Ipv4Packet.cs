@@ -13,6 +13,7 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// is fine: Ethernet pads short frames). After that no getter or setter can throw (unless the caller itself
 /// rewrites a length field: the setters are for emitting into buffers the caller sized). The checksum
 /// is <see cref="Ipv4Repr.TryParse(Ipv4Packet, out Ipv4Repr)"/>'s to check.
+/// Stack-only and stateless beyond the caller's buffer: usable on whatever thread owns the buffer.
 /// </para>
 /// </summary>
 internal readonly ref struct Ipv4Packet

@@ -4,7 +4,7 @@ namespace Arrakis.IoBypass.Net.Wire;
 
 /// <summary>
 /// Reads and writes the TCP option list (RFC 9293 §3.1 "Options", §3.2 "Specific Option Definitions").
-/// Reading never throws: every length is checked before it is used.
+/// Reading never throws: every length is checked before it is used. Pure functions, any thread.
 /// </summary>
 internal static class TcpOptionCodec
 {

@@ -13,6 +13,7 @@ namespace Arrakis.IoBypass.Net.Wire;
 /// declares fits; after that no getter or setter can throw (unless the caller itself
 /// rewrites a length field: the setters are for emitting into buffers the caller sized). Checksum and options are
 /// <see cref="TcpRepr.TryParse(TcpSegment, Ipv4Address, Ipv4Address, out TcpRepr)"/>'s to check.
+/// Stack-only and stateless beyond the caller's buffer: usable on whatever thread owns the buffer.
 /// </para>
 /// </summary>
 internal readonly ref struct TcpSegment
