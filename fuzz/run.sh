@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with AFL++ and SharpFuzz.
-#   fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|rdb> [minutes, default 10]
+#   fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|log|rdb|packet> [minutes, default 10]
 # Installs afl++ when missing, restores the sharpfuzz tool, publishes the fuzz project into
-# fuzz/out/<target>/bin, instruments Arrakis.Protocol.dll, Arrakis.Server.dll and Arrakis.Persistence.dll there, runs afl-fuzz
+# fuzz/out/<target>/bin, instruments Arrakis.Protocol.dll, Arrakis.Server.dll, Arrakis.Persistence.dll and Arrakis.IoBypass.Net.dll there, runs afl-fuzz
 # for the given minutes (niced: the machine is shared) on fuzz/corpus/<target>, and prints one
 # summary line from AFL's fuzzer_stats. Findings stay in fuzz/out/<target>/findings-<time>/.
 # Environment: FUZZ_TIMEOUT_MS (default 2000), FUZZ_NICE (default 19), FUZZ_RESUME=<findings dir>.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${1:?usage: fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|rdb> [minutes]}"
+target="${1:?usage: fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|log|rdb|packet> [minutes]}"
 minutes="${2:-10}"
 corpus="$root/fuzz/corpus/$target"
 [ -d "$corpus" ] || { echo "run.sh: no corpus folder $corpus" >&2; exit 2; }
@@ -27,7 +27,7 @@ rm -rf "$bin"
 # Own artifacts folder: a campaign's build never shares obj/ with a developer's build or another campaign's.
 dotnet publish fuzz/Arrakis.Fuzz/Arrakis.Fuzz.csproj -c Release --artifacts-path "$out/artifacts" -o "$bin" \
   -nologo -v quiet -clp:ErrorsOnly
-for dll in Arrakis.Protocol.dll Arrakis.Server.dll Arrakis.Persistence.dll; do
+for dll in Arrakis.Protocol.dll Arrakis.Server.dll Arrakis.Persistence.dll Arrakis.IoBypass.Net.dll; do
   dotnet sharpfuzz "$bin/$dll" >/dev/null
 done
 

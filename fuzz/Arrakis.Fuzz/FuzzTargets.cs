@@ -15,5 +15,6 @@ internal static class FuzzTargets
         ["lcs"] = LcsTarget.Run,
         ["log"] = LogTarget.Run,
         ["rdb"] = RdbTarget.Run,
+        ["packet"] = PacketTarget.Run,
     };
 }
