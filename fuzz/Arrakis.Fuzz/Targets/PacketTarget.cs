@@ -1,3 +1,4 @@
+using Arrakis.IoBypass.Net.Iface;
 using Arrakis.IoBypass.Net.Wire;
 
 namespace Arrakis.Fuzz.Targets;
@@ -36,6 +37,43 @@ internal static class PacketTarget
         repaired = data.ToArray();
         if (TcpSegment.TryNew(repaired, out var tcp) == WireStatus.Ok) tcp.FillChecksum(Client, Server);
         Tcp(repaired, Client, Server);
+
+        Iface(data, dedicated: true);
+        Iface(data, dedicated: false);
+    }
+
+    private static readonly EthernetAddress ServerMac = new(0x02, 0, 0, 0, 0, 0x02);
+
+    /// <summary>
+    /// The frame through the interface layer (addressed to us: our MAC and IPv4 address written over the
+    /// frame's, checksums repaired). Oracles: nothing throws; the frame lands in exactly one counter; an
+    /// answer fits the buffer and parses as an Ethernet frame from us.
+    /// </summary>
+    private static void Iface(ReadOnlySpan<byte> data, bool dedicated)
+    {
+        var buffer = new byte[2048];
+        data[..Math.Min(data.Length, buffer.Length)].CopyTo(buffer);
+        int length = Math.Min(data.Length, buffer.Length);
+        if (length >= 6) ServerMac.CopyTo(buffer);
+        if (length >= 14 && Ipv4Packet.TryNew(buffer.AsSpan(14, length - 14), out var ip) == WireStatus.Ok)
+        {
+            ip.Destination = Server;
+            ip.FillChecksum();
+            if (ip.Protocol == (byte)IpProtocol.Tcp && TcpSegment.TryNew(ip.Payload, out var seg) == WireStatus.Ok) seg.FillChecksum(ip.Source, Server);
+            if (ip.Protocol == (byte)IpProtocol.Icmp && IcmpV4Packet.TryNew(ip.Payload, out var icmp) == WireStatus.Ok) icmp.FillChecksum();
+        }
+        var iface = new NetInterface(new InterfaceConfig(ServerMac, Server, dedicated));
+        var action = iface.Receive(buffer, length, 0, out _, out int replyLength);
+        var c = iface.Counters;
+        long landed = c.NotForUs + c.Malformed + c.BadChecksum + c.Fragments + c.Unsupported + c.LeftToHost
+                      + c.ArpRequestsAnswered + c.ArpRepliesLearned + c.EchoRequestsAnswered + c.TcpSegmentsDelivered;
+        if (landed != 1) throw new FuzzFailure($"iface: a frame landed in {landed} counters ({action})");
+        if (action == RxAction.Transmit)
+        {
+            if (replyLength <= 0 || replyLength > buffer.Length) throw new FuzzFailure($"iface: reply length {replyLength}");
+            if (EthernetRepr.TryParse(buffer.AsSpan(0, replyLength), out var eth) != WireStatus.Ok || eth.Source != ServerMac)
+                throw new FuzzFailure("iface: the answer is not an Ethernet frame from us");
+        }
     }
 
     private static void Frame(Span<byte> bytes)
