@@ -217,4 +217,12 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         if (_reserveFd >= 0) LibC.close(_reserveFd);
         NativeMemory.Free(_events);
     }
+
+    /// <summary>Sends went out at once: nothing is held for the end of the batch.</summary>
+    public void Flush()
+    {
+    }
+
+    /// <summary>No timers of its own.</summary>
+    public long NextTimerMs => long.MaxValue;
 }

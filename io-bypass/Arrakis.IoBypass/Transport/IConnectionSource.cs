@@ -9,6 +9,13 @@ namespace Arrakis.IoBypass.Transport;
 /// Threading: every member except <see cref="Wake"/> is called only by the owning data-plane thread.
 /// Results at the I/O edge are byte counts or negative errno values (<see cref="Errno"/>), never
 /// exceptions.
+/// <para>The loop's contract with a source, once per iteration: <see cref="Poll"/> (non-blocking while
+/// there is work; blocking, up to the earliest of the loop's timers and <see cref="NextTimerMs"/>, when
+/// idle), handle the events (Receive/Send/SetInterest/Close), then <see cref="Flush"/>. A source may hold
+/// sends until <see cref="Flush"/> (a NIC queue transmits a batch with one kick). The blocking wait
+/// covers everything the thread waits for at once: the source's own readiness (sockets, an AF_XDP
+/// socket's fd), the fds added with <see cref="WatchSignal"/> (the log's completion eventfd) and
+/// <see cref="Wake"/> from other threads.</para>
 /// </remarks>
 public interface IConnectionSource : IDisposable
 {
@@ -46,4 +53,18 @@ public interface IConnectionSource : IDisposable
     /// (the caller then must not sleep while it waits for that signal). Owning thread; startup path.
     /// </summary>
     bool WatchSignal(int eventFd);
+
+    /// <summary>
+    /// End of the loop's batch: what the handlers sent goes out now (one transmit kick for the batch),
+    /// and work the source owes itself (a TCP stack's ACKs, retransmissions) is done. Never blocks.
+    /// Kernel sockets send at once: nothing to do there.
+    /// </summary>
+    void Flush();
+
+    /// <summary>
+    /// When the source next needs the loop to come back even if nothing arrives (a TCP retransmission or
+    /// delayed-ACK timer), in <c>Environment.TickCount64</c> milliseconds; <see cref="long.MaxValue"/> when
+    /// it has no timer. The loop's idle wait ends by then, and the next <see cref="Poll"/> runs the timer.
+    /// </summary>
+    long NextTimerMs { get; }
 }

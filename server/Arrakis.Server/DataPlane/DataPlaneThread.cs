@@ -170,6 +170,8 @@ internal sealed class DataPlaneThread
                         Guarded(ReleaseHeld, "held replies");
                     }
                 }
+                // End of the batch: a source that holds sends (a NIC queue) transmits them now.
+                _source.Flush();
                 long now = ServerClock.MonotonicMs;
                 if (_blocked.Count > 0) Guarded(() => ExpireBlocked(now), "blocked-client timeouts");
                 if (now >= nextCron)
@@ -438,10 +440,10 @@ internal sealed class DataPlaneThread
         return (int)Math.Clamp(holds.Peek().Position - s.Output.SentPosition, 0, pending);
     }
 
-    /// <summary>Milliseconds the idle wait may sleep: until the next cron tick or blocked-client deadline (at most 1 s).</summary>
+    /// <summary>Milliseconds the idle wait may sleep: until the next cron tick, blocked-client deadline or source timer (at most 1 s).</summary>
     private int IdleWait(long nextCron)
     {
-        long until = nextCron;
+        long until = Math.Min(nextCron, _source.NextTimerMs);
         foreach (var b in _blocked) until = Math.Min(until, b.DeadlineMs);
         return (int)Math.Clamp(until - ServerClock.MonotonicMs, 0, 1000);
     }

@@ -88,4 +88,12 @@ internal sealed class InMemoryConnectionSource : IConnectionSource
     }
 
     public void Dispose() => _signal.Dispose();
+
+    /// <summary>Sends went out at once: nothing is held for the end of the batch.</summary>
+    public void Flush()
+    {
+    }
+
+    /// <summary>No timers of its own.</summary>
+    public long NextTimerMs => long.MaxValue;
 }
