@@ -6,6 +6,7 @@ internal static class LinuxConstants
     public const int AF_INET = 2;
     public const int AF_INET6 = 10;
     public const int SOCK_STREAM = 1;
+    public const int SOCK_DGRAM = 2;
     public const int SOCK_NONBLOCK = 0x800;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1;
