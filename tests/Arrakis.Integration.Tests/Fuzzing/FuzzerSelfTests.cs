@@ -35,6 +35,7 @@ public sealed class FuzzerSelfTests
             string last = Encoding.Latin1.GetString(c.Args[^1]);
             if (c.Name == "blpop") Assert.DoesNotContain(last, new[] { "0", "-0", "0.0", "inf", "+inf", "1e-400" });
             if (c.Name == "expire" && c.Args.Length == 3 && long.TryParse(last, out long s)) Assert.False(s is > 0 and < 100_000, c.ToString());
+            if (c.Name == "restore" && c.Args.Length >= 3 && long.TryParse(Encoding.Latin1.GetString(c.Args[2]), out long ttl)) Assert.False(ttl is > 0 and < 100_000, c.ToString());
         }
     }
 
