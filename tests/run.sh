@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests use when missing: Debian's redis-server (the differential
-# oracle), redis-tools (redis-cli) and python3-redis (redis-py); restores NuGet packages.
+# oracle), redis-tools (redis-cli), python3-redis (redis-py), iproute2 and ethtool (the AF_XDP veth tests);
+# restores NuGet packages.
 # Prints one closing line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,6 +9,9 @@ need=()
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || need+=(python3-redis)
+# The AF_XDP tests build veth pairs in network namespaces (ip) and turn the peer's offloads off (ethtool).
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || need+=(ethtool)
 if [ ${#need[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${need[*]}"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
