@@ -7,6 +7,7 @@ internal static class BpfConstants
     public const int BPF_MAP_CREATE = 0;
     public const int BPF_MAP_UPDATE_ELEM = 2;
     public const int BPF_PROG_LOAD = 5;
+    public const int BPF_PROG_TEST_RUN = 10;
     public const int BPF_LINK_CREATE = 28;
 
     public const uint BPF_MAP_TYPE_XSKMAP = 17;

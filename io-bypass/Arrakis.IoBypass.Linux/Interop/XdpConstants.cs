@@ -40,6 +40,8 @@ internal static class XdpConstants
     public const int XDP_ABORTED = 0;
     public const int XDP_DROP = 1;
     public const int XDP_PASS = 2;
+    public const int XDP_TX = 3;
+    public const int XDP_REDIRECT = 4;
 
     // XDP attach flags (if_link.h)
     public const uint XDP_FLAGS_SKB_MODE = 1 << 1;

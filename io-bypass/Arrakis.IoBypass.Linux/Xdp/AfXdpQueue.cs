@@ -61,6 +61,9 @@ internal sealed class AfXdpQueue : INicQueue
     /// <summary>The kernel's own counters for this socket: 0 or -errno.</summary>
     internal int ReadKernelStatistics(out xdp_statistics stats) => _socket.ReadStatistics(out stats);
 
+    /// <summary>The steering this queue owns (and detaches on Dispose), or null when the control module shares one among queues.</summary>
+    internal XdpSteering? OwnedSteering => _ownedSteering;
+
     /// <summary>Chunks in the free pool (for tests).</summary>
     internal int FreeFrames => _pool.Count;
 

@@ -89,6 +89,32 @@ internal static unsafe class BpfSyscalls
         return XskNativeMethods.Bpf(BPF_LINK_CREATE, &attr, sizeof(bpf_attr_link_create));
     }
 
+    /// <summary>
+    /// BPF_PROG_TEST_RUN of <paramref name="progFd"/> on one frame (at least 14 bytes; the frame is not sent
+    /// anywhere): 0 and the program's return value (an XDP action), or -errno. The control module's
+    /// self-check and the tests use it to see what the steering program decides for a given frame.
+    /// </summary>
+    public static int TestRun(int progFd, ReadOnlySpan<byte> frame, out uint action)
+    {
+        action = 0;
+        byte[] output = new byte[frame.Length + 512];
+        fixed (byte* input = frame)
+        fixed (byte* outBuf = output)
+        {
+            bpf_attr_test_run attr = default;
+            attr.prog_fd = (uint)progFd;
+            attr.data_in = (ulong)input;
+            attr.data_size_in = (uint)frame.Length;
+            attr.data_out = (ulong)outBuf;
+            attr.data_size_out = (uint)output.Length;
+            attr.repeat = 1;
+            int rc = XskNativeMethods.Bpf(BPF_PROG_TEST_RUN, &attr, sizeof(bpf_attr_test_run));
+            if (rc < 0) return rc;
+            action = attr.retval;
+            return 0;
+        }
+    }
+
     /// <summary>Object names: at most 15 ASCII letters, digits, '_' or '.', NUL-terminated (the kernel refuses others).</summary>
     private static void CopyName(string name, byte* dest)
     {

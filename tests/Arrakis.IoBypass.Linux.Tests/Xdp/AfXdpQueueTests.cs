@@ -48,10 +48,13 @@ public sealed class AfXdpQueueTests
 
             // The kernel of the peer connects to our port: ARP is answered by our kernel (shared mode),
             // the SYN is steered to us (and nobody answers it, so the connect times out).
+            // The peer's TX offloads are off, so its SYN carries a full checksum (not CHECKSUM_PARTIAL).
             var ours = Task.Run(() => NetnsThread.Run(veth.Namespace, () => Connect(veth.LocalAddress, port, 1500)));
-            Pump(queue!, veth, ours, seen, answer: false);
+            var badChecksums = new List<string>();
+            Pump(queue!, veth, ours, seen, answer: false, badChecksums);
             Assert.Equal("timeout", ours.Result);
             Assert.Contains(seen, s => s.Kind == Kind.TcpSyn && s.Port == port);
+            Assert.Empty(badChecksums);
 
             // Another port: passed to our kernel, which refuses it (RST): proof it got there, and never us.
             seen.Clear();
@@ -145,7 +148,9 @@ public sealed class AfXdpQueueTests
     }
 
     /// <summary>Polls the queue until <paramref name="done"/> completes (at most 8 s): classifies every frame, answers ARP and echo in place when asked, releases the rest.</summary>
-    private void Pump(INicQueue q, VethNamespace veth, Task done, List<(Kind, ushort)> seen, bool answer)
+    private void Pump(INicQueue q, VethNamespace veth, Task done, List<(Kind, ushort)> seen, bool answer) => Pump(q, veth, done, seen, answer, badChecksums: null);
+
+    private void Pump(INicQueue q, VethNamespace veth, Task done, List<(Kind, ushort)> seen, bool answer, List<string>? badChecksums)
     {
         var rx = new PacketBuffer[32];
         var tx = new List<PacketBuffer>();
@@ -160,6 +165,7 @@ public sealed class AfXdpQueueTests
                 Kind kind = Classify(f, veth.LocalAddress, out ushort dport);
                 seen.Add((kind, dport));
                 _output.WriteLine($"rx {rx[i].Length} B: {kind} {dport}");
+                if (badChecksums is not null && kind is Kind.TcpSyn or Kind.Tcp && !TcpChecksumValid(f)) badChecksums.Add($"{kind} to {dport}");
                 if (answer && kind == Kind.ArpRequest) tx.Add(rx[i].WithLength(AnswerArp(q.Data(rx[i]), veth.LocalMac, veth.LocalAddress)));
                 else if (answer && kind == Kind.IcmpEchoRequest) tx.Add(rx[i].WithLength(AnswerEcho(q.Data(rx[i]), rx[i].Length)));
                 else q.Release(rx.AsSpan(i, 1));

@@ -29,6 +29,25 @@ internal static class TestFrames
         return Kind.Other;
     }
 
+    /// <summary>
+    /// Whether an IPv4 TCP segment carries a complete, valid checksum (RFC 9293 §3.1 pseudo-header). A peer
+    /// with TX checksum offload on sends CHECKSUM_PARTIAL frames whose checksum is only the pseudo-header's.
+    /// </summary>
+    public static bool TcpChecksumValid(ReadOnlySpan<byte> f)
+    {
+        int ihl = (f[14] & 0x0f) * 4;
+        int total = BinaryPrimitives.ReadUInt16BigEndian(f[16..]);
+        int tcpLength = total - ihl;
+        ReadOnlySpan<byte> tcp = f.Slice(14 + ihl, tcpLength);
+        uint sum = 0;
+        for (int i = 0; i < 8; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(f[(26 + i)..]); // source and destination addresses
+        sum += 6u + (uint)tcpLength;
+        for (int i = 0; i + 1 < tcp.Length; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(tcp[i..]);
+        if ((tcp.Length & 1) != 0) sum += (uint)tcp[^1] << 8;
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+        return sum == 0xffff;
+    }
+
     /// <summary>Turns an ARP request for <paramref name="ip"/> into the reply from <paramref name="mac"/>, in place; returns the frame length.</summary>
     public static int AnswerArp(Span<byte> f, byte[] mac, IPAddress ip)
     {
