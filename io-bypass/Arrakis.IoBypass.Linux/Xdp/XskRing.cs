@@ -68,6 +68,10 @@ internal sealed unsafe class XskRing : IDisposable
         return 0;
     }
 
+    /// <summary>A ring over memory the caller mapped (tests: an anonymous mapping playing the kernel's part); Dispose unmaps it.</summary>
+    internal static XskRing Wrap(nint map, nuint length, in xdp_ring_offset off, uint size, int entrySize, bool producer) =>
+        new(map, length, off, size, entrySize, producer);
+
     // ---- producer side (fill, TX) ----
 
     /// <summary>Free slots, refreshing the kernel's consumer index only when the cached view has fewer than <paramref name="wanted"/>.</summary>
