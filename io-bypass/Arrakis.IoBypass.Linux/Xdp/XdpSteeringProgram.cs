@@ -18,6 +18,9 @@ namespace Arrakis.IoBypass.Linux.Xdp;
 /// access is preceded by a bounds check against data_end (the verifier refuses the program otherwise).
 /// Loaded values are little-endian loads of network-order bytes, so the constants compared are the
 /// network-order bytes read as little-endian (e.g. EtherType 0x0800 compares as 0x0008).
+/// Registers: r6 ctx, r2 data, r3 data_end, r4 a packet pointer being checked (data + IHL*4 for L4),
+/// r5 the field under test, r7 the IPv4 protocol, r8 the end of the bytes about to be read; r0-r5 are
+/// clobbered by the helper call, which comes last.
 /// </summary>
 internal static class XdpSteeringProgram
 {
@@ -56,7 +59,16 @@ internal static class XdpSteeringProgram
         int portLe = BinaryPrimitives.ReverseEndianness(port);
 
         var a = new BpfAssembler();
+        EmitEthernet(a, dedicated);
+        EmitIpv4(a, ipLe, portLe, dedicated);
+        if (dedicated) EmitArp(a, ipLe);
+        EmitVerdicts(a, xskMapFd);
+        return a.Build();
+    }
 
+    /// <summary>Context, packet bounds, the Ethernet header and the EtherType dispatch.</summary>
+    private static void EmitEthernet(BpfAssembler a, bool dedicated)
+    {
         // r6 = ctx (struct xdp_md*); r2 = data, r3 = data_end (32-bit loads the verifier rewrites to pointers).
         a.Mov64Reg(R6, R1);
         a.Load(BPF_W, R2, R6, 0);
@@ -70,7 +82,11 @@ internal static class XdpSteeringProgram
         a.JumpImm(BPF_JEQ, R5, EtherTypeIpv4Le, "ipv4");
         if (dedicated) a.JumpImm(BPF_JEQ, R5, EtherTypeArpLe, "arp");
         a.Goto("pass");
+    }
 
+    /// <summary>IPv4 to our address: TCP to our port (and ICMP echo requests in dedicated mode) go to "redirect".</summary>
+    private static void EmitIpv4(BpfAssembler a, int ipLe, int portLe, bool dedicated)
+    {
         // IPv4: the fixed 20-byte header must be present; destination must be ours; not a later fragment.
         a.Label("ipv4");
         a.Mov64Reg(R4, R2);
@@ -102,26 +118,32 @@ internal static class XdpSteeringProgram
         a.JumpImm(BPF_JNE, R5, portLe, "pass");
         a.Goto("redirect");
 
-        if (dedicated)
-        {
-            // ICMP: only echo requests (type, L4 byte 0) to our address.
-            a.Label("not_tcp");
-            a.JumpImm(BPF_JNE, R7, IpProtoIcmp, "pass");
-            a.Load(BPF_B, R5, R4, EthLen);
-            a.JumpImm(BPF_JNE, R5, IcmpEchoRequest, "pass");
-            a.Goto("redirect");
+        if (!dedicated) return;
+        // ICMP: only echo requests (type, L4 byte 0) to our address.
+        a.Label("not_tcp");
+        a.JumpImm(BPF_JNE, R7, IpProtoIcmp, "pass");
+        a.Load(BPF_B, R5, R4, EthLen);
+        a.JumpImm(BPF_JNE, R5, IcmpEchoRequest, "pass");
+        a.Goto("redirect");
+    }
 
-            // ARP: the 28-byte Ethernet/IPv4 body must be present (hlen 6, plen 4); target address ours.
-            a.Label("arp");
-            a.Mov64Reg(R4, R2);
-            a.Add64Imm(R4, EthLen + ArpLen);
-            a.JumpReg(BPF_JGT, R4, R3, "pass");
-            a.Load(BPF_H, R5, R2, ArpHlenPlenOff);
-            a.JumpImm(BPF_JNE, R5, ArpHlen6Plen4Le, "pass");
-            a.Load(BPF_W, R5, R2, ArpTpaOff);
-            a.Jump32Imm(BPF_JNE, R5, ipLe, "pass");
-        }
+    /// <summary>Dedicated mode: ARP (Ethernet/IPv4 sizes) whose target protocol address is ours falls through to "redirect".</summary>
+    private static void EmitArp(BpfAssembler a, int ipLe)
+    {
+        // The 28-byte ARP body must be present, with hlen 6 and plen 4; target address ours.
+        a.Label("arp");
+        a.Mov64Reg(R4, R2);
+        a.Add64Imm(R4, EthLen + ArpLen);
+        a.JumpReg(BPF_JGT, R4, R3, "pass");
+        a.Load(BPF_H, R5, R2, ArpHlenPlenOff);
+        a.JumpImm(BPF_JNE, R5, ArpHlen6Plen4Le, "pass");
+        a.Load(BPF_W, R5, R2, ArpTpaOff);
+        a.Jump32Imm(BPF_JNE, R5, ipLe, "pass");
+    }
 
+    /// <summary>The two exits: "redirect" into the XSKMAP, "pass" to the kernel.</summary>
+    private static void EmitVerdicts(BpfAssembler a, int xskMapFd)
+    {
         // return bpf_redirect_map(&xskmap, ctx->rx_queue_index, XDP_PASS): the low flag bits are the
         // action when the slot is empty, so a queue without a socket still reaches the kernel.
         a.Label("redirect");
@@ -135,6 +157,5 @@ internal static class XdpSteeringProgram
         a.Label("pass");
         a.Mov64Imm(R0, XdpConstants.XDP_PASS);
         a.Exit();
-        return a.Build();
     }
 }
