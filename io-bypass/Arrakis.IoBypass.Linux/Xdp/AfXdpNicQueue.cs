@@ -20,18 +20,8 @@ public static class AfXdpNicQueue
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         queue = null;
-        int ifindex = XskNativeMethods.IfNameToIndex(options.Interface);
-        if (ifindex < 0)
-        {
-            report = $"AF_XDP: interface '{options.Interface}': {ErrnoText.Format(ifindex)}";
-            return ifindex;
-        }
-        int rc = XdpSteering.Attach(ifindex, options.Address, options.Port, options.Dedicated, options.QueueSlots, out XdpSteering? steering, out string error);
-        if (rc < 0)
-        {
-            report = $"AF_XDP on {options.Interface}: {error}{Hint(rc)}";
-            return rc;
-        }
+        int rc = AttachSteering(options, out int ifindex, out XdpSteering? steering, out report);
+        if (rc < 0) return rc;
         rc = Open(options, ifindex, steering!, ownsSteering: true, out AfXdpQueue? q, out report);
         if (rc < 0)
         {
@@ -40,6 +30,21 @@ public static class AfXdpNicQueue
         }
         queue = q;
         return 0;
+    }
+
+    /// <summary>Resolves the interface and attaches the steering (map, program, link): 0, or -errno with the report naming the step.</summary>
+    internal static int AttachSteering(AfXdpQueueOptions options, out int ifindex, out XdpSteering? steering, out string report)
+    {
+        steering = null;
+        ifindex = XskNativeMethods.IfNameToIndex(options.Interface);
+        if (ifindex < 0)
+        {
+            report = $"AF_XDP: interface '{options.Interface}': {ErrnoText.Format(ifindex)}";
+            return ifindex;
+        }
+        int rc = XdpSteering.Attach(ifindex, options.Address, options.Port, options.Dedicated, options.QueueSlots, out steering, out string error);
+        report = rc < 0 ? $"AF_XDP on {options.Interface}: {error}{Hint(rc)}" : "";
+        return rc;
     }
 
     /// <summary>

@@ -34,7 +34,8 @@ internal sealed class VethNamespace : IDisposable
     public byte[] LocalMac => Convert.FromHexString(File.ReadAllText($"/sys/class/net/{Local}/address").Trim().Replace(":", ""));
 
     /// <summary>Creates the pair; <paramref name="localHasAddress"/> gives the local end 198.18.X.1/24 (shared mode: the kernel keeps it).</summary>
-    public static VethNamespace Create(bool localHasAddress)
+    /// <remarks><paramref name="queues"/> &gt; 1 gives both ends that many RX and TX queues.</remarks>
+    public static VethNamespace Create(bool localHasAddress, int queues = 1)
     {
         string suffix = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
         string used = Run("ip", "-4", "-o", "addr", "show").Output;
@@ -43,7 +44,7 @@ internal sealed class VethNamespace : IDisposable
         var v = new VethNamespace(suffix, subnet);
         try
         {
-            v.Setup(localHasAddress);
+            v.Setup(localHasAddress, queues);
         }
         catch
         {
@@ -53,10 +54,11 @@ internal sealed class VethNamespace : IDisposable
         return v;
     }
 
-    private void Setup(bool localHasAddress)
+    private void Setup(bool localHasAddress, int queues)
     {
         Must("ip", "netns", "add", Namespace);
-        Must("ip", "link", "add", Local, "type", "veth", "peer", "name", Peer, "netns", Namespace);
+        string q = queues.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Must("ip", "link", "add", Local, "numtxqueues", q, "numrxqueues", q, "type", "veth", "peer", "name", Peer, "numtxqueues", q, "numrxqueues", q, "netns", Namespace);
         File.WriteAllText($"/proc/sys/net/ipv6/conf/{Local}/disable_ipv6", "1");
         InNs("sh", "-c", $"echo 1 > /proc/sys/net/ipv6/conf/{Peer}/disable_ipv6");
         if (localHasAddress) Must("ip", "addr", "add", $"{LocalAddress}/24", "dev", Local);
