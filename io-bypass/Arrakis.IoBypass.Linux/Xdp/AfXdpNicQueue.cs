@@ -70,13 +70,17 @@ public static class AfXdpNicQueue
             return rc;
         }
         rc = socket!.Bind(ifindex, options.QueueId, options.TryZeroCopy);
-        if (rc == 0) rc = steering.Register(options.QueueId, socket.Fd);
+        string what = socket.CopyReason is null ? "bind" : $"bind ({socket.CopyReason}, then copy mode)";
+        if (rc == 0)
+        {
+            rc = steering.Register(options.QueueId, socket.Fd);
+            what = "bpf(BPF_MAP_UPDATE_ELEM, XSKMAP)";
+        }
         if (rc < 0)
         {
-            string what = socket.CopyReason is null ? "bind" : $"bind ({socket.CopyReason})";
             socket.Dispose();
             umem!.Dispose();
-            report = $"AF_XDP: {options.Interface} queue {options.QueueId}: {what} or XSKMAP update: {ErrnoText.Format(rc)}{Hint(rc)}";
+            report = $"AF_XDP: {options.Interface} queue {options.QueueId}: {what}: {ErrnoText.Format(rc)}{Hint(rc)}";
             return rc;
         }
         string mode = socket.ZeroCopy ? "zero-copy" : "copy";
