@@ -70,7 +70,7 @@ internal sealed class XdpSteering : IDisposable
         {
             XskNativeMethods.Close(prog);
             XskNativeMethods.Close(map);
-            error = $"bpf(BPF_LINK_CREATE, XDP) on ifindex {ifindex}: {ErrnoText.Format(-link)} ({fallback}; an XDP program already attached gives EBUSY)";
+            error = $"bpf(BPF_LINK_CREATE, XDP) on ifindex {ifindex}: {ErrnoText.Format(-link)} ({fallback}; EEXIST or EBUSY: another XDP program is attached to the interface)";
             return link;
         }
         steering = new XdpSteering(map, prog, link, ifindex, driver, fallback);
