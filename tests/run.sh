@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests use when missing: Debian's redis-server (the differential
-# oracle), redis-tools (redis-cli), python3-redis (redis-py), tcpdump and iproute2; restores NuGet packages.
+# oracle), redis-tools (redis-cli), python3-redis (redis-py), tcpdump (reads the NIC middleware's pcap
+# captures), iproute2 and ethtool (the AF_XDP veth tests); restores NuGet packages.
 # Prints one closing line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,8 +9,10 @@ need=()
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || need+=(python3-redis)
-command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump) # reads the NIC middleware's pcap captures
-command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2) # network namespaces and veth pairs
+command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump)
+# The network tests build veth pairs in network namespaces (ip) and turn the peer's offloads off (ethtool).
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
+command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || need+=(ethtool)
 if [ ${#need[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${need[*]}"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
