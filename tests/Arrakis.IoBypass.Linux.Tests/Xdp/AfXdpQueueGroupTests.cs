@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Arrakis.IoBypass.Linux.Interop;
+using Arrakis.IoBypass.Linux.Tests.Netns;
 using Arrakis.IoBypass.Linux.Xdp;
 using Arrakis.IoBypass.Nic;
 using Xunit.Abstractions;

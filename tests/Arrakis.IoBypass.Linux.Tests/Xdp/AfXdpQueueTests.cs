@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Net;
 using Arrakis.IoBypass.Linux.Interop;
+using Arrakis.IoBypass.Linux.Tests.Netns;
 using Arrakis.IoBypass.Linux.Xdp;
 using Arrakis.IoBypass.Nic;
 using Xunit.Abstractions;

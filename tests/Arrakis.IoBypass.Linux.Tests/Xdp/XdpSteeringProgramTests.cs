@@ -1,5 +1,6 @@
 using System.Net;
 using Arrakis.IoBypass.Linux.Interop;
+using Arrakis.IoBypass.Linux.Tests.Netns;
 using Arrakis.IoBypass.Linux.Xdp;
 
 namespace Arrakis.IoBypass.Linux.Tests.Xdp;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 
-namespace Arrakis.IoBypass.Linux.Tests.Xdp;
+namespace Arrakis.IoBypass.Linux.Tests.Netns;
 
 /// <summary>
 /// A veth pair for AF_XDP tests: the XDP end <see cref="Local"/> stays in the root namespace (the test's

@@ -1,4 +1,4 @@
-namespace Arrakis.IoBypass.Linux.Tests.Xdp;
+namespace Arrakis.IoBypass.Linux.Tests.Netns;
 
 /// <summary>
 /// Tests that need root (bpf, AF_XDP, network namespaces): skipped with a message when not root, except

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Tests.Xdp;
+namespace Arrakis.IoBypass.Linux.Tests.Netns;
 
 /// <summary>
 /// Runs code on a fresh thread that has entered a network namespace (setns is per thread for

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Arrakis.IoBypass.Linux.Interop;
 
-namespace Arrakis.IoBypass.Linux.Tests.Xdp;
+namespace Arrakis.IoBypass.Linux.Tests.Netns;
 
 /// <summary>
 /// What `ethtool -K IF tx off tso off gso off gro off` does, through the legacy SIOCETHTOOL set commands
