@@ -1,0 +1,71 @@
+using Arrakis.IoBypass.Net.Tcp;
+
+namespace Arrakis.IoBypass.Net.Tests.Tcp;
+
+/// <summary>Two sockets over a lossy in-memory link: byte-exact transfers both ways and a clean close.</summary>
+public sealed class BackToBackTests
+{
+    private sealed class App(TcpSocket socket, byte[] outgoing, int expectIncoming)
+    {
+        public TcpSocket Socket { get; } = socket;
+        public byte[] Incoming { get; } = new byte[expectIncoming];
+        public int Sent { get; private set; }
+        public int Received { get; private set; }
+        private readonly byte[] _buffer = new byte[8192];
+
+        public void Run()
+        {
+            if (Sent < outgoing.Length && Socket.CanSend) Sent += Socket.Send(outgoing.AsSpan(Sent));
+            if (Sent == outgoing.Length && Socket.State is TcpState.Established or TcpState.CloseWait) Socket.Close();
+            int n;
+            while ((n = Socket.Receive(_buffer)) > 0)
+            {
+                Assert.True(Received + n <= Incoming.Length, "more bytes than were sent");
+                _buffer.AsSpan(0, n).CopyTo(Incoming.AsSpan(Received));
+                Received += n;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 0.0, 0.0, 0.0)]
+    [InlineData(2, 0.02, 0.01, 0.05)]
+    [InlineData(3, 0.05, 0.02, 0.10)]
+    [InlineData(4, 0.10, 0.05, 0.10)]
+    [InlineData(5, 0.10, 0.05, 0.30)]
+    [InlineData(6, 0.15, 0.0, 0.0)]
+    public void One_megabyte_each_way_arrives_byte_exact_and_both_sides_close(int seed, double drop, double duplicate, double reorder)
+    {
+        const int size = 1 << 20;
+        var random = new Random(seed);
+        var aData = new byte[size];
+        var bData = new byte[size];
+        random.NextBytes(aData);
+        random.NextBytes(bData);
+        var config = TcpScript.Config(c => c with { MaxSegmentLifetime = 1 * TcpConfig.Second, MaxRetransmissions = 30 });
+        var a = new TcpSocket(config);
+        var b = new TcpSocket(config);
+        var link = new LossyLink(seed, drop, duplicate, reorder, delay: 5 * TcpConfig.Millisecond);
+        Assert.True(b.Listen(TcpScript.Server));
+        Assert.True(a.Connect(TcpScript.Client, TcpScript.Server, 0));
+        var appA = new App(a, aData, size);
+        var appB = new App(b, bData, size);
+        for (int step = 0; step < 2_000_000; step++)
+        {
+            appA.Run();
+            appB.Run();
+            if (a.State == TcpState.Closed && b.State == TcpState.Closed) break;
+            link.Step(a, b);
+        }
+        Assert.True(size == appA.Received && size == appB.Received, $"stalled at {link.Clock.NowMicroseconds}us: a {a.State} {a.CloseReason} sent {appA.Sent} got {appA.Received} q {a.SendQueueLength} wnd {a.SendWindow}; b {b.State} {b.CloseReason} sent {appB.Sent} got {appB.Received} q {b.SendQueueLength} wnd {b.SendWindow}; idle {link.Idle}");
+        Assert.Equal(size, appA.Received);
+        Assert.Equal(size, appB.Received);
+        Assert.True(aData.AsSpan().SequenceEqual(appB.Incoming), "a -> b differs");
+        Assert.True(bData.AsSpan().SequenceEqual(appA.Incoming), "b -> a differs");
+        Assert.Equal(TcpState.Closed, a.State);
+        Assert.Equal(TcpState.Closed, b.State);
+        Assert.Equal(TcpCloseReason.None, a.CloseReason);
+        Assert.Equal(TcpCloseReason.None, b.CloseReason);
+        Assert.True(a.IsReceiveFinished && b.IsReceiveFinished);
+    }
+}
