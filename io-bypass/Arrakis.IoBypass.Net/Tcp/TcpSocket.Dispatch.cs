@@ -107,7 +107,14 @@ internal sealed partial class TcpSocket
     private bool TryEmitSyn(long now, out TcpRepr segment)
     {
         segment = default;
-        if (_sndNxt != _iss) return false;
+        if (_sndNxt != _iss)
+        {
+            // RFC 9293 §3.10.7.4 first check in SYN-RECEIVED: an unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+            bool owed = _ackNow && State == TcpState.SynReceived;
+            _ackNow = false;
+            if (owed) segment = Build(now, _sndMax, TcpFlags.Ack, 0);
+            return owed;
+        }
         bool active = State == TcpState.SynSent;
         var options = new TcpOptions
         {

@@ -181,6 +181,20 @@ internal sealed partial class TcpSocket
         EnterClosed(TcpCloseReason.Aborted);
     }
 
+    /// <summary>For tests and debug checks: null when the sequence variables are consistent, else what is wrong.</summary>
+    internal string? InvariantViolation()
+    {
+        if (State is TcpState.Closed or TcpState.Listen) return null;
+        if (_sndUna > _sndNxt) return $"SND.UNA {_sndUna} > SND.NXT {_sndNxt}";
+        if (_sndNxt > _sndMax) return $"SND.NXT {_sndNxt} > SND.MAX {_sndMax}";
+        if (SynUnacked && _sndUna != _iss) return "SYN unacknowledged but SND.UNA moved";
+        int limit = _tx.Length + (_finQueued ? 1 : 0) + (SynUnacked ? 1 : 0);
+        if (_sndMax - _sndUna > limit) return $"{_sndMax - _sndUna} bytes in flight, only {limit} queued";
+        if (_rx.Length > _rx.Capacity || _tx.Length > _tx.Capacity) return "ring overflow";
+        if (_ooo.Count > 0 && _ooo[_ooo.Count - 1].End > _rx.Free) return "out-of-order range past the free space";
+        return null;
+    }
+
     private bool IsSynchronized => State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2
         or TcpState.CloseWait or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait;
 
