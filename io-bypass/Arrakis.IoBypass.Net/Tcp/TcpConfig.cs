@@ -61,6 +61,9 @@ internal sealed record TcpConfig
     /// <summary>Out-of-order ranges kept for reassembly; a segment that would need more is dropped.</summary>
     public int ReassemblyRanges { get; init; } = 8;
 
+    /// <summary>RFC 5961 §7: the most challenge ACKs one socket sends per second.</summary>
+    public int ChallengeAcksPerSecond { get; init; } = 10;
+
     /// <summary>The key for the RFC 6528 ISN hash (and the timestamp offset); inject a fixed one in tests.</summary>
     public ReadOnlyMemory<byte> IsnSecret { get; init; } = new byte[16];
 

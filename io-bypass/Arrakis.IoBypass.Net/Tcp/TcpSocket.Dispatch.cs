@@ -188,15 +188,24 @@ internal sealed partial class TcpSocket
         _advertisedRight = _rcvNxt + AdvertisedWindowBytes();
     }
 
+    /// <summary>RFC 2018 §4: up to <paramref name="max"/> blocks; the first "MUST specify the contiguous block of
+    /// data containing the segment which triggered this ACK" (the latest out-of-order arrival), the rest in order.</summary>
     private TcpSackBlocks SackBlocks(int max)
     {
-        var blocks = default(TcpSackBlocks);
-        for (int i = 0; i < _ooo.Count && i < max; i++)
+        int latest = _lastOutOfOrder - _rcvNxt;
+        int first = 0;
+        for (int i = 0; i < _ooo.Count; i++)
         {
-            var (start, end) = _ooo[i];
-            blocks = blocks.Add(new TcpSackBlock((_rcvNxt + start).Value, (_rcvNxt + end).Value));
+            if (_ooo[i].Start <= latest && latest < _ooo[i].End) first = i;
+        }
+        var blocks = default(TcpSackBlocks).Add(Block(first));
+        for (int i = 0; i < _ooo.Count && blocks.Count < max; i++)
+        {
+            if (i != first) blocks = blocks.Add(Block(i));
         }
         return blocks;
+
+        TcpSackBlock Block(int i) => new((_rcvNxt + _ooo[i].Start).Value, (_rcvNxt + _ooo[i].End).Value);
     }
 
     /// <summary>RFC 7323 §3.2 TSval: a millisecond clock plus a per-connection offset (§5.4, §7.1).</summary>

@@ -42,7 +42,7 @@ internal sealed partial class TcpSocket
         Local = to;
         _irs = new SeqNumber(seg.SequenceNumber);
         _rcvNxt = _irs + 1;
-        NegotiateOptions(seg, offered: false);
+        NegotiateOptions(seg);
         StartSendSequence(now);
         _sndWnd = seg.Window; // RFC 7323 §2.2: the SYN's window is not scaled
         _maxSndWnd = _sndWnd;
@@ -71,7 +71,7 @@ internal sealed partial class TcpSocket
         if ((seg.Flags & TcpFlags.Syn) == 0) return TcpInput.Dropped;
         _irs = new SeqNumber(seg.SequenceNumber);
         _rcvNxt = _irs + 1;
-        NegotiateOptions(seg, offered: true);
+        NegotiateOptions(seg);
         _sndWl1 = _irs;
         if (hasAck)
         {
@@ -94,9 +94,9 @@ internal sealed partial class TcpSocket
         return TcpInput.Accepted;
     }
 
-    /// <summary>RFC 7323 §2.2, §3.2, RFC 2018 §2, RFC 9293 §3.7.1: what both sides agreed on in the SYNs.
-    /// <paramref name="offered"/>: we sent the SYN (options were offered by config); else we answer one.</summary>
-    private void NegotiateOptions(in TcpRepr seg, bool offered)
+    /// <summary>RFC 7323 §2.2, §3.2, RFC 2018 §2, RFC 9293 §3.7.1: what both sides agreed on in the SYNs. Our SYN
+    /// offers what the config enables, our SYN-ACK answers only what the peer offered, so the same rule serves both.</summary>
+    private void NegotiateOptions(in TcpRepr seg)
     {
         var o = seg.Options;
         _wsEnabled = _config.WindowScaling && o.WindowScale.HasValue; // RFC 7323 §2.2: scaling only if both sent the option
@@ -108,7 +108,6 @@ internal sealed partial class TcpSocket
         // RFC 9293 §3.7.1: SendMSS from the option (536 without it), minus the options on every segment
         int mss = Math.Min(o.MaxSegmentSize ?? DefaultSendMss, (int)_config.MaxSegmentSize) - (_ts ? 12 : 0);
         _sendMss = Math.Max(MinSendMss, mss);
-        _ = offered;
     }
 
     private void EnterEstablished(long now)
@@ -141,11 +140,11 @@ internal sealed partial class TcpSocket
             if (State == TcpState.TimeWait && (seg.Flags & TcpFlags.Fin) != 0) EnterTimeWait(now); // restart 2 MSL
             return TcpInput.Dropped;
         }
-        if (rst) return ProcessReset(seq);
+        if (rst) return ProcessReset(now, seq);
         if ((seg.Flags & TcpFlags.Syn) != 0)
         {
             // RFC 9293 §3.10.7.4 fourth / RFC 5961 §4.2: a SYN in a synchronized state gets a challenge ACK
-            _ackNow = true;
+            ChallengeAck(now);
             return TcpInput.Dropped;
         }
         if ((seg.Flags & TcpFlags.Ack) == 0) return TcpInput.Dropped; // "fifth, if the ACK bit is off, drop"
@@ -181,11 +180,11 @@ internal sealed partial class TcpSocket
     }
 
     /// <summary>RFC 9293 §3.10.7.4 "second, check the RST bit" with RFC 5961 §3.2.</summary>
-    private TcpInput ProcessReset(SeqNumber seq)
+    private TcpInput ProcessReset(long now, SeqNumber seq)
     {
         if (seq != _rcvNxt)
         {
-            _ackNow = true; // RFC 5961 §3.2: in the window but not exact: challenge ACK
+            ChallengeAck(now); // RFC 5961 §3.2: in the window but not exact: challenge ACK
             return TcpInput.Dropped;
         }
         if (State == TcpState.SynReceived && _passive)
@@ -198,5 +197,19 @@ internal sealed partial class TcpSocket
         // ESTABLISHED..CLOSE-WAIT: "connection reset"; CLOSING, LAST-ACK, TIME-WAIT: close
         EnterClosed(State is TcpState.Closing or TcpState.LastAck or TcpState.TimeWait ? TcpCloseReason.None : TcpCloseReason.Reset);
         return TcpInput.ResetReceived;
+    }
+
+    /// <summary>RFC 5961 §7: challenge ACKs are rate-limited (per socket here: at most
+    /// <see cref="TcpConfig.ChallengeAcksPerSecond"/> in any one-second period).</summary>
+    private void ChallengeAck(long now)
+    {
+        if (now - _challengePeriodStart >= TcpConfig.Second || now < _challengePeriodStart)
+        {
+            _challengePeriodStart = now;
+            _challengeAcks = 0;
+        }
+        if (_challengeAcks >= _config.ChallengeAcksPerSecond) return;
+        _challengeAcks++;
+        _ackNow = true;
     }
 }

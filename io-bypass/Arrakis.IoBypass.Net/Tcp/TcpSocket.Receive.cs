@@ -7,6 +7,9 @@ namespace Arrakis.IoBypass.Net.Tcp;
 internal sealed partial class TcpSocket
 {
     private bool _wsEnabled;
+    private long _challengePeriodStart;
+    private int _challengeAcks;
+    private SeqNumber _lastOutOfOrder;
 
     /// <summary>RFC 9293 §3.10.7.4 "fifth, check the ACK field", with RFC 5961 §5.2.</summary>
     private TcpInput ProcessAck(long now, in TcpRepr seg)
@@ -33,7 +36,7 @@ internal sealed partial class TcpSocket
         }
         if (ack < _sndUna - (int)Math.Min(_maxSndWnd, int.MaxValue))
         {
-            _ackNow = true; // RFC 5961 §5.2: older than SND.UNA - MAX.SND.WND: challenge ACK, drop
+            ChallengeAck(now); // RFC 5961 §5.2: older than SND.UNA - MAX.SND.WND: challenge ACK, drop
             return TcpInput.Dropped;
         }
         if (ack > _sndUna)
@@ -122,7 +125,7 @@ internal sealed partial class TcpSocket
         if (offset > 0)
         {
             int stored = _rx.WriteUnallocated(offset, payload); // clipped to the window
-            _ooo.Add(offset, stored);
+            if (stored > 0 && _ooo.Add(offset, stored)) _lastOutOfOrder = seq;
             _ackNow = true; // RFC 5681 §4.2: an out-of-order segment SHOULD be acknowledged at once (a duplicate ACK)
             return;
         }

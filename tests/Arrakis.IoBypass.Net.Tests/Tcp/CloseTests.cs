@@ -108,6 +108,22 @@ public sealed class CloseTests
     }
 
     [Fact]
+    public void Challenge_acks_are_rate_limited_rfc5961_7()
+    {
+        var (s, next) = Connected(c => c with { ChallengeAcksPerSecond = 3 });
+        for (int i = 0; i < 10; i++) s.Feed(0, Seg(Isn + 100, 0, TcpFlags.Rst));
+        Assert.Single(s.Drain(0));  // a burst in one poll coalesces into one ACK anyway
+        for (int i = 0; i < 10; i++)
+        {
+            s.Feed(1 + i, Seg(Isn + 100, 0, TcpFlags.Rst));
+            s.Drain(1 + i);
+        }
+        Assert.Empty(s.Drain(100));
+        s.Feed(TcpConfig.Second, Seg(Isn + 100, 0, TcpFlags.Rst)); // a new second
+        Assert.Single(s.Drain(TcpConfig.Second));
+    }
+
+    [Fact]
     public void Syn_in_established_gets_a_challenge_ack_rfc5961_4_2()
     {
         var (s, next) = Connected();

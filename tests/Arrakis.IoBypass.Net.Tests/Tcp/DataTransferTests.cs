@@ -75,6 +75,20 @@ public sealed class DataTransferTests
     }
 
     [Fact]
+    public void The_first_sack_block_holds_the_latest_out_of_order_segment_rfc2018_4()
+    {
+        var s = new TcpSocket(Config());
+        uint next = Establish(s, Isn, new TcpOptions { SackPermitted = true });
+        s.Feed(0, Seg(Isn + 101, next, TcpFlags.Ack, payload: 10), Bytes(10));
+        s.Drain(0);
+        s.Feed(0, Seg(Isn + 301, next, TcpFlags.Ack, payload: 10), Bytes(10));
+        var blocks = s.One(0).Options.SackBlocks;
+        Assert.Equal(2, blocks.Count);
+        Assert.Equal(new TcpSackBlock(Isn + 301, Isn + 311), blocks[0]);
+        Assert.Equal(new TcpSackBlock(Isn + 101, Isn + 111), blocks[1]);
+    }
+
+    [Fact]
     public void Overlapping_retransmission_delivers_only_the_new_bytes()
     {
         var s = new TcpSocket(Config());
