@@ -58,6 +58,14 @@ internal sealed class RttEstimator
         Rto = BaseRto;
     }
 
+    /// <summary>RFC 6298 §5.7: without a sample, RTO becomes at least <paramref name="rto"/> (within the ceiling).</summary>
+    public void Reinitialize(long rto)
+    {
+        if (_hasSample) return;
+        BaseRto = Math.Min(_max, Math.Max(BaseRto, rto));
+        Rto = BaseRto;
+    }
+
     /// <summary>RFC 6298 §5.5: the timer expired, "set RTO <- RTO * 2", up to the ceiling (§2.5).</summary>
     public void Backoff() => Rto = Math.Min(_max, Rto * 2);
 }

@@ -112,6 +112,8 @@ internal sealed partial class TcpSocket
 
     private void EnterEstablished(long now)
     {
+        // RFC 6298 §5.7: if the SYN (or SYN-ACK) timed out and RTO is below 3 s, restart data transmission from 3 s
+        if (Retransmissions > 0) _rtt.Reinitialize(3 * TcpConfig.Second);
         State = TcpState.Established;
         _cc.Reset(_sendMss, _iss);
         _keepaliveAt = ArmKeepalive(now);

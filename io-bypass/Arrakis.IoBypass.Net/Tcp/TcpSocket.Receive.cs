@@ -6,6 +6,9 @@ namespace Arrakis.IoBypass.Net.Tcp;
 /// RFC 5681, RFC 6298), the segment text (seventh) and FIN (eighth).</summary>
 internal sealed partial class TcpSocket
 {
+    /// <summary>RFC 9293 §3.8.6.3 (MUST-40) / RFC 1122 4.2.3.2: "the delay MUST be less than 0.5 seconds".</summary>
+    private const long MaxAckDelay = 500 * TcpConfig.Millisecond;
+
     private bool _wsEnabled;
     private long _challengePeriodStart;
     private int _challengeAcks;
@@ -142,7 +145,7 @@ internal sealed partial class TcpSocket
         // RFC 9293 §3.8.6.3 / RFC 1122 4.2.3.2: delay the ACK at most DelayedAckTimeout (<= 500 ms), but ACK at
         // least every second segment (we count every segment, not only full-sized ones: at worst more ACKs).
         if (++_unackedSegments >= 2) _ackNow = true;
-        else if (_delayedAckAt == Never) _delayedAckAt = now + _config.DelayedAckTimeout;
+        else if (_delayedAckAt == Never) _delayedAckAt = now + Math.Min(_config.DelayedAckTimeout, MaxAckDelay);
     }
 
     private void AdvanceReceive(int n)

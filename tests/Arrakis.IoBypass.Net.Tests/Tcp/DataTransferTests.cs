@@ -89,6 +89,15 @@ public sealed class DataTransferTests
     }
 
     [Fact]
+    public void The_ack_delay_is_capped_at_500_ms_whatever_the_config_says()
+    {
+        var s = new TcpSocket(Config(c => c with { DelayedAckTimeout = 5 * TcpConfig.Second }));
+        uint next = Establish(s, Isn);
+        s.Feed(0, Seg(Isn + 1, next, TcpFlags.Ack, payload: 1), [1]);
+        Assert.Equal(500 * Ms, s.PollAt(0)); // RFC 9293 §3.8.6.3 MUST-40
+    }
+
+    [Fact]
     public void Overlapping_retransmission_delivers_only_the_new_bytes()
     {
         var s = new TcpSocket(Config());

@@ -143,6 +143,18 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public void After_a_synack_timeout_data_starts_with_an_rto_of_3_s_rfc6298_5_7()
+    {
+        var s = Listening(Config(c => c with { InitialRto = TcpConfig.Second }));
+        s.Feed(0, Seg(1000, 0, TcpFlags.Syn));
+        uint iss = s.One(0).SequenceNumber;
+        s.One(TcpConfig.Second); // the SYN-ACK again
+        s.Feed(TcpConfig.Second + 10, Seg(1001, iss + 1, TcpFlags.Ack));
+        Assert.Equal(TcpState.Established, s.State);
+        Assert.Equal(3 * TcpConfig.Second, s.Rtt.Rto);
+    }
+
+    [Fact]
     public void Active_open_sends_syn_with_options_and_completes_on_synack()
     {
         var s = new TcpSocket(Config());
