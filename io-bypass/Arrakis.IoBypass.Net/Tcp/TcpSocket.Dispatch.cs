@@ -28,6 +28,7 @@ internal sealed partial class TcpSocket
             if (length > 0 || fin)
             {
                 Retransmissions++;
+                FastRetransmits++;
                 segment = EmitData(now, _sndUna, length, fin, payload, advanceNext: false);
                 return true;
             }
@@ -56,8 +57,9 @@ internal sealed partial class TcpSocket
             segment = Build(now, _sndMax - 1, TcpFlags.Ack, 0);
             return true;
         }
-        if (_ackNow)
+        if (_ackNow || _dupAcksOwed > 0)
         {
+            _dupAcksOwed = Math.Max(0, _dupAcksOwed - 1);
             // RFC 9293 §3.10.7.4: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. Our SND.NXT moves back on a timeout
             // (go-back-N); the RFC's SND.NXT is our SND.MAX, and a pure ACK sent below the peer's RCV.NXT would
             // be unacceptable there and lose its ACK field (both sides retransmitting would then deadlock).

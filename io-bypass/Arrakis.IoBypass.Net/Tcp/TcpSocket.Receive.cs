@@ -9,7 +9,12 @@ internal sealed partial class TcpSocket
     /// <summary>RFC 9293 §3.8.6.3 (MUST-40) / RFC 1122 4.2.3.2: "the delay MUST be less than 0.5 seconds".</summary>
     private const long MaxAckDelay = 500 * TcpConfig.Millisecond;
 
+    /// <summary>Duplicate ACKs owed from one receive burst are capped (our choice: enough for fast retransmit and
+    /// for cwnd inflation during recovery, bounded work per poll).</summary>
+    private const int MaxDupAcksOwed = 64;
+
     private bool _wsEnabled;
+    private int _dupAcksOwed;
     private long _challengePeriodStart;
     private int _challengeAcks;
     private SeqNumber _lastOutOfOrder;
@@ -129,7 +134,10 @@ internal sealed partial class TcpSocket
         {
             int stored = _rx.WriteUnallocated(offset, payload); // clipped to the window
             if (stored > 0 && _ooo.Add(offset, stored)) _lastOutOfOrder = seq;
-            _ackNow = true; // RFC 5681 §4.2: an out-of-order segment SHOULD be acknowledged at once (a duplicate ACK)
+            // RFC 5681 §4.2: "SHOULD send an immediate duplicate ACK when an out-of-order segment arrives": one per
+            // segment, even when a receive burst brings several (the sender counts them, RFC 5681 §3.2)
+            _dupAcksOwed = Math.Min(_dupAcksOwed + 1, MaxDupAcksOwed);
+            _ackNow = true;
             return;
         }
         bool fillsGap = !_ooo.IsEmpty;

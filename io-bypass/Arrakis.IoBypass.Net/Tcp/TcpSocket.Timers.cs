@@ -30,7 +30,7 @@ internal sealed partial class TcpSocket
     {
         if (State == TcpState.Closed) return _rstPending ? now : Never;
         if (State == TcpState.Listen) return Never;
-        if (_ackNow || _retransmitOne || _probeDue || _keepaliveDue) return now;
+        if (_ackNow || _dupAcksOwed > 0 || _retransmitOne || _probeDue || _keepaliveDue) return now;
         if (SynUnacked && _sndNxt == _iss) return now;
         if (NextSegmentLength(int.MaxValue, out bool fin) > 0 || fin) return now;
         if (NeedsPersistTimer && _rtoAt == Never) return now;
@@ -46,7 +46,7 @@ internal sealed partial class TcpSocket
     private void ResetTimers()
     {
         _ackNow = _keepaliveDue = _probeDue = _retransmitOne = _timing = false;
-        _unackedSegments = _retries = _keepaliveSent = 0;
+        _unackedSegments = _retries = _keepaliveSent = _dupAcksOwed = 0;
         _delayedAckAt = _rtoAt = _timeWaitAt = _keepaliveAt = Never;
     }
 
@@ -95,6 +95,7 @@ internal sealed partial class TcpSocket
         _rtt.Backoff();                              // RFC 6298 §5.5
         _rtoAt = now + _rtt.Rto;                     // RFC 6298 §5.6
         Retransmissions++;
+        Timeouts++;
     }
 
     private void OnKeepaliveTimer(long now)

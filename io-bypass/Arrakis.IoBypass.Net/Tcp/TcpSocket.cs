@@ -91,6 +91,12 @@ internal sealed partial class TcpSocket
     /// <summary>Segments retransmitted (timeouts and fast retransmits).</summary>
     public long Retransmissions { get; private set; }
 
+    /// <summary>Retransmission timer expiries (RFC 6298 §5.4), zero-window probes excluded.</summary>
+    public long Timeouts { get; private set; }
+
+    /// <summary>Fast retransmits (RFC 5681 §3.2) and NewReno partial-ACK retransmits (RFC 6582 §3.2 step 5).</summary>
+    public long FastRetransmits { get; private set; }
+
     /// <summary>Bytes queued by <see cref="Send"/> and not yet acknowledged.</summary>
     public int SendQueueLength => _tx.Length;
 
