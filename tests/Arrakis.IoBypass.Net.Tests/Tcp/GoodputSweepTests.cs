@@ -13,12 +13,15 @@ public sealed class GoodputSweepTests(ITestOutputHelper output)
         const int size = 512 * 1024;
         var data = new byte[size];
         new Random(42).NextBytes(data);
-        foreach (double loss in new[] { 0.0, 0.01, 0.02, 0.05, 0.10 })
+        foreach (double loss in new[] { -1, 0.0, 0.01, 0.02, 0.05, 0.10 })
         {
             var config = TcpScript.Config(c => c with { MinRto = 200 * TcpConfig.Millisecond, MaxRetransmissions = 40 });
             var a = new TcpSocket(config);
             var b = new TcpSocket(config);
-            var link = new LossyLink(seed: 7, loss, duplicate: 0.01, reorder: 0.02, delay: 5 * TcpConfig.Millisecond);
+            bool clean = loss < 0; // a clean link first: no loss, no duplication, no reordering
+            var link = clean
+                ? new LossyLink(seed: 7, 0, duplicate: 0, reorder: 0, delay: 5 * TcpConfig.Millisecond) { BitsPerSecond = 100_000_000 }
+                : new LossyLink(seed: 7, loss, duplicate: 0.01, reorder: 0.02, delay: 5 * TcpConfig.Millisecond) { BitsPerSecond = 100_000_000 };
             b.Listen(TcpScript.Server);
             a.Connect(TcpScript.Client, TcpScript.Server, 0);
             int sent = 0, received = 0;
@@ -38,7 +41,7 @@ public sealed class GoodputSweepTests(ITestOutputHelper output)
             Assert.Equal(size, received);
             Assert.True(data.AsSpan().SequenceEqual(got));
             double seconds = link.Clock.NowMicroseconds / 1e6;
-            output.WriteLine($"loss {loss:P0}: {size / 1024} KiB in {seconds:F2} s simulated, {size * 8 / seconds / 1e6:F1} Mbit/s, {a.Retransmissions} retransmissions ({a.Timeouts} timeouts, {a.FastRetransmits} fast), RTT 10 ms, 64 KiB window");
+            output.WriteLine($"{(clean ? "clean link" : $"loss {loss:P0} (+1% dup, 2% reorder)")}: {size / 1024} KiB in {seconds:F2} s simulated, {size * 8 / seconds / 1e6:F1} Mbit/s, {a.Retransmissions} retransmissions ({a.Timeouts} timeouts, {a.FastRetransmits} fast), 100 Mbit/s, RTT 10 ms, 64 KiB window");
         }
     }
 }

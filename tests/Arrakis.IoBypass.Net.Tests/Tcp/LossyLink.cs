@@ -15,6 +15,11 @@ internal sealed class LossyLink
     private readonly byte[] _payload = new byte[65536];
     private long _order;
 
+    private long _busyUntilB, _busyUntilA;
+
+    /// <summary>Bits per second of each direction; 0 = infinite (a whole flight then arrives in one burst).</summary>
+    public long BitsPerSecond { get; init; }
+
     public LossyLink(int seed, double drop, double duplicate, double reorder, long delay)
     {
         _random = new Random(seed);
@@ -79,6 +84,14 @@ internal sealed class LossyLink
     private void Enqueue(long now, bool toB, byte[] bytes)
     {
         long extra = _random.NextDouble() < Reorder ? _random.NextInt64(1, 3 * Delay + 1) : 0;
-        _inFlight.Add((now + Delay + extra, _order++, toB, bytes));
+        long sent = now;
+        if (BitsPerSecond > 0)
+        {
+            // serialization: one frame after another at the link rate (IPv4 + Ethernet overhead ignored)
+            ref long busy = ref toB ? ref _busyUntilB : ref _busyUntilA;
+            busy = Math.Max(busy, now) + bytes.Length * 8L * 1_000_000 / BitsPerSecond;
+            sent = busy;
+        }
+        _inFlight.Add((sent + Delay + extra, _order++, toB, bytes));
     }
 }
