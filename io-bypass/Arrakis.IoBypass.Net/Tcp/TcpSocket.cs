@@ -156,7 +156,8 @@ internal sealed partial class TcpSocket
 
     /// <summary>
     /// Orderly close of the send side (RFC 9293 §3.10.4): a FIN follows the queued data. LISTEN and SYN-SENT
-    /// go straight to CLOSED; SYN-RECEIVED and ESTABLISHED go to FIN-WAIT-1; CLOSE-WAIT to LAST-ACK.
+    /// go straight to CLOSED; ESTABLISHED goes to FIN-WAIT-1 (SYN-RECEIVED too, once our SYN is acknowledged);
+    /// CLOSE-WAIT to LAST-ACK.
     /// Elsewhere (already closing) nothing changes.
     /// </summary>
     public void Close()
@@ -168,6 +169,8 @@ internal sealed partial class TcpSocket
                 EnterClosed(TcpCloseReason.None);
                 break;
             case TcpState.SynReceived:
+                _finQueued = true; // RFC 9293 §3.10.4: queued until ESTABLISHED, which then goes to FIN-WAIT-1
+                break;
             case TcpState.Established:
                 _finQueued = true;
                 State = TcpState.FinWait1;

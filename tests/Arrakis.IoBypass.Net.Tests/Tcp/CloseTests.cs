@@ -62,6 +62,24 @@ public sealed class CloseTests
     }
 
     [Fact]
+    public void Close_in_syn_received_sends_the_fin_after_the_handshake_completes()
+    {
+        var s = new TcpSocket(Config());
+        s.Listen(Server);
+        s.Feed(0, Seg(Isn, 0, TcpFlags.Syn));
+        uint iss = s.One(0).SequenceNumber;
+        s.Close();
+        Assert.Equal(TcpState.SynReceived, s.State);
+        Assert.Equal(TcpInput.Accepted, s.Feed(1 * Ms, Seg(Isn + 1, iss + 1, TcpFlags.Ack)));
+        Assert.Equal(TcpState.FinWait1, s.State);
+        var fin = s.One(1 * Ms);
+        Assert.Equal(TcpFlags.Ack | TcpFlags.Fin, fin.Flags);
+        Assert.Equal(iss + 1, fin.SequenceNumber);
+        s.Feed(2 * Ms, Seg(Isn + 1, iss + 2, TcpFlags.Ack));
+        Assert.Equal(TcpState.FinWait2, s.State);
+    }
+
+    [Fact]
     public void Simultaneous_close_goes_through_closing_to_time_wait()
     {
         var (s, next) = Connected();
