@@ -39,7 +39,11 @@ internal sealed partial class TcpSocket
             _probeDue = false;
             if (UnsentBytes > 0 && payload.Length > 0)
             {
-                segment = EmitData(now, _sndNxt, 1, fin: false, payload, advanceNext: false);
+                // The probe byte stays outside SND.MAX: our later ACKs keep SEQ = SND.MAX, acceptable to a peer whose
+                // window is still zero (RFC 9293 §3.10.7.4 case 0, 0); an ACK covering the byte is allowed for.
+                _tx.Peek(_sndNxt - DataStart, payload[..1]);
+                segment = Build(now, _sndNxt, TcpFlags.Ack | TcpFlags.Psh, 1);
+                _probeOutstanding = true;
                 return true;
             }
         }
@@ -92,6 +96,7 @@ internal sealed partial class TcpSocket
         var segment = Build(now, seq, flags, length);
         SeqNumber end = seq + length + (fin ? 1 : 0);
         if (advanceNext) _sndNxt = SeqNumber.Max(_sndNxt, end);
+        _probeOutstanding = false;
         if (end > _sndMax)
         {
             if (!_timing && seq >= _sndMax)

@@ -15,6 +15,10 @@ internal sealed partial class TcpSocket
 
     private bool _wsEnabled;
     private int _dupAcksOwed;
+    private bool _probeOutstanding;
+
+    /// <summary>The highest ACK that can be valid: SND.MAX, plus the byte of an outstanding zero-window probe.</summary>
+    private SeqNumber AckLimit => _probeOutstanding ? _sndMax + 1 : _sndMax;
     private long _challengePeriodStart;
     private int _challengeAcks;
     private SeqNumber _lastOutOfOrder;
@@ -37,7 +41,7 @@ internal sealed partial class TcpSocket
             UpdateWindow(seg, ack);
             return TcpInput.Accepted;
         }
-        if (ack > _sndMax)
+        if (ack > AckLimit)
         {
             _ackNow = true; // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop"
             return TcpInput.Dropped;
@@ -73,7 +77,9 @@ internal sealed partial class TcpSocket
         _tx.Discard(Math.Min(acked, _tx.Length)); // "Any segments on the retransmission queue that are thereby entirely acknowledged are removed"
         SampleRtt(now, ack);
         _sndUna = ack;
+        if (_sndMax < _sndUna) _sndMax = _sndUna; // the zero-window probe's byte was taken
         if (_sndNxt < _sndUna) _sndNxt = _sndUna;
+        _probeOutstanding = false;
         _retries = 0;
         if (_cc.OnNewAck(ack, acked, _sndMax - _sndUna)) _retransmitOne = true; // RFC 6582 §3.2 step 5
         _rtoAt = _sndUna == _sndMax ? Never : now + _rtt.Rto; // RFC 6298 §5.2 (all acked: stop), §5.3 (restart)
@@ -93,7 +99,7 @@ internal sealed partial class TcpSocket
     private void UpdateWindow(in TcpRepr seg, SeqNumber ack)
     {
         var seq = new SeqNumber(seg.SequenceNumber);
-        if (ack < _sndUna || ack > _sndMax) return;
+        if (ack < _sndUna || ack > AckLimit) return;
         if (!(_sndWl1 < seq || (_sndWl1 == seq && _sndWl2 <= ack))) return;
         _sndWnd = (long)seg.Window << _sndShift;
         _sndWl1 = seq;

@@ -45,7 +45,7 @@ internal sealed partial class TcpSocket
 
     private void ResetTimers()
     {
-        _ackNow = _keepaliveDue = _probeDue = _retransmitOne = _timing = false;
+        _ackNow = _keepaliveDue = _probeDue = _probeOutstanding = _retransmitOne = _timing = false;
         _unackedSegments = _retries = _keepaliveSent = _dupAcksOwed = 0;
         _delayedAckAt = _rtoAt = _timeWaitAt = _keepaliveAt = Never;
     }
@@ -73,9 +73,9 @@ internal sealed partial class TcpSocket
         {
             // RFC 9293 §3.8.6.1: probe a zero window, backing off exponentially; not a retransmission, so
             // no give-up count: the connection stays open as long as the peer answers.
-            if (UnsentBytes > 0 || _sndMax > _sndUna) _probeDue = true;
+            _probeDue = UnsentBytes > 0;
             _rtt.Backoff();
-            _rtoAt = UnsentBytes > 0 || _sndMax > _sndUna ? now + _rtt.Rto : Never;
+            _rtoAt = _probeDue ? now + _rtt.Rto : Never;
             return;
         }
         if (_sndMax == _sndUna)

@@ -98,6 +98,20 @@ public sealed class DataTransferTests
     }
 
     [Fact]
+    public void Acks_sent_while_a_window_probe_is_outstanding_stay_acceptable_to_a_peer_with_a_zero_window()
+    {
+        var s = new TcpSocket(Config(c => c with { InitialRto = TcpConfig.Second, MinRto = TcpConfig.Second }));
+        uint next = Establish(s, Isn, window: 0);
+        s.Send(new byte[10]);
+        s.Drain(0);
+        Assert.Equal(1, s.One(TcpConfig.Second).PayloadLength); // the probe
+        s.Feed(TcpConfig.Second, Seg(Isn + 1, next, TcpFlags.Ack, window: 0, payload: 5), new byte[5]);
+        var ack = s.One(TcpConfig.Second + 200 * Ms);
+        Assert.Equal(next, ack.SequenceNumber); // not past the probe byte: RFC 9293 §3.10.7.4 case 0, 0 needs SEG.SEQ = RCV.NXT
+        Assert.Equal(Isn + 6, ack.AcknowledgmentNumber);
+    }
+
+    [Fact]
     public void Overlapping_retransmission_delivers_only_the_new_bytes()
     {
         var s = new TcpSocket(Config());
