@@ -139,6 +139,9 @@ internal sealed partial class TcpSocket
         {
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the RST bit is set)"
             if (!rst) _ackNow = true;
+            // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be made to accept
+            // valid ACKs": the text is refused, the ACK field is still taken (else both sides could stall).
+            if (!rst && ReceiveWindow == 0 && seq == _rcvNxt && (seg.Flags & (TcpFlags.Ack | TcpFlags.Syn)) == TcpFlags.Ack) ProcessAck(now, seg);
             if (State == TcpState.TimeWait && (seg.Flags & TcpFlags.Fin) != 0) EnterTimeWait(now); // restart 2 MSL
             return TcpInput.Dropped;
         }

@@ -158,6 +158,20 @@ public sealed class DataTransferTests
     }
 
     [Fact]
+    public void With_a_zero_receive_window_the_ack_field_of_refused_data_is_still_taken()
+    {
+        var s = new TcpSocket(Config(c => c with { ReceiveBufferSize = 1000, WindowScaling = false }));
+        uint next = Establish(s, Isn);
+        s.Feed(0, Seg(Isn + 1, next, TcpFlags.Ack, payload: 1000), Bytes(1000, 0));
+        s.Send(new byte[100]);
+        s.Drain(0);
+        Assert.Equal(100, s.SendQueueLength);
+        Assert.Equal(TcpInput.Dropped, s.Feed(1 * Ms, Seg(Isn + 1001, next + 100, TcpFlags.Ack, payload: 10), new byte[10]));
+        Assert.Equal(0, s.SendQueueLength); // RFC 9293 §3.10.7.4: "special allowance ... to accept valid ACKs"
+        Assert.Equal(1000, s.ReceiveQueueLength);
+    }
+
+    [Fact]
     public void The_peers_window_is_scaled_and_limits_what_is_sent_rfc7323_2_3()
     {
         var s = new TcpSocket(Config(c => c with { SendBufferSize = 100_000 }));
