@@ -44,10 +44,12 @@ internal sealed partial class TcpSocket
                 _tx.Peek(_sndNxt - DataStart, payload[..1]);
                 segment = Build(now, _sndNxt, TcpFlags.Ack | TcpFlags.Psh, 1);
                 _probeOutstanding = true;
+                WindowProbes++;
                 return true;
             }
         }
         int n = NextSegmentLength(payload.Length, out bool sendFin);
+        _swsOverride = false;
         if (n > 0 || sendFin)
         {
             segment = EmitData(now, _sndNxt, n, sendFin, payload, advanceNext: true);
@@ -84,7 +86,7 @@ internal sealed partial class TcpSocket
         int n = (int)Math.Max(0, Math.Min(Math.Min(available, usable), Math.Min(_sendMss, max)));
         // RFC 9293 §3.8.6.2.1 sender SWS avoidance (Nagle off, the data path wants low latency): send a full
         // segment, or all that is queued, or at least half the largest window the peer offered.
-        if (n > 0 && n < _sendMss && n < available && n < _maxSndWnd / 2) n = 0;
+        if (n > 0 && n < _sendMss && n < available && n < _maxSndWnd / 2 && !_swsOverride) n = 0;
         fin = _finQueued && n == available; // RFC 9293 §3.10.4: the FIN follows the last byte queued
         return n;
     }

@@ -15,6 +15,7 @@ internal sealed partial class TcpSocket
     private bool _keepaliveDue;
     private bool _probeDue;
     private bool _retransmitOne;
+    private bool _swsOverride;
     private bool _rstPending;
 
     // RFC 6298 §3 (Karn): one segment timed at a time, never a retransmitted one.
@@ -30,22 +31,24 @@ internal sealed partial class TcpSocket
     {
         if (State == TcpState.Closed) return _rstPending ? now : Never;
         if (State == TcpState.Listen) return Never;
-        if (_ackNow || _dupAcksOwed > 0 || _retransmitOne || _probeDue || _keepaliveDue) return now;
+        if (_ackNow || _dupAcksOwed > 0 || _retransmitOne || _probeDue || _keepaliveDue || _swsOverride) return now;
         if (SynUnacked && _sndNxt == _iss) return now;
         if (NextSegmentLength(int.MaxValue, out bool fin) > 0 || fin) return now;
         if (NeedsPersistTimer && _rtoAt == Never) return now;
         return Math.Min(Math.Min(_rtoAt, _delayedAckAt), Math.Min(_timeWaitAt, _keepaliveAt));
     }
 
-    /// <summary>Data waits, the peer's window is closed and nothing is in flight: the persist timer must run
-    /// so that a window probe goes out (RFC 9293 §3.8.6.1).</summary>
-    private bool NeedsPersistTimer => IsSynchronized && _sndWnd == 0 && _sndNxt == _sndUna && UnsentBytes > 0;
+    /// <summary>Data waits, nothing is in flight and nothing may be sent (the peer's window is closed, or too small
+    /// for sender SWS avoidance): the persist timer must run so that a window probe (RFC 9293 §3.8.6.1) or the
+    /// SWS override (RFC 9293 §3.8.6.2.1: "a timeout ... to force transmission of data") goes out.</summary>
+    private bool NeedsPersistTimer => IsSynchronized && _sndNxt == _sndUna && _sndMax == _sndUna && UnsentBytes > 0
+        && NextSegmentLength(int.MaxValue, out bool fin) == 0 && !fin;
 
     private int UnsentBytes => _tx.Length - (_sndNxt - DataStart);
 
     private void ResetTimers()
     {
-        _ackNow = _keepaliveDue = _probeDue = _probeOutstanding = _retransmitOne = _timing = false;
+        _ackNow = _keepaliveDue = _probeDue = _probeOutstanding = _swsOverride = _retransmitOne = _timing = false;
         _unackedSegments = _retries = _keepaliveSent = _dupAcksOwed = 0;
         _delayedAckAt = _rtoAt = _timeWaitAt = _keepaliveAt = Never;
     }
@@ -69,12 +72,15 @@ internal sealed partial class TcpSocket
 
     private void OnRetransmitTimer(long now)
     {
-        if (_sndWnd == 0 && _sndNxt == _sndUna && IsSynchronized)
+        if (_sndNxt == _sndUna && (_sndMax == _sndUna || _probeOutstanding) && IsSynchronized)
         {
-            // RFC 9293 §3.8.6.1: probe a zero window, backing off exponentially; not a retransmission, so
-            // no give-up count: the connection stays open as long as the peer answers.
-            _probeDue = UnsentBytes > 0;
-            _rtt.Backoff();
+            // The persist timer. RFC 9293 §3.8.6.1: probe a zero window, backing off exponentially; not a
+            // retransmission, so no give-up count: the connection stays open as long as the peer answers.
+            // A small non-zero window instead gets what fits, overriding SWS avoidance (§3.8.6.2.1).
+            bool waiting = UnsentBytes > 0;
+            _probeDue = waiting && _sndWnd == 0;
+            _swsOverride = waiting && _sndWnd > 0;
+            if (_probeDue) _rtt.Backoff();
             _rtoAt = _probeDue ? now + _rtt.Rto : Never;
             return;
         }

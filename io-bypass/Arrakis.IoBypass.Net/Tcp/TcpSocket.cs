@@ -94,6 +94,9 @@ internal sealed partial class TcpSocket
     /// <summary>Retransmission timer expiries (RFC 6298 §5.4), zero-window probes excluded.</summary>
     public long Timeouts { get; private set; }
 
+    /// <summary>Zero-window probes sent (RFC 9293 §3.8.6.1).</summary>
+    public long WindowProbes { get; private set; }
+
     /// <summary>Fast retransmits (RFC 5681 §3.2) and NewReno partial-ACK retransmits (RFC 6582 §3.2 step 5).</summary>
     public long FastRetransmits { get; private set; }
 

@@ -193,6 +193,20 @@ public sealed class DataTransferTests
     }
 
     [Fact]
+    public void A_small_window_with_nothing_in_flight_is_used_when_the_override_timer_fires_rfc9293_3_8_6_2_1()
+    {
+        var s = new TcpSocket(Config());
+        uint next = Establish(s, Isn, new TcpOptions { MaxSegmentSize = 1000 }, window: 5000);
+        s.Feed(0, Seg(Isn + 1, next, TcpFlags.Ack, window: 300)); // the window shrank to 300 (max seen 5000)
+        s.Send(new byte[2000]);
+        Assert.Empty(s.Drain(0));
+        long at = s.PollAt(0);
+        Assert.True(at > 0 && at < TcpSocket.Never, "no override timer");
+        var forced = s.One(at);
+        Assert.Equal(300, forced.PayloadLength);
+    }
+
+    [Fact]
     public void The_congestion_window_limits_the_first_flight_rfc5681_3_1()
     {
         var s = new TcpSocket(Config(c => c with { SendBufferSize = 100_000 }));

@@ -45,7 +45,7 @@ internal sealed class LossyLink
         Transmit(b, toB: false, now);
         long next = Math.Min(a.PollAt(now), b.PollAt(now));
         foreach (var p in _inFlight) next = Math.Min(next, p.Due);
-        if (next == TcpSocket.Never) return;
+        if (next == TcpSocket.Never) next = now + IdleTick; // time still passes for the applications
         Clock.NowMicroseconds = Math.Max(now, next);
         now = Clock.NowMicroseconds;
         _inFlight.Sort((x, y) => x.Due != y.Due ? x.Due.CompareTo(y.Due) : x.Order.CompareTo(y.Order));
@@ -61,6 +61,9 @@ internal sealed class LossyLink
             _ = status;
         }
     }
+
+    /// <summary>How far the clock moves when neither socket nor the link has anything scheduled.</summary>
+    public long IdleTick { get; init; } = 10 * TcpConfig.Millisecond;
 
     public bool Idle => _inFlight.Count == 0;
 
