@@ -19,35 +19,8 @@ internal sealed partial class TcpSocket
         RunTimers(now);
         if (State == TcpState.Closed) return TryEmitReset(out segment);
         if (SynUnacked) return TryEmitSyn(now, out segment);
-        if (_retransmitOne)
-        {
-            // RFC 5681 §3.2 step 2 / RFC 6582 §3.2 step 5: retransmit the first unacknowledged segment only
-            _retransmitOne = false;
-            int length = Math.Min(Math.Min(_sendMss, payload.Length), Math.Max(0, FinSeq - _sndUna));
-            bool fin = _finQueued && _sndUna + length == FinSeq && _sndMax > FinSeq;
-            if (length > 0 || fin)
-            {
-                Retransmissions++;
-                FastRetransmits++;
-                segment = EmitData(now, _sndUna, length, fin, payload, advanceNext: false);
-                return true;
-            }
-        }
-        if (_probeDue)
-        {
-            // RFC 9293 §3.8.6.1: a zero-window probe carries one new byte past the closed window
-            _probeDue = false;
-            if (UnsentBytes > 0 && payload.Length > 0)
-            {
-                // The probe byte stays outside SND.MAX: our later ACKs keep SEQ = SND.MAX, acceptable to a peer whose
-                // window is still zero (RFC 9293 §3.10.7.4 case 0, 0); an ACK covering the byte is allowed for.
-                _tx.Peek(_sndNxt - DataStart, payload[..1]);
-                segment = Build(now, _sndNxt, TcpFlags.Ack | TcpFlags.Psh, 1);
-                _probeOutstanding = true;
-                WindowProbes++;
-                return true;
-            }
-        }
+        if (_retransmitOne && TryEmitFastRetransmit(now, payload, out segment)) return true;
+        if (_probeDue && TryEmitProbe(now, payload, out segment)) return true;
         int n = NextSegmentLength(payload.Length, out bool sendFin);
         _swsOverride = false;
         if (n > 0 || sendFin)
@@ -55,7 +28,7 @@ internal sealed partial class TcpSocket
             segment = EmitData(now, _sndNxt, n, sendFin, payload, advanceNext: true);
             return true;
         }
-        if (NeedsPersistTimer && _rtoAt == Never) _rtoAt = now + _rtt.Rto; // RFC 9293 §3.8.6.1: start probing
+        if (NeedsPersistTimer && _rtoAt == Never) _rtoAt = now + _rtt.Rto; // the persist timer (RFC 9293 §3.8.6.1, §3.8.6.2.1)
         if (_keepaliveDue)
         {
             // RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT-1, no data, so that the peer answers with an ACK
@@ -73,6 +46,35 @@ internal sealed partial class TcpSocket
             return true;
         }
         return false;
+    }
+
+    /// <summary>RFC 5681 §3.2 step 2 / RFC 6582 §3.2 step 5: retransmit the first unacknowledged segment only.</summary>
+    private bool TryEmitFastRetransmit(long now, Span<byte> payload, out TcpRepr segment)
+    {
+        segment = default;
+        _retransmitOne = false;
+        int length = Math.Min(Math.Min(_sendMss, payload.Length), Math.Max(0, FinSeq - _sndUna));
+        bool fin = _finQueued && _sndUna + length == FinSeq && _sndMax > FinSeq;
+        if (length == 0 && !fin) return false;
+        Retransmissions++;
+        FastRetransmits++;
+        segment = EmitData(now, _sndUna, length, fin, payload, advanceNext: false);
+        return true;
+    }
+
+    /// <summary>RFC 9293 §3.8.6.1: a zero-window probe carries one new byte past the closed window. The byte stays
+    /// outside SND.MAX: our later ACKs keep SEQ = SND.MAX, acceptable to a peer whose window is still zero
+    /// (RFC 9293 §3.10.7.4 case 0, 0); an ACK covering the byte is allowed for (<see cref="AckLimit"/>).</summary>
+    private bool TryEmitProbe(long now, Span<byte> payload, out TcpRepr segment)
+    {
+        segment = default;
+        _probeDue = false;
+        if (UnsentBytes <= 0 || payload.Length == 0) return false;
+        _tx.Peek(_sndNxt - DataStart, payload[..1]);
+        segment = Build(now, _sndNxt, TcpFlags.Ack | TcpFlags.Psh, 1);
+        _probeOutstanding = true;
+        WindowProbes++;
+        return true;
     }
 
     /// <summary>Bytes of the next new-data segment at SND.NXT, and whether the FIN rides on it.</summary>
