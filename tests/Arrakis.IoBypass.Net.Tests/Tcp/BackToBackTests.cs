@@ -76,6 +76,31 @@ public sealed class BackToBackTests
         Assert.True(a.IsReceiveFinished && b.IsReceiveFinished);
     }
 
+    [Fact]
+    public void Corrupted_segments_are_caught_by_the_checksum_and_recovered_like_losses()
+    {
+        const int size = 256 * 1024;
+        var data = new byte[size];
+        new Random(21).NextBytes(data);
+        var a = new TcpSocket(TcpScript.Config(c => c with { MaxSegmentLifetime = TcpConfig.Second }));
+        var b = new TcpSocket(TcpScript.Config(c => c with { MaxSegmentLifetime = TcpConfig.Second }));
+        var link = new LossyLink(21, 0, 0, 0, delay: 1 * TcpConfig.Millisecond) { Corrupt = 0.05, BitsPerSecond = 100_000_000 };
+        b.Listen(TcpScript.Server);
+        a.Connect(TcpScript.Client, TcpScript.Server, 0);
+        var appA = new App(a, data, 0);
+        var appB = new App(b, [], size);
+        for (int step = 0; step < 1_000_000 && !(a.State == TcpState.Closed && b.State == TcpState.Closed); step++)
+        {
+            appA.Run();
+            appB.Run();
+            link.Step(a, b);
+        }
+        Assert.True(data.AsSpan().SequenceEqual(appB.Incoming));
+        Assert.True(link.Corrupted > 0);
+        Assert.Equal(TcpState.Closed, a.State);
+        Assert.Equal(TcpState.Closed, b.State);
+    }
+
     [Theory]
     [InlineData(11, 0.0)]
     [InlineData(12, 0.05)]

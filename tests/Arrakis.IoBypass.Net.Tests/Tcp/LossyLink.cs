@@ -4,8 +4,8 @@ using Arrakis.IoBypass.Net.Wire;
 namespace Arrakis.IoBypass.Net.Tests.Tcp;
 
 /// <summary>
-/// Two sockets back to back through an in-memory link with a fixed delay, seeded drop, duplication and
-/// reordering (extra delay), driven by a manual clock: no threads. Every segment is emitted to bytes and
+/// Two sockets back to back through an in-memory link with a fixed delay, seeded drop, duplication,
+/// reordering (extra delay) and bit flips, driven by a manual clock: no threads. Every segment is emitted to bytes and
 /// parsed back, so the wire formats are exercised too.
 /// </summary>
 internal sealed class LossyLink
@@ -16,6 +16,12 @@ internal sealed class LossyLink
     private long _order;
 
     private long _busyUntilB, _busyUntilA;
+
+    /// <summary>Probability that one bit of a segment is flipped on the way.</summary>
+    public double Corrupt { get; init; }
+
+    /// <summary>Segments the receiver's checksum rejected.</summary>
+    public long Corrupted { get; private set; }
 
     /// <summary>Bits per second of each direction; 0 = infinite (a whole flight then arrives in one burst).</summary>
     public long BitsPerSecond { get; init; }
@@ -55,7 +61,13 @@ internal sealed class LossyLink
             _inFlight.RemoveAt(0);
             var target = p.ToB ? b : a;
             var source = p.ToB ? a : b;
-            Assert.Equal(WireStatus.Ok, TcpRepr.TryParse(p.Bytes, source.Local.Address, target.Local.Address, out var repr));
+            var parsed = TcpRepr.TryParse(p.Bytes, source.Local.Address, target.Local.Address, out var repr);
+            if (parsed != WireStatus.Ok)
+            {
+                Assert.True(Corrupt > 0, $"an uncorrupted segment failed to parse: {parsed}");
+                Corrupted++; // the checksum caught it (RFC 9293 §3.1): dropped like a loss
+                continue;
+            }
             var status = target.Process(now, source.Local.Address, target.Local.Address, repr, p.Bytes.AsSpan(repr.HeaderLength));
             Delivered++;
             _ = status;
@@ -79,6 +91,7 @@ internal sealed class LossyLink
                 Dropped++;
                 continue;
             }
+            if (_random.NextDouble() < Corrupt) bytes[_random.Next(bytes.Length)] ^= (byte)(1 << _random.Next(8));
             Enqueue(now, toB, bytes);
             if (_random.NextDouble() < Duplicate) Enqueue(now, toB, bytes);
         }
