@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Arrakis.IoBypass.Net.Tcp;
 
 /// <summary>
@@ -64,8 +66,9 @@ internal sealed record TcpConfig
     /// <summary>RFC 5961 §7: the most challenge ACKs one socket sends per second.</summary>
     public int ChallengeAcksPerSecond { get; init; } = 10;
 
-    /// <summary>The key for the RFC 6528 ISN hash (and the timestamp offset); inject a fixed one in tests.</summary>
-    public ReadOnlyMemory<byte> IsnSecret { get; init; } = new byte[16];
+    /// <summary>The key for the RFC 6528 ISN hash (and the timestamp offset). RFC 6528 §3: secret and hard to
+    /// guess, so the default is 16 random bytes per config instance (share one config per host); tests inject a fixed one.</summary>
+    public ReadOnlyMemory<byte> IsnSecret { get; init; } = RandomNumberGenerator.GetBytes(16);
 
     /// <summary>Receive shift announced in our SYN: the smallest that makes <see cref="ReceiveBufferSize"/> fit 16 bits (RFC 7323 §2.3, at most 14).</summary>
     public byte ReceiveWindowShift
