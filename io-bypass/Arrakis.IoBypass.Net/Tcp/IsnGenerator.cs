@@ -6,9 +6,9 @@ namespace Arrakis.IoBypass.Net.Tcp;
 
 /// <summary>
 /// Initial sequence numbers per RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),
-/// M a timer ticking every 4 microseconds, F a keyed hash (HMAC-SHA-256 truncated to 32 bits here; §3
-/// suggests MD5 "or a stronger" function). Also the per-connection timestamp offset RFC 7323 §5.4 /
-/// RFC 6528-style (a different key byte). Pure functions, allocation-free, any thread.
+/// M a timer ticking every 4 microseconds, F a keyed hash (§3 suggests MD5; HMAC-SHA-256 truncated to 32 bits
+/// here). RFC 9293 §3.4.1 (MUST-8) requires this clock-driven, per-connection-hashed selection. The same hash, with
+/// a different purpose byte, gives the per-connection TSval offset (RFC 7323 §7). Pure functions, allocation-free, any thread.
 /// </summary>
 internal static class IsnGenerator
 {
@@ -20,7 +20,7 @@ internal static class IsnGenerator
         return new SeqNumber(unchecked(m + Hash(secret, local, remote, 0)));
     }
 
-    /// <summary>A per-connection offset for TSval so that timestamps do not reveal the host clock (RFC 7323 §7.1).</summary>
+    /// <summary>A per-connection offset for TSval so that timestamps do not reveal the host clock (RFC 7323 §7).</summary>
     public static uint TimestampOffset(ReadOnlySpan<byte> secret, TcpEndpoint local, TcpEndpoint remote)
         => Hash(secret, local, remote, 1);
 

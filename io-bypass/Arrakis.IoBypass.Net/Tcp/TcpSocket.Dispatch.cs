@@ -219,6 +219,6 @@ internal sealed partial class TcpSocket
         TcpSackBlock Block(int i) => new((_rcvNxt + _ooo[i].Start).Value, (_rcvNxt + _ooo[i].End).Value);
     }
 
-    /// <summary>RFC 7323 §3.2 TSval: a millisecond clock plus a per-connection offset (§5.4, §7.1).</summary>
+    /// <summary>RFC 7323 §3.2 TSval: a millisecond clock plus a per-connection offset (§5.4, §7).</summary>
     private uint TsVal(long now) => unchecked((uint)(now / TcpConfig.Millisecond) + _tsOffset);
 }
