@@ -24,4 +24,8 @@ internal enum TcpInput : byte
 
     /// <summary>Processed a reset: the socket went to <see cref="TcpState.Closed"/> (or back to LISTEN).</summary>
     ResetReceived,
+
+    /// <summary>A new SYN for a connection in TIME-WAIT, above the old sequence space (RFC 1122 4.2.2.13, RFC 6191):
+    /// the socket went to <see cref="TcpState.Closed"/>; hand the same segment to a listening socket.</summary>
+    Reopen,
 }

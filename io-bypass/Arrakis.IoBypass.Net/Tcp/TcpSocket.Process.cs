@@ -125,6 +125,11 @@ internal sealed partial class TcpSocket
     {
         var seq = new SeqNumber(seg.SequenceNumber);
         bool rst = (seg.Flags & TcpFlags.Rst) != 0;
+        if (IsReopeningSyn(seg, seq))
+        {
+            EnterClosed(TcpCloseReason.None);
+            return TcpInput.Reopen;
+        }
         if (_ts && !rst)
         {
             // RFC 7323 §3.2: once agreed, a segment without TSopt is dropped (RST excepted); §5.3 PAWS.
@@ -166,6 +171,16 @@ internal sealed partial class TcpSocket
         if ((seg.Flags & TcpFlags.Fin) != 0) NoteFin(seq + payload.Length);
         if (_remoteFinPending && _remoteFinSeq == _rcvNxt) ProcessFin(now);
         return TcpInput.Accepted;
+    }
+
+    /// <summary>RFC 1122 4.2.2.13: a TIME-WAIT connection "MAY accept a new SYN from the remote TCP to reopen the
+    /// connection" when it is above the old sequence space; RFC 6191 §2 allows the test on timestamps instead.
+    /// The new ISN comes from the RFC 6528 clock, which has moved on since the old one.</summary>
+    private bool IsReopeningSyn(in TcpRepr seg, SeqNumber seq)
+    {
+        if (State != TcpState.TimeWait || (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn) return false;
+        if (_ts && seg.Options.Timestamp is { } ts) return unchecked((int)(ts.Value - _tsRecent)) > 0; // RFC 6191 §2
+        return seq > _rcvNxt;
     }
 
     private static int SegmentLength(in TcpRepr seg) => seg.PayloadLength

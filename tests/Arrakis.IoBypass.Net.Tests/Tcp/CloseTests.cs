@@ -43,6 +43,25 @@ public sealed class CloseTests
     }
 
     [Fact]
+    public void A_new_syn_above_the_old_sequence_space_reopens_a_time_wait_connection_rfc1122_4_2_2_13()
+    {
+        var (s, next) = Connected();
+        s.Close();
+        s.One(0);
+        s.Feed(1 * Ms, Seg(Isn + 1, next + 1, TcpFlags.Ack | TcpFlags.Fin));
+        Assert.Equal(TcpState.TimeWait, s.State);
+        s.Drain(1 * Ms);
+        Assert.Equal(TcpInput.Dropped, s.Feed(2 * Ms, Seg(Isn, 0, TcpFlags.Syn)));       // an old duplicate: challenge ACK
+        Assert.Equal(TcpState.TimeWait, s.State);
+        s.Drain(2 * Ms);
+        Assert.Equal(TcpInput.Reopen, s.Feed(3 * Ms, Seg(Isn + 100_000, 0, TcpFlags.Syn))); // a new incarnation
+        Assert.Equal(TcpState.Closed, s.State);
+        Assert.True(s.Listen(Server));
+        Assert.Equal(TcpInput.Accepted, s.Feed(3 * Ms, Seg(Isn + 100_000, 0, TcpFlags.Syn)));
+        Assert.Equal(TcpState.SynReceived, s.State);
+    }
+
+    [Fact]
     public void Passive_close_goes_through_close_wait_and_last_ack()
     {
         var (s, next) = Connected();
