@@ -10,7 +10,15 @@ namespace Arrakis.IoBypass.Net.Tcp;
 /// Time is passed in (microseconds of an <see cref="IClock"/>); there are no threads and no allocation after
 /// construction. Single-threaded: one data-plane thread owns the socket. Nothing a peer sends throws;
 /// <see cref="Process"/> returns a <see cref="TcpInput"/> status. The code is split by concern into
-/// partial files: this one (state and the application side), Process (input), Dispatch (output), Timers.
+/// partial files: this one (state and the application side), Process and Receive (input), Dispatch (output), Timers.
+/// <para>
+/// A stack drives it so: demultiplex each parsed segment by 4-tuple to its socket, else to a listening one;
+/// <see cref="TcpInput.NotForThisSocket"/> from all of them, or <see cref="TcpInput.ResetPeer"/>, is answered with
+/// <see cref="TcpReset.TryAnswer"/>; <see cref="TcpInput.Reopen"/> hands the segment to a listener. After a receive
+/// burst, call <see cref="TryDispatch"/> on every socket whose <see cref="PollAt"/> is due, until false, and sleep
+/// until the earliest <see cref="PollAt"/>. One socket is one connection: a listening socket becomes the connection
+/// (smoltcp's model); a backlog is several listening sockets on one port.
+/// </para>
 /// </summary>
 internal sealed partial class TcpSocket
 {
