@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using Arrakis.IoBypass.Block;
 using Arrakis.IoBypass.Linux.Block;
+using Arrakis.IoBypass.Linux.Interop.IoUring;
 using Arrakis.IoBypass.Linux.Interop;
 using Arrakis.IoBypass.Linux.IoUring;
-using static Arrakis.IoBypass.Linux.Interop.BlockConstants;
 using LibC = Tmds.Linux.LibC;
+using static Arrakis.IoBypass.Linux.Interop.BlockConstants;
 
 namespace Arrakis.IoBypass.Linux.Control;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Arrakis.IoBypass.Linux.Interop.IoUring;
 
 namespace Arrakis.IoBypass.Linux.Interop;
 

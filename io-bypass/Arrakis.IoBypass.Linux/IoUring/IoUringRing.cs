@@ -1,6 +1,7 @@
+using Arrakis.IoBypass.Linux.Interop.IoUring;
 using Arrakis.IoBypass.Linux.Interop;
 using LibC = Tmds.Linux.LibC;
-using static Arrakis.IoBypass.Linux.Interop.IoUringConstants;
+using static Arrakis.IoBypass.Linux.Interop.IoUring.IoUringConstants;
 
 namespace Arrakis.IoBypass.Linux.IoUring;
 

@@ -1,3 +1,4 @@
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
 using Arrakis.IoBypass.Nic;
 using static Arrakis.IoBypass.Linux.Xdp.FramePool;

@@ -1,5 +1,6 @@
+using Arrakis.IoBypass.Linux.Interop.Bpf;
 using Arrakis.IoBypass.Linux.Interop;
-using static Arrakis.IoBypass.Linux.Interop.BpfConstants;
+using static Arrakis.IoBypass.Linux.Interop.Bpf.BpfConstants;
 
 namespace Arrakis.IoBypass.Linux.Xdp;
 

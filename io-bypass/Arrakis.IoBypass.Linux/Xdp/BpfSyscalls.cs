@@ -1,6 +1,8 @@
 using System.Text;
+using Arrakis.IoBypass.Linux.Interop.Bpf;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
-using static Arrakis.IoBypass.Linux.Interop.BpfConstants;
+using static Arrakis.IoBypass.Linux.Interop.Bpf.BpfConstants;
 
 namespace Arrakis.IoBypass.Linux.Xdp;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
 
 namespace Arrakis.IoBypass.Linux.Xdp;

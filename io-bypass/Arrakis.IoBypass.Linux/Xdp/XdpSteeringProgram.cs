@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
+using Arrakis.IoBypass.Linux.Interop.Bpf;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
-using static Arrakis.IoBypass.Linux.Interop.BpfConstants;
+using static Arrakis.IoBypass.Linux.Interop.Bpf.BpfConstants;
 using static Arrakis.IoBypass.Linux.Xdp.BpfAssembler;
 
 namespace Arrakis.IoBypass.Linux.Xdp;

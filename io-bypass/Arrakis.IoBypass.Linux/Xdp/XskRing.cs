@@ -1,3 +1,4 @@
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
 
 namespace Arrakis.IoBypass.Linux.Xdp;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
-using static Arrakis.IoBypass.Linux.Interop.XdpConstants;
+using static Arrakis.IoBypass.Linux.Interop.Xdp.XdpConstants;
 
 namespace Arrakis.IoBypass.Linux.Xdp;
 

@@ -1,5 +1,6 @@
 using Arrakis.IoBypass.Block;
 using Arrakis.IoBypass.Linux.Control;
+using Arrakis.IoBypass.Linux.Interop.IoUring;
 using Arrakis.IoBypass.Linux.Interop;
 using Arrakis.IoBypass.Linux.Tests.Block;
 

@@ -1,3 +1,4 @@
+using Arrakis.IoBypass.Linux.Interop.IoUring;
 using Arrakis.IoBypass.Linux.Interop;
 
 namespace Arrakis.IoBypass.Linux.Tests.Interop;

@@ -1,6 +1,7 @@
 using Arrakis.IoBypass.Block;
-using Arrakis.IoBypass.Linux.IoUring;
+using Arrakis.IoBypass.Linux.Interop.IoUring;
 using Arrakis.IoBypass.Linux.Interop;
+using Arrakis.IoBypass.Linux.IoUring;
 using Arrakis.IoBypass.Linux.Tests.Block;
 
 namespace Arrakis.IoBypass.Linux.Tests.IoUring;

@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Net;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
 using Arrakis.IoBypass.Linux.Tests.Netns;
 using Arrakis.IoBypass.Linux.Xdp;

@@ -1,3 +1,5 @@
+using Arrakis.IoBypass.Linux.Interop.Bpf;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
 
 namespace Arrakis.IoBypass.Linux.Tests.Xdp;

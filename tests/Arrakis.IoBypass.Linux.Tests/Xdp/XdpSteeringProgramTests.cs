@@ -1,4 +1,6 @@
 using System.Net;
+using Arrakis.IoBypass.Linux.Interop.Bpf;
+using Arrakis.IoBypass.Linux.Interop.Xdp;
 using Arrakis.IoBypass.Linux.Interop;
 using Arrakis.IoBypass.Linux.Tests.Netns;
 using Arrakis.IoBypass.Linux.Xdp;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>The kernel's struct xdp_statistics (48 bytes), read with getsockopt(XDP_STATISTICS).</summary>
 [StructLayout(LayoutKind.Sequential)]

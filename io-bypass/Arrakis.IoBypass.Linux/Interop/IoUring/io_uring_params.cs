@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.IoUring;
 
 /// <summary>The kernel's struct io_uring_params (120 bytes): io_uring_setup's in/out argument.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,4 +1,4 @@
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>AF_XDP and XDP ABI constants (include/uapi/linux/if_xdp.h, if_link.h, bpf.h).</summary>
 internal static class XdpConstants

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Bpf;
 
 /// <summary>The BPF_PROG_TEST_RUN variant of the kernel's union bpf_attr, up to cpu (72 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Bpf;
 
 /// <summary>The BPF_MAP_*_ELEM variant of the kernel's union bpf_attr (32 bytes): key and value are user pointers.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Bpf;
 
 /// <summary>The BPF_MAP_CREATE variant of the kernel's union bpf_attr, up to map_ifindex (48 bytes; the kernel zero-fills the rest).</summary>
 [StructLayout(LayoutKind.Sequential)]

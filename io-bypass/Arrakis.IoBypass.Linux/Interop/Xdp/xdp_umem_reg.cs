@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>The kernel's struct xdp_umem_reg (32 bytes, include/uapi/linux/if_xdp.h): the UMEM area given to setsockopt(XDP_UMEM_REG).</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>
 /// libc entry points of the AF_XDP path: bpf(2), the socket calls with untyped option pointers, anonymous

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>The kernel's struct sockaddr_xdp (16 bytes): bind(2) address of an AF_XDP socket.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Bpf;
 
 /// <summary>The kernel's struct bpf_insn (8 bytes): opcode, dst_reg:4 | src_reg:4 (low nibble dst), signed offset, signed immediate.</summary>
 [StructLayout(LayoutKind.Sequential)]

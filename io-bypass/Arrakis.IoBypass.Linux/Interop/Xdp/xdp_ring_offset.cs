@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>The kernel's struct xdp_ring_offset (32 bytes): byte offsets of one ring's fields within its mmap.</summary>
 [StructLayout(LayoutKind.Sequential)]

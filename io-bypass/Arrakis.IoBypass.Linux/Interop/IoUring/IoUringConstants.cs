@@ -1,4 +1,4 @@
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.IoUring;
 
 /// <summary>io_uring ABI numbers (include/uapi/linux/io_uring.h); syscall numbers are the same on x86-64 and arm64.</summary>
 internal static class IoUringConstants

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.IoUring;
 
 /// <summary>The kernel's struct io_uring_rsrc_update2 (32 bytes): IORING_REGISTER_BUFFERS_UPDATE's argument.</summary>
 [StructLayout(LayoutKind.Sequential)]

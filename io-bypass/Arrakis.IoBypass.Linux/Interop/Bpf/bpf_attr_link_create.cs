@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Bpf;
 
 /// <summary>The BPF_LINK_CREATE variant of the kernel's union bpf_attr, its common head (16 bytes; no target-specific part for XDP).</summary>
 [StructLayout(LayoutKind.Sequential)]

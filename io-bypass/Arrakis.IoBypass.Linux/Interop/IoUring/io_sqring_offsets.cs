@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.IoUring;
 
 /// <summary>The kernel's struct io_sqring_offsets (40 bytes): byte offsets of the SQ ring's fields within its mmap.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,4 +1,4 @@
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Bpf;
 
 /// <summary>bpf(2) commands, types and instruction encodings (include/uapi/linux/bpf.h, bpf_common.h).</summary>
 internal static class BpfConstants

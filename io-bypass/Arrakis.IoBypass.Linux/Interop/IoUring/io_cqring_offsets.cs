@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.IoUring;
 
 /// <summary>The kernel's struct io_cqring_offsets (40 bytes): byte offsets of the CQ ring's fields within its mmap.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.Xdp;
 
 /// <summary>The kernel's struct xdp_mmap_offsets (128 bytes), read with getsockopt(XDP_MMAP_OFFSETS): the four rings' layouts.</summary>
 [StructLayout(LayoutKind.Sequential)]

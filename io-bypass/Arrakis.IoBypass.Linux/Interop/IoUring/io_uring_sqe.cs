@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Arrakis.IoBypass.Linux.Interop;
+namespace Arrakis.IoBypass.Linux.Interop.IoUring;
 
 /// <summary>
 /// The kernel's struct io_uring_sqe (64 bytes), with the union members this project uses:
