@@ -1,0 +1,18 @@
+using Arrakis.IoBypass.Net.Tcp;
+
+namespace Arrakis.IoBypass.Net.Stack;
+
+/// <summary>One connection of a <see cref="NicConnectionSource"/>: its socket and what the loop asked to hear about.</summary>
+internal sealed class StackConnection(long id, TcpSocket socket)
+{
+    public long Id { get; } = id;
+    public TcpSocket Socket { get; } = socket;
+    public bool WantsReadable { get; set; } = true;
+    public bool WantsWritable { get; set; }
+
+    /// <summary>The loop was told about it (Accepted): from then on it is the loop's until Close.</summary>
+    public bool Announced { get; set; }
+
+    /// <summary>The loop closed it; the socket finishes its FIN exchange (or TIME-WAIT) on its own.</summary>
+    public bool ClosedByLoop { get; set; }
+}

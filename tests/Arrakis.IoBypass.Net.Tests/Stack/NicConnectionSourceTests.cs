@@ -1,0 +1,150 @@
+using Arrakis.IoBypass.Net.Iface;
+using Arrakis.IoBypass.Net.Stack;
+using Arrakis.IoBypass.Net.Tcp;
+using Arrakis.IoBypass.Net.Tests.Tcp;
+using Arrakis.IoBypass.Net.Wire;
+using Arrakis.IoBypass.Nic;
+using Arrakis.IoBypass.Nic.Middleware;
+using Arrakis.IoBypass.Nic.Simulated;
+using static Arrakis.IoBypass.Net.Tests.Iface.Frames;
+
+namespace Arrakis.IoBypass.Net.Tests.Stack;
+
+/// <summary>
+/// The stack as a network source, over a simulated VF: clients (TCP sockets of a second stack) connect,
+/// an echo loop serves them through the IConnectionSource calls a data-plane thread makes, with and
+/// without loss, reordering and duplication; everything comes back byte-exact.
+/// </summary>
+public sealed class NicConnectionSourceTests
+{
+    private const ushort Port = 6379;
+    private readonly ManualClock _clock = new() { NowMicroseconds = 1_000_000 };
+    private static readonly TcpConfig Config = new() { InitialRto = 200 * TcpConfig.Millisecond, MinRto = 200 * TcpConfig.Millisecond, MaxRto = 2 * TcpConfig.Second, MaxRetransmissions = 30 };
+
+    private (NicConnectionSource Server, ClientStack Client, FaultInjector? ServerFaults, FaultInjector? ClientFaults) Build(FaultOptions? faults = null)
+    {
+        var (a, b) = SimulatedVf.CreatePair(frames: 1024);
+        INicQueue clientQueue = a, serverQueue = b;
+        FaultInjector? cf = null, sf = null;
+        if (faults is not null)
+        {
+            clientQueue = cf = new FaultInjector(a, faults, () => _clock.NowMicroseconds);
+            serverQueue = sf = new FaultInjector(b, faults with { Seed = faults.Seed + 1 }, () => _clock.NowMicroseconds);
+        }
+        var server = new NicConnectionSource(serverQueue, new NetInterface(new InterfaceConfig(OurMac, Us, Dedicated: true)), Port, Config, _clock, new EventIdleWaiter());
+        var client = new ClientStack(clientQueue, new NetInterface(new InterfaceConfig(PeerMac, Peer, Dedicated: true)), Config);
+        return (server, client, sf, cf);
+    }
+
+    /// <summary>Runs client and server in turn, 1 ms of simulated time per round, until <paramref name="done"/> or the round limit.</summary>
+    private void Run(ClientStack client, EchoServer server, Func<bool> done, int rounds, Action? eachRound = null)
+    {
+        for (int i = 0; i < rounds && !done(); i++)
+        {
+            client.Step(_clock.NowMicroseconds);
+            server.Step();
+            eachRound?.Invoke();
+            _clock.Advance(TcpConfig.Millisecond);
+        }
+        Assert.True(done(), $"not done after {rounds} rounds");
+    }
+
+    private static byte[] Pattern(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>Pushes <paramref name="data"/> through <paramref name="socket"/> and collects the echo.</summary>
+    private sealed class Transfer(TcpSocket socket, byte[] data)
+    {
+        private int _sent;
+        private readonly MemoryStream _echo = new();
+        private readonly byte[] _buffer = new byte[8192];
+
+        public bool Complete => _echo.Length == data.Length;
+
+        public void Pump()
+        {
+            if (socket.State is not (TcpState.Established or TcpState.CloseWait)) return;
+            if (_sent < data.Length) _sent += socket.Send(data.AsSpan(_sent));
+            int n;
+            while ((n = socket.Receive(_buffer)) > 0) _echo.Write(_buffer, 0, n);
+        }
+
+        public byte[] Echo => _echo.ToArray();
+
+        public TcpSocket Socket => socket;
+    }
+
+    [Fact]
+    public void A_client_connects_and_its_bytes_come_back_over_a_clean_link()
+    {
+        var (source, client, _, _) = Build();
+        var echo = new EchoServer(source);
+        var data = Pattern(300_000, 1);
+        var socket = client.Connect(40000, new TcpEndpoint(Us, Port), _clock.NowMicroseconds);
+        var t = new Transfer(socket, data);
+        Run(client, echo, () => t.Complete, rounds: 20_000, eachRound: t.Pump);
+        Assert.Equal(data, t.Echo);
+        Assert.Equal(1, echo.Accepted);
+        Assert.Equal(1, source.Connections);
+
+        // The client closes: the server loop sees the end of stream, closes too, and the connection goes away.
+        socket.Close();
+        Run(client, echo, () => echo.Closed == 1 && socket.State is TcpState.TimeWait or TcpState.Closed, rounds: 5_000);
+        Run(client, echo, () => source.Connections == 0, rounds: 5_000);
+    }
+
+    [Theory]
+    [InlineData(0.02, 11)]
+    [InlineData(0.05, 12)]
+    [InlineData(0.10, 13)]
+    public void Twenty_clients_get_their_bytes_back_through_loss_reordering_and_duplication(double loss, int seed)
+    {
+        var (source, client, sf, cf) = Build(new FaultOptions { Seed = seed, Drop = loss, Reorder = loss, Duplicate = loss / 2 });
+        var echo = new EchoServer(source);
+        var transfers = new List<(Transfer T, byte[] Data)>();
+        for (int i = 0; i < 20; i++)
+        {
+            var data = Pattern(20_000 + i * 1000, seed * 100 + i);
+            var socket = client.Connect((ushort)(40000 + i), new TcpEndpoint(Us, Port), _clock.NowMicroseconds);
+            transfers.Add((new Transfer(socket, data), data));
+        }
+        Run(client, echo, () => transfers.All(x => x.T.Complete), rounds: 200_000, eachRound: () => transfers.ForEach(x => x.T.Pump()));
+        foreach (var (t, data) in transfers) Assert.Equal(data, t.Echo);
+        Assert.Equal(20, echo.Accepted);
+        Assert.True(sf!.Dropped + cf!.Dropped > 0);
+        Assert.True(transfers.Sum(x => x.T.Socket.Retransmissions) > 0, "the loss never made the clients retransmit");
+    }
+
+    [Fact]
+    public void A_segment_for_no_connection_and_a_syn_to_another_port_are_answered_with_a_reset()
+    {
+        var (source, client, _, _) = Build();
+        var echo = new EchoServer(source);
+        var other = client.Connect(40001, new TcpEndpoint(Us, 6380), _clock.NowMicroseconds);
+        Run(client, echo, () => other.State == TcpState.Closed, rounds: 2_000);
+        Assert.Equal(TcpCloseReason.Reset, other.CloseReason);
+        Assert.Equal(0, echo.Accepted);
+        Assert.True(source.ResetsSent >= 1);
+    }
+
+    [Fact]
+    public void The_next_timer_is_a_sockets_deadline_and_none_when_idle()
+    {
+        var (source, client, _, _) = Build();
+        Assert.Equal(long.MaxValue, source.NextTimerMs);
+        var echo = new EchoServer(source);
+        var socket = client.Connect(40002, new TcpEndpoint(Us, Port), _clock.NowMicroseconds);
+        Run(client, echo, () => echo.Accepted == 1, rounds: 1_000);
+        socket.Send(new byte[100]);
+        client.Step(_clock.NowMicroseconds); // the data reaches the server; its delayed ACK is a timer
+        var events = new Arrakis.IoBypass.Transport.ConnectionEvent[8];
+        source.Poll(events, 0);
+        long next = source.NextTimerMs;
+        Assert.NotEqual(long.MaxValue, next);
+        Assert.InRange(next - Environment.TickCount64, 0, 2 * Config.DelayedAckTimeout / 1000 + 10);
+    }
+}
