@@ -14,23 +14,17 @@ namespace Arrakis.Server.Host;
 internal sealed class ServerService(ServerOptions options, StartupInfo startup, IHostApplicationLifetime lifetime, ILoggerFactory loggers) : IHostedService
 {
     private readonly ILogger _log = loggers.CreateLogger("arrakis");
-    private KernelListener? _listener;
+    private NetworkClaim? _network;
     private ArrakisServer? _server;
     private Durability.LogDevice? _storage;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var w in startup.Warnings) _log.LogWarning("config: {Warning}", w);
-        if (!string.Equals(options.Network, "epoll", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.Network, "auto", StringComparison.OrdinalIgnoreCase))
+        _network = NetworkClaim.Claim(options);
+        _server = new ArrakisServer(options, _network.Sources, _log)
         {
-            throw new InvalidOperationException($"network source '{options.Network}' is not available in this build: only 'epoll' (kernel sockets) exists; AF_XDP comes with the bypass work");
-        }
-        _listener = new KernelListener(options.Bind, options.Port, options.TcpBacklog);
-        options.Port = _listener.Port;
-        var listener = _listener;
-        _server = new ArrakisServer(options, _ => new EpollConnectionSource(listener), _log)
-        {
-            NetworkDescription = "epoll",
+            NetworkDescription = options.Network == "kernel" ? "epoll" : options.Network,
             ConfigFile = startup.ConfigFile,
         };
         _server.ShutdownRequested += () =>
@@ -48,7 +42,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             }
             catch (InvalidOperationException e)
             {
-                _listener.Dispose();
+                _network.Dispose();
                 throw new InvalidOperationException(e.Message, e);
             }
         }
@@ -62,16 +56,16 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             }
             catch (InvalidOperationException e)
             {
-                _listener.Dispose();
+                _network.Dispose();
                 throw new InvalidOperationException(e.Message, e);
             }
         }
         _server.Start();
         _log.LogInformation(
-            "Arrakis {Version} (Redis {Redis} protocol and commands) pid={Pid} | threads: {Threads} | network: kernel TCP sockets via epoll on {Bind} port {Port} " +
-            "(AF_XDP bypass not built yet; 'epoll' is the portable source) | storage: {Storage} | commands: {Commands} | config: {Config}",
+            "Arrakis {Version} (Redis {Redis} protocol and commands) pid={Pid} | threads: {Threads} | network: {Network} " +
+            "| storage: {Storage} | commands: {Commands} | config: {Config}",
             typeof(ServerService).Assembly.GetName().Version, Commands.Connection.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads,
-            string.Join(",", options.Bind), options.Port, storage, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
+            _network.Description, storage, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
         _log.LogInformation("Ready to accept connections tcp");
         return Task.CompletedTask;
     }
@@ -79,8 +73,8 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _log.LogInformation("Shutting down: closing listeners, flushing replies");
-        _listener?.Dispose();
         _server?.Stop();
+        _network?.Dispose();
         (_server?.State.LogDirectory?.Current ?? _storage)?.Owner.Dispose();
         _log.LogInformation("Arrakis is now ready to exit, bye bye...");
         return Task.CompletedTask;

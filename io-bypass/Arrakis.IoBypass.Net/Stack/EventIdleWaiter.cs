@@ -1,3 +1,5 @@
+using Arrakis.IoBypass.Transport;
+
 namespace Arrakis.IoBypass.Net.Stack;
 
 /// <summary>An <see cref="IIdleWaiter"/> over an in-process event: for NIC queues without an fd (a simulated VF), woken by <see cref="Wake"/> only.</summary>

@@ -30,7 +30,11 @@ internal static class ConfigRegistry
             Immutable("tcp-backlog", o => o.TcpBacklog.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.TcpBacklog = (int)x), "immutable"),
             Immutable("databases", o => o.Databases.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, int.MaxValue, x => o.Databases = (int)x), "immutable"),
             Immutable("arrakis-threads", o => o.Threads.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 1, 256, x => o.Threads = (int)x)),
-            Immutable("arrakis-network", o => o.Network, (o, v) => { o.Network = v; return null; }),
+            Immutable("arrakis-network", o => o.Network, (o, v) => v.ToLowerInvariant() is "kernel" or "epoll" or "xdp" or "auto" ? Set(() => o.Network = v.ToLowerInvariant() == "epoll" ? "kernel" : v.ToLowerInvariant()) : "argument must be one of the following: kernel, xdp, auto"),
+            Immutable("arrakis-net-if", o => o.NetInterface, (o, v) => { o.NetInterface = v; return null; }),
+            Immutable("arrakis-net-ip", o => o.NetAddress, (o, v) => v.Length == 0 || (System.Net.IPAddress.TryParse(v, out var a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ? Set(() => o.NetAddress = v) : "an IPv4 address is needed"),
+            Immutable("arrakis-net-mode", o => o.NetMode, (o, v) => v.ToLowerInvariant() is "shared" or "dedicated" ? Set(() => o.NetMode = v.ToLowerInvariant()) : "argument must be one of the following: shared, dedicated"),
+            Immutable("arrakis-net-queues", o => o.NetQueues.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, 64, x => o.NetQueues = (int)x)),
             new("save", o => string.Join(' ', o.SavePoints.Select(p => $"{p.Seconds} {p.Changes}")), (o, v) => SetSavePoints(o, v, adding: false))
             {
                 // As redis.conf is read, several `save` lines add up; `save ""` clears (Redis 7.0's setConfigSaveOption).

@@ -14,6 +14,11 @@ public static class Directives
     {
         ["threads"] = "arrakis-threads",
         ["network"] = "arrakis-network",
+        ["net"] = "arrakis-network",
+        ["net-if"] = "arrakis-net-if",
+        ["net-ip"] = "arrakis-net-ip",
+        ["net-mode"] = "arrakis-net-mode",
+        ["net-queues"] = "arrakis-net-queues",
         ["idle-spin-us"] = "arrakis-idle-spin-us",
     };
 

@@ -99,6 +99,20 @@ public sealed class ServerOptions
     /// <summary>aof-load-corrupt: start even when data that was durable is damaged, cutting the log there.</summary>
     public bool AofLoadCorrupt { get; set; }
 
-    /// <summary>Network source: "epoll" (kernel sockets).</summary>
-    public string Network { get; set; } = "epoll";
+    /// <summary>--net: "kernel" (kernel sockets via epoll; "epoll" is the same), "xdp" (the user-space stack over
+    /// AF_XDP queues of <see cref="NetInterface"/>; startup fails when it cannot be granted) or "auto" (xdp when it
+    /// can be granted, else kernel, saying why).</summary>
+    public string Network { get; set; } = "kernel";
+
+    /// <summary>--net-if: the interface whose queues the user-space stack claims.</summary>
+    public string NetInterface { get; set; } = "";
+
+    /// <summary>--net-ip: the IPv4 address the stack serves (default: the interface's first).</summary>
+    public string NetAddress { get; set; } = "";
+
+    /// <summary>--net-mode: "shared" (the host keeps the address, ARP and ICMP; only TCP to our port comes to us) or "dedicated" (we answer ARP and ping).</summary>
+    public string NetMode { get; set; } = "shared";
+
+    /// <summary>--net-queues: NIC queues to claim, one per data-plane thread (0: one per thread; else the thread count follows).</summary>
+    public int NetQueues { get; set; }
 }

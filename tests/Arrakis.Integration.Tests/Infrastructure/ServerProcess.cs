@@ -105,7 +105,46 @@ public sealed class ServerProcess : IDisposable
         throw new InvalidOperationException("redis-server is not installed: the test command installs Debian's redis-server package (apt-get install redis-server)");
     }
 
-    private static ServerProcess Start(string file, List<string> args, int port, Dictionary<string, string>? env = null)
+    /// <summary>
+    /// Starts arrakis-server with exactly <paramref name="args"/> and waits for its "Ready to accept
+    /// connections" line (for servers not reachable on loopback: the bypass path). Throws with the output
+    /// when it exits first or does not get ready within 30 s.
+    /// </summary>
+    public static ServerProcess StartArrakisUntilReady(int port, params string[] args)
+    {
+        var all = new List<string> { Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll") };
+        all.AddRange(args);
+        return Start("dotnet", all, port, env: null, waitReady: sp =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (sp.Output.Contains("Ready to accept connections", StringComparison.Ordinal)) return;
+                if (sp._process.HasExited) throw new InvalidOperationException($"server exited with {sp._process.ExitCode}: {sp.Output}");
+                Thread.Sleep(50);
+            }
+            throw new TimeoutException("server never said it was ready: " + sp.Output);
+        });
+    }
+
+    /// <summary>Runs arrakis-server with <paramref name="args"/> until it exits (a refused startup): exit code and output.</summary>
+    public static (int Code, string Output) RunArrakisToExit(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(true);
+            throw new TimeoutException("server did not exit: " + stdout.Result + stderr.Result);
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static ServerProcess Start(string file, List<string> args, int port, Dictionary<string, string>? env = null, Action<ServerProcess>? waitReady = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -118,7 +157,8 @@ public sealed class ServerProcess : IDisposable
         p.BeginErrorReadLine();
         try
         {
-            sp.WaitReady();
+            if (waitReady is null) sp.WaitReady();
+            else waitReady(sp);
         }
         catch
         {

@@ -1,12 +1,13 @@
-namespace Arrakis.IoBypass.Net.Stack;
+namespace Arrakis.IoBypass.Transport;
 
 /// <summary>
-/// How a <see cref="NicConnectionSource"/> sleeps when it has nothing to do: on the NIC queue's fd, the
-/// fds added with WatchSignal and cross-thread wakeups at once (IoBypass.Linux: poll() over them), or on
-/// an in-process event (tests over a simulated VF). The owning thread calls <see cref="Wait"/>; any
+/// How a network source without a wait of its own (the user-space stack over a NIC queue) sleeps when it
+/// has nothing to do: on the NIC queue's fd, the fds added with WatchSignal and cross-thread wakeups at
+/// once (IoBypass.Linux: an epoll set, watched eventfds edge-triggered), or on an in-process event
+/// (tests over a simulated VF). The owning thread calls <see cref="Wait"/>; any
 /// thread calls <see cref="Wake"/>.
 /// </summary>
-internal interface IIdleWaiter : IDisposable
+public interface IIdleWaiter : IDisposable
 {
     /// <summary>Sleeps until woken, something watched is ready, or <paramref name="timeoutMs"/> passed (0: return at once).</summary>
     void Wait(int timeoutMs);
