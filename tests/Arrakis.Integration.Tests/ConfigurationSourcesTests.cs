@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Arrakis.Integration.Tests.Infrastructure;
 
 namespace Arrakis.Integration.Tests;
@@ -63,29 +62,13 @@ public sealed class ConfigurationSourcesTests
     [Fact]
     public void Bad_value_and_busy_port_fail_with_a_clear_message()
     {
-        var (code, output) = RunToExit(["--port", "notaport"]);
+        var (code, output) = ServerProcess.RunArrakisToExit(["--port", "notaport"]);
         Assert.Equal(2, code);
         Assert.Contains("bad value for 'port'", output);
         using var redis = ServerProcess.StartRedis();
-        (code, output) = RunToExit(["--port", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        (code, output) = ServerProcess.RunArrakisToExit(["--port", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.NotEqual(0, code);
         Assert.Contains("Address already in use", output);
-    }
-
-    private static (int Code, string Output) RunToExit(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(30000))
-        {
-            p.Kill(true);
-            throw new TimeoutException("server did not exit");
-        }
-        return (p.ExitCode, stdout.Result + stderr.Result);
     }
 
     private static ServerProcess StartWith(string[] args, string? conf, int port, Dictionary<string, string>? env) =>

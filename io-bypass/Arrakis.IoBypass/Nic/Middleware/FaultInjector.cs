@@ -7,9 +7,8 @@ namespace Arrakis.IoBypass.Nic.Middleware;
 /// passes them on; they go out once due, on the next TxBurst, RxBurst or Flush. Counts what it did.
 /// </summary>
 /// <remarks>One owning thread, as every <see cref="INicQueue"/>. The clock is injected (microseconds).</remarks>
-public sealed class FaultInjector : INicQueue
+public sealed class FaultInjector : NicQueueMiddleware
 {
-    private readonly INicQueue _inner;
     private readonly FaultOptions _options;
     private readonly Func<long> _nowMicroseconds;
     private readonly Random _random;
@@ -19,8 +18,8 @@ public sealed class FaultInjector : INicQueue
     private readonly List<PacketBuffer> _out = new(2);
 
     public FaultInjector(INicQueue inner, FaultOptions options, Func<long> nowMicroseconds)
+        : base(inner)
     {
-        _inner = inner;
         _options = options;
         _nowMicroseconds = nowMicroseconds;
         _random = new Random(options.Seed);
@@ -32,20 +31,11 @@ public sealed class FaultInjector : INicQueue
     public long Corrupted { get; private set; }
     public long Delayed { get; private set; }
 
-    public string Name => $"fault-injector({_inner.Name})";
-    public int FrameCapacity => _inner.FrameCapacity;
-    public int WaitFd => _inner.WaitFd;
-    public NicQueueStats Stats => _inner.Stats;
+    public override string Name => $"fault-injector({Inner.Name})";
 
-    public Span<byte> Data(PacketBuffer frame) => _inner.Data(frame);
-
-    public int Allocate(Span<PacketBuffer> frames) => _inner.Allocate(frames);
-
-    public void Release(ReadOnlySpan<PacketBuffer> frames) => _inner.Release(frames);
-
-    public int TxBurst(ReadOnlySpan<PacketBuffer> frames)
+    public override int TxBurst(ReadOnlySpan<PacketBuffer> frames)
     {
-        if (!_options.OnTransmit) return _inner.TxBurst(frames);
+        if (!_options.OnTransmit) return Inner.TxBurst(frames);
         long now = _nowMicroseconds();
         foreach (var f in frames)
         {
@@ -58,9 +48,9 @@ public sealed class FaultInjector : INicQueue
         return frames.Length;
     }
 
-    public int RxBurst(Span<PacketBuffer> frames)
+    public override int RxBurst(Span<PacketBuffer> frames)
     {
-        if (!_options.OnReceive) return _inner.RxBurst(frames);
+        if (!_options.OnReceive) return Inner.RxBurst(frames);
         long now = _nowMicroseconds();
         int n = 0;
         // Frames held earlier and now due come first, then what arrives.
@@ -70,7 +60,7 @@ public sealed class FaultInjector : INicQueue
             frames[n++] = _heldRx[i].Frame;
             _heldRx.RemoveAt(i--);
         }
-        while (n < frames.Length && _inner.RxBurst(_one) == 1)
+        while (n < frames.Length && Inner.RxBurst(_one) == 1)
         {
             foreach (var g in Apply(_one[0], now, _heldRx, null))
             {
@@ -81,11 +71,11 @@ public sealed class FaultInjector : INicQueue
         return n;
     }
 
-    public void Flush()
+    public override void Flush()
     {
         SendReordered(_reorderedTx.Count); // no frame came after them: they wait no longer
         SendDue(_nowMicroseconds());
-        _inner.Flush();
+        Inner.Flush();
     }
 
     /// <summary>The frames to pass on now in place of <paramref name="frame"/> (none when dropped or held).</summary>
@@ -99,20 +89,20 @@ public sealed class FaultInjector : INicQueue
         {
             Dropped++;
             _one[0] = frame;
-            _inner.Release(_one);
+            Inner.Release(_one);
             return result;
         }
         if (frame.Length > 0 && Roll(_options.Corrupt))
         {
             Corrupted++;
-            var bytes = _inner.Data(frame);
+            var bytes = Inner.Data(frame);
             bytes[_random.Next(frame.Length)] ^= (byte)(1 << _random.Next(8));
         }
-        if (Roll(_options.Duplicate) && _inner.Allocate(_one) == 1)
+        if (Roll(_options.Duplicate) && Inner.Allocate(_one) == 1)
         {
             Duplicated++;
             var copy = _one[0].WithLength(frame.Length);
-            _inner.Data(frame)[..frame.Length].CopyTo(_inner.Data(copy));
+            Inner.Data(frame)[..frame.Length].CopyTo(Inner.Data(copy));
             result.Add(copy);
         }
         if (Roll(_options.Delay))
@@ -137,7 +127,7 @@ public sealed class FaultInjector : INicQueue
     private void Send(PacketBuffer frame)
     {
         _one[0] = frame;
-        if (_inner.TxBurst(_one) == 0) _inner.Release(_one); // a full ring: the frame is lost, as on a wire
+        if (Inner.TxBurst(_one) == 0) Inner.Release(_one); // a full ring: the frame is lost, as on a wire
     }
 
     private void SendReordered(int count)
@@ -157,26 +147,26 @@ public sealed class FaultInjector : INicQueue
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         foreach (var f in _reorderedTx)
         {
             _one[0] = f;
-            _inner.Release(_one);
+            Inner.Release(_one);
         }
         foreach (var (f, _) in _heldTx)
         {
             _one[0] = f;
-            _inner.Release(_one);
+            Inner.Release(_one);
         }
         foreach (var (f, _) in _heldRx)
         {
             _one[0] = f;
-            _inner.Release(_one);
+            Inner.Release(_one);
         }
         _heldTx.Clear();
         _reorderedTx.Clear();
         _heldRx.Clear();
-        _inner.Dispose();
+        base.Dispose();
     }
 }

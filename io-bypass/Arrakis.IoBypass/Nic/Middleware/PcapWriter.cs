@@ -10,19 +10,18 @@ namespace Arrakis.IoBypass.Nic.Middleware;
 /// and, when it was given ownership, the stream).
 /// </summary>
 /// <remarks>One owning thread, as every <see cref="INicQueue"/>. The clock is injected (Unix microseconds).</remarks>
-public sealed class PcapWriter : INicQueue
+public sealed class PcapWriter : NicQueueMiddleware
 {
     private const uint Magic = 0xA1B2C3D4;
     private const int LinkTypeEthernet = 1;
-    private readonly INicQueue _inner;
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly Func<long> _unixMicroseconds;
     private readonly byte[] _record = new byte[16];
 
     public PcapWriter(INicQueue inner, Stream stream, bool ownsStream = true, int snapLength = 65535, Func<long>? unixMicroseconds = null)
+        : base(inner)
     {
-        _inner = inner;
         _stream = stream;
         _ownsStream = ownsStream;
         SnapLength = snapLength;
@@ -43,36 +42,27 @@ public sealed class PcapWriter : INicQueue
     /// <summary>Frames written so far.</summary>
     public long Frames { get; private set; }
 
-    public string Name => $"pcap({_inner.Name})";
-    public int FrameCapacity => _inner.FrameCapacity;
-    public int WaitFd => _inner.WaitFd;
-    public NicQueueStats Stats => _inner.Stats;
+    public override string Name => $"pcap({Inner.Name})";
 
-    public Span<byte> Data(PacketBuffer frame) => _inner.Data(frame);
-
-    public int Allocate(Span<PacketBuffer> frames) => _inner.Allocate(frames);
-
-    public void Release(ReadOnlySpan<PacketBuffer> frames) => _inner.Release(frames);
-
-    public int RxBurst(Span<PacketBuffer> frames)
+    public override int RxBurst(Span<PacketBuffer> frames)
     {
-        int n = _inner.RxBurst(frames);
+        int n = Inner.RxBurst(frames);
         for (int i = 0; i < n; i++) Write(frames[i]);
         return n;
     }
 
-    public int TxBurst(ReadOnlySpan<PacketBuffer> frames)
+    public override int TxBurst(ReadOnlySpan<PacketBuffer> frames)
     {
         // Written before handing over: once taken, the buffer is the queue's (and may be reused).
         long now = _unixMicroseconds();
         foreach (var f in frames) Write(f, now);
-        return _inner.TxBurst(frames);
+        return Inner.TxBurst(frames);
     }
 
-    public void Flush()
+    public override void Flush()
     {
         _stream.Flush();
-        _inner.Flush();
+        Inner.Flush();
     }
 
     private void Write(PacketBuffer frame) => Write(frame, _unixMicroseconds());
@@ -86,14 +76,14 @@ public sealed class PcapWriter : INicQueue
         BinaryPrimitives.WriteInt32LittleEndian(r[8..], captured);
         BinaryPrimitives.WriteInt32LittleEndian(r[12..], frame.Length);
         _stream.Write(r);
-        _stream.Write(_inner.Data(frame)[..captured]);
+        _stream.Write(Inner.Data(frame)[..captured]);
         Frames++;
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _stream.Flush();
         if (_ownsStream) _stream.Dispose();
-        _inner.Dispose();
+        base.Dispose();
     }
 }
