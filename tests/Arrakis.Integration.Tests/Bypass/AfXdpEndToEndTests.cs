@@ -35,10 +35,41 @@ public sealed class AfXdpEndToEndTests
         Assert.Equal("OK", Cli(ns, ns.LocalAddress, "SET", "big", new string('x', 100_000)));
         Assert.Equal(new string('x', 100_000), Cli(ns, ns.LocalAddress, "GET", "big"));
 
-        var (code, output) = ns.TryInNs(120_000, "redis-benchmark", "-h", ns.LocalAddress, "-p", "6390", "-t", "set,get,incr,lpush", "-n", "5000", "-c", "20", "-q");
+        var (code, output) = ns.TryInNs(120_000, "redis-benchmark", "-h", ns.LocalAddress, "-p", "6390", "-t", "set,get,incr,lpush", "-n", "5000", "-c", "100", "-q");
         Assert.True(code == 0, output);
         foreach (var test in new[] { "SET", "GET", "INCR", "LPUSH" }) Assert.Contains(test + ":", output);
         Assert.True(int.Parse(Cli(ns, ns.LocalAddress, "DBSIZE"), System.Globalization.CultureInfo.InvariantCulture) > 2, "the benchmark's keys are there");
+
+        // 1,000 concurrent connections (SYNs beyond the listening sockets wait for the clients' retries).
+        (code, output) = ns.TryInNs(120_000, "bash", "-c", $"ulimit -n 8192; exec redis-benchmark -h {ns.LocalAddress} -p 6390 -t ping,set -n 20000 -c 1000 -q");
+        Assert.True(code == 0 && output.Contains("SET:", StringComparison.Ordinal), output);
+        int Connected() => int.Parse(System.Text.RegularExpressions.Regex.Match(Cli(ns, ns.LocalAddress, "INFO", "clients"), @"connected_clients:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int connected = Connected();
+        for (int i = 0; i < 100 && connected != 1; i++)
+        {
+            Thread.Sleep(100);
+            connected = Connected();
+        }
+        Assert.Equal(1, connected); // every benchmark connection was closed and forgotten (the 1 is redis-cli asking)
+
+        // redis-py (Debian's python3-redis), from the peer namespace: a pipeline, a transaction, 1 MB values.
+        const string script = """
+            import sys, redis
+            r = redis.Redis(host=sys.argv[1], port=6390)
+            p = r.pipeline(transaction=False)
+            for i in range(1000): p.set(f"py:{i}", i)
+            assert all(p.execute())
+            assert r.mget([f"py:{i}" for i in range(1000)]) == [str(i).encode() for i in range(1000)]
+            t = r.pipeline(transaction=True)
+            t.incr("py:n"); t.incr("py:n"); t.get("py:n")
+            assert t.execute() == [1, 2, b"2"]
+            big = bytes(range(256)) * 4096
+            r.set("py:big", big)
+            assert r.get("py:big") == big
+            print("redis-py ok")
+            """;
+        var (pyCode, py) = ns.TryInNs(60_000, "/usr/bin/python3", "-c", script, ns.LocalAddress);
+        Assert.True(pyCode == 0 && py.Contains("redis-py ok", StringComparison.Ordinal), py);
 
         // Another port on our address is the host's: its kernel answers (connection refused), not us.
         var (refusedCode, refused) = ns.TryInNs(10_000, "bash", "-c", $"exec 3<>/dev/tcp/{ns.LocalAddress}/6391");
