@@ -67,10 +67,7 @@ internal sealed class NicConnectionSource : IConnectionSource
         ReceiveBurst();
         int n = CollectEvents(events);
         if (n > 0 || timeoutMs == 0) return n;
-        long timer = NextTimerMs;
-        int wait = timeoutMs < 0 ? -1 : timeoutMs;
-        if (timer != long.MaxValue) wait = (int)Math.Clamp(timer - Environment.TickCount64, 0, wait < 0 ? int.MaxValue : wait);
-        _waiter.Wait(wait);
+        _waiter.Wait(timeoutMs); // the loop bounded it by NextTimerMs already (IConnectionSource's contract)
         ReceiveBurst();
         return CollectEvents(events);
     }
@@ -121,17 +118,13 @@ internal sealed class NicConnectionSource : IConnectionSource
         foreach (var (to, reset) in _resets) SendSegment(reset, to, default, now);
         _resets.Clear();
         _scratch.Clear();
-        _scratch.AddRange(_byRemote.Values);
-        foreach (var c in _scratch)
+        foreach (var c in _byRemote.Values)
         {
             DispatchAll(c.Socket, now);
             // Gone for good: closed by the loop (or never handed to it) and finished on the wire.
-            if (c.Socket.State == TcpState.Closed && (c.ClosedByLoop || !c.Announced))
-            {
-                _byRemote.Remove((c.Socket.Remote.Address.Value, c.Socket.Remote.Port));
-                _byId.Remove(c.Id);
-            }
+            if (c.Socket.State == TcpState.Closed && (c.ClosedByLoop || !c.Announced)) _scratch.Add(c);
         }
+        foreach (var c in _scratch) Forget(c);
         _queue.Flush();
     }
 
@@ -145,6 +138,12 @@ internal sealed class NicConnectionSource : IConnectionSource
             if (earliest == TcpSocket.Never) return long.MaxValue;
             return Environment.TickCount64 + Math.Max(0, (earliest - now + 999) / 1000);
         }
+    }
+
+    private void Forget(StackConnection c)
+    {
+        _byRemote.Remove((c.Socket.Remote.Address.Value, c.Socket.Remote.Port));
+        _byId.Remove(c.Id);
     }
 
     private TcpSocket NewListener()
@@ -195,11 +194,7 @@ internal sealed class NicConnectionSource : IConnectionSource
             if (r == TcpInput.ResetPeer) QueueReset(tcp);
             if (r != TcpInput.NotForThisSocket && r != TcpInput.Reopen) return;
             // The old connection is over (TIME-WAIT reopened, or closed): a listener takes the segment.
-            if (c.Socket.State == TcpState.Closed && (c.ClosedByLoop || !c.Announced))
-            {
-                _byRemote.Remove(key);
-                _byId.Remove(c.Id);
-            }
+            if (c.Socket.State == TcpState.Closed && (c.ClosedByLoop || !c.Announced)) Forget(c);
             else if (r == TcpInput.NotForThisSocket)
             {
                 QueueReset(tcp);
