@@ -24,6 +24,8 @@ internal sealed class AfXdpQueue : INicQueue
     private readonly FramePool _pool;
     private readonly XdpSteering? _ownedSteering;
     private readonly int _dataOffset;
+    /// <summary>Frames the kernel sends per TX kick in copy mode (TX_BATCH_SIZE in net/xdp/xsk.c).</summary>
+    private const int TxKernelBatch = 32;
     private readonly NicQueueStats _stats = new();
     private bool _txQueued;
     /// <summary>Chunks given through the fill ring and not yet received back through the RX ring.</summary>
@@ -134,12 +136,18 @@ internal sealed class AfXdpQueue : INicQueue
     {
         if (_txQueued)
         {
-            if (_socket.Tx.NeedsWakeup)
+            // Copy mode sends during the kick, at most TxKernelBatch frames, and answers EAGAIN while more wait: a
+            // burst larger than that (a SYN flood's cookies, a wide window of data) is kicked until the ring drains,
+            // or it would wait for the next flush, which may be a whole idle wait away. Completions are reaped in
+            // between so that a full completion ring does not stop the kernel. ENOBUFS/EBUSY (kernel busy, retry next
+            // flush) and ENETDOWN (link down) are not fatal: the frames stay in the ring.
+            int kicks = (int)(_socket.Tx.Size / TxKernelBatch) + 2;
+            while (_socket.Tx.NeedsWakeup && kicks-- > 0)
             {
-                // Copy mode sends during this call; ENOBUFS/EAGAIN/EBUSY (kernel busy, retry next flush)
-                // and ENETDOWN (link down) are not fatal: the frames stay in the ring.
-                XskNativeMethods.KickTx(_socket.Fd);
+                int rc = XskNativeMethods.KickTx(_socket.Fd);
                 _stats.Wakeups++;
+                if (rc != -XdpConstants.EAGAIN || _socket.Tx.InFlight == 0) break;
+                ReapCompletions();
             }
             _txQueued = _socket.Tx.InFlight > 0;
         }

@@ -10,19 +10,23 @@ namespace Arrakis.IoBypass.Net.Stack;
 /// The user-space TCP/IP stack as a data-plane network source: one NIC queue, one interface
 /// (<see cref="NetInterface"/>), TCP sockets listening on one port and the connections they become. Poll
 /// receives a burst of frames (ARP and ICMP answered in place, TCP demultiplexed by 4-tuple, a segment no
-/// socket takes answered with a reset) and reports connection events level-triggered, as epoll does;
+/// socket takes answered with a reset, SYNs beyond the half-open budget answered with SYN cookies) and
+/// reports connection events level-triggered, as epoll does;
 /// Receive/Send move bytes through the sockets' rings; <see cref="Flush"/> sends what the sockets have
 /// to send (data, ACKs, retransmissions: every socket is dispatched) with one transmit kick; and
 /// <see cref="NextTimerMs"/> is the earliest socket timer.
 /// </summary>
 /// <remarks>
 /// One owning thread (IConnectionSource's contract). Allocation happens per connection (its socket and
-/// rings), never per frame or per byte. The listen backlog is a fixed number of listening sockets
-/// (smoltcp's model): a SYN finding none is dropped (the peer retries).
+/// rings), never per frame or per byte. A SYN turns the listening socket into a half-open connection
+/// (smoltcp's model: a new listening socket takes its place) until <c>backlog</c> of them wait for their
+/// handshake's last ACK; from then on, as under a SYN flood, SYNs are answered statelessly with SYN cookies
+/// (RFC 4987 §3.6, <see cref="SynCookies"/>) and cost no memory until the peer's ACK proves its address.
 /// </remarks>
 internal sealed class NicConnectionSource : IConnectionSource
 {
     private const int HeadroomForHeaders = 14 + 20 + 60; // Ethernet + IPv4 + the largest TCP header
+    private const int MaxPendingResolutions = 4096;
     private readonly INicQueue _queue;
     private readonly NetInterface _iface;
     private readonly TcpEndpoint _local;
@@ -30,11 +34,14 @@ internal sealed class NicConnectionSource : IConnectionSource
     private readonly IClock _clock;
     private readonly IIdleWaiter _waiter;
     private readonly int _backlog;
-    private readonly List<TcpSocket> _listeners = new();
+    private readonly TcpSocket _responder; // builds the stateless SYN-ACKs of SYN cookies
+    private TcpSocket _listener;
+    private int _halfOpen;
+    private long _lastCookieAt = long.MinValue / 2;
     private readonly Dictionary<(uint Address, ushort Port), StackConnection> _byRemote = new();
     private readonly Dictionary<long, StackConnection> _byId = new();
     private readonly List<StackConnection> _scratch = new();
-    private readonly List<(Ipv4Address To, TcpRepr Reset)> _resets = new();
+    private readonly List<(Ipv4Address To, TcpRepr Segment)> _stateless = new(); // resets and cookie SYN-ACKs
     private readonly PacketBuffer[] _burst = new PacketBuffer[64];
     private readonly PacketBuffer[] _one = new PacketBuffer[1];
     private readonly Dictionary<uint, long> _arpSentAt = new();
@@ -50,17 +57,25 @@ internal sealed class NicConnectionSource : IConnectionSource
         _clock = clock;
         _waiter = waiter;
         _backlog = backlog;
-        for (int i = 0; i < backlog; i++) _listeners.Add(NewListener());
+        _listener = NewListener();
+        _responder = NewListener();
     }
 
     public string Name => $"user-space TCP on {_queue.Name}";
 
-    /// <summary>Segments answered with a reset (no socket took them), and SYNs dropped for a full backlog.</summary>
+    /// <summary>Segments answered with a reset (no socket took them).</summary>
     public long ResetsSent { get; private set; }
 
-    public long SynsDropped { get; private set; }
+    /// <summary>SYNs answered with a SYN cookie (the half-open budget was full), and handshakes completed from one.</summary>
+    public long SynCookiesSent { get; private set; }
 
+    public long SynCookiesAccepted { get; private set; }
+
+    /// <summary>Connections the stack holds, half-open ones included.</summary>
     public int Connections => _byRemote.Count;
+
+    /// <summary>Connections waiting for the last ACK of their handshake (SYN-RECEIVED).</summary>
+    public int HalfOpen => _halfOpen;
 
     public int Poll(Span<ConnectionEvent> events, int timeoutMs)
     {
@@ -115,14 +130,16 @@ internal sealed class NicConnectionSource : IConnectionSource
     public void Flush()
     {
         long now = _clock.NowMicroseconds;
-        foreach (var (to, reset) in _resets) SendSegment(reset, to, default, now);
-        _resets.Clear();
+        foreach (var (to, segment) in _stateless) SendSegment(segment, to, default, now);
+        _stateless.Clear();
         _scratch.Clear();
         foreach (var c in _byRemote.Values)
         {
             DispatchAll(c.Socket, now);
-            // Gone for good: closed by the loop (or never handed to it) and finished on the wire.
-            if (c.Socket.State == TcpState.Closed && (c.ClosedByLoop || !c.Announced)) _scratch.Add(c);
+            // Gone for good: closed by the loop (or never handed to it) and finished on the wire; or a half-open
+            // one that a reset sent back to LISTEN (RFC 9293 §3.10.7.4), which the listening socket stands for.
+            var state = c.Socket.State;
+            if ((state == TcpState.Closed && (c.ClosedByLoop || !c.Announced)) || (state == TcpState.Listen && !c.Announced)) _scratch.Add(c);
         }
         foreach (var c in _scratch) Forget(c);
         _queue.Flush();
@@ -144,6 +161,21 @@ internal sealed class NicConnectionSource : IConnectionSource
     {
         _byRemote.Remove((c.Socket.Remote.Address.Value, c.Socket.Remote.Port));
         _byId.Remove(c.Id);
+        LeaveHalfOpen(c);
+    }
+
+    private void Register(StackConnection c, (uint, ushort) key)
+    {
+        _byRemote[key] = c;
+        _byId[c.Id] = c;
+        if (c.HalfOpen) _halfOpen++;
+    }
+
+    private void LeaveHalfOpen(StackConnection c)
+    {
+        if (!c.HalfOpen) return;
+        c.HalfOpen = false;
+        _halfOpen--;
     }
 
     private TcpSocket NewListener()
@@ -188,7 +220,9 @@ internal sealed class NicConnectionSource : IConnectionSource
             QueueReset(tcp);
             return;
         }
-        if (_byRemote.TryGetValue(key, out var c))
+        // A half-open connection that a reset sent back to LISTEN is over; the listening socket takes what comes.
+        if (_byRemote.TryGetValue(key, out var c) && c.Socket.State == TcpState.Listen && !c.Announced) Forget(c);
+        else if (c is not null)
         {
             var r = c.Socket.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
             if (r == TcpInput.ResetPeer) QueueReset(tcp);
@@ -201,29 +235,58 @@ internal sealed class NicConnectionSource : IConnectionSource
                 return;
             }
         }
-        for (int i = 0; i < _listeners.Count; i++)
+        var flags = tcp.Repr.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst);
+        // An ACK for no connection may complete a handshake answered with a cookie (checked only while cookies
+        // were sent lately: at other times every such ACK is a stranger's and gets its reset).
+        if (flags == TcpFlags.Ack && now - _lastCookieAt <= 2 * SynCookies.Period && TryResumeFromCookie(tcp, payload, key, now)) return;
+        if (flags == TcpFlags.Syn && _halfOpen >= _backlog)
         {
-            var l = _listeners[i];
-            var r = l.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
-            if (r == TcpInput.NotForThisSocket) continue;
-            if (r == TcpInput.ResetPeer) QueueReset(tcp);
-            if (l.State != TcpState.Listen && l.State != TcpState.Closed && !_byRemote.ContainsKey(key))
-            {
-                var conn = new StackConnection(_nextId++, l);
-                _byRemote[key] = conn;
-                _byId[conn.Id] = conn;
-                _listeners[i] = NewListener();
-            }
+            AnswerWithCookie(tcp, payload, now);
             return;
         }
-        if ((tcp.Repr.Flags & TcpFlags.Syn) != 0 && (tcp.Repr.Flags & TcpFlags.Ack) == 0) SynsDropped++;
-        else QueueReset(tcp);
+        var taken = _listener.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
+        if (taken is TcpInput.ResetPeer or TcpInput.NotForThisSocket) QueueReset(tcp);
+        if (_listener.State == TcpState.SynReceived && !_byRemote.ContainsKey(key))
+        {
+            Register(new StackConnection(_nextId++, _listener) { HalfOpen = true }, key);
+            _listener = NewListener();
+        }
+    }
+
+    /// <summary>RFC 4987 §3.6: the SYN-ACK the listening socket would send, with the cookie as its ISS; no state kept.</summary>
+    private void AnswerWithCookie(in TcpIngress tcp, ReadOnlySpan<byte> payload, long now)
+    {
+        var remote = new TcpEndpoint(tcp.Source, tcp.Repr.SourcePort);
+        var local = new TcpEndpoint(tcp.Destination, tcp.Repr.DestinationPort);
+        var r = _responder.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
+        if (r != TcpInput.Accepted) return; // a SYN the listening socket drops (SYN+FIN) is dropped here too
+        var iss = SynCookies.Make(_config.IsnSecret.Span, now, local, remote, tcp.Repr);
+        if (!_responder.TryAnswerStatelessly(now, iss, out var synAck)) return;
+        _stateless.Add((tcp.Source, synAck));
+        SynCookiesSent++;
+        _lastCookieAt = now;
+    }
+
+    /// <summary>The ACK carries one of our cookies back: rebuild the connection it stands for and let it take the ACK.</summary>
+    private bool TryResumeFromCookie(in TcpIngress tcp, ReadOnlySpan<byte> payload, (uint, ushort) key, long now)
+    {
+        var remote = new TcpEndpoint(tcp.Source, tcp.Repr.SourcePort);
+        var local = new TcpEndpoint(tcp.Destination, tcp.Repr.DestinationPort);
+        if (!SynCookies.TryCheck(_config.IsnSecret.Span, now, local, remote, tcp.Repr, out var syn, out var iss)) return false;
+        var socket = NewListener();
+        if (socket.Process(now, tcp.Source, tcp.Destination, syn, default) != TcpInput.Accepted) return false;
+        if (!socket.ResumeAfterStatelessSynAck(now, iss)) return false;
+        socket.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
+        if (socket.State is not (TcpState.Established or TcpState.CloseWait)) return false;
+        Register(new StackConnection(_nextId++, socket), key);
+        SynCookiesAccepted++;
+        return true;
     }
 
     private void QueueReset(in TcpIngress tcp)
     {
         if (!TcpReset.TryAnswer(tcp.Repr, out var reset)) return;
-        _resets.Add((tcp.Source, reset));
+        _stateless.Add((tcp.Source, reset));
         ResetsSent++;
     }
 
@@ -234,6 +297,7 @@ internal sealed class NicConnectionSource : IConnectionSource
         {
             if (n >= events.Length) break;
             var s = c.Socket;
+            if (c.HalfOpen && s.State != TcpState.SynReceived) LeaveHalfOpen(c);
             if (!c.Announced)
             {
                 if (s.State is TcpState.SynReceived or TcpState.Listen or TcpState.SynSent) continue;
@@ -275,6 +339,16 @@ internal sealed class NicConnectionSource : IConnectionSource
     private void Resolve(Ipv4Address address, long now)
     {
         if (_arpSentAt.TryGetValue(address.Value, out long at) && now - at < TcpConfig.Second) return;
+        // Spoofed sources (a SYN flood answered with cookies) must not grow the table without bound: past a
+        // size, requests older than the rate limit are forgotten (they no longer hold anything back).
+        if (_arpSentAt.Count >= MaxPendingResolutions)
+        {
+            foreach (var (ip, sentAt) in _arpSentAt)
+            {
+                if (now - sentAt >= TcpConfig.Second) _arpSentAt.Remove(ip);
+            }
+            if (_arpSentAt.Count >= MaxPendingResolutions) return;
+        }
         if (_queue.Allocate(_one) != 1) return;
         _arpSentAt[address.Value] = now;
         int length = _iface.EmitArpRequest(_queue.Data(_one[0]), address);

@@ -13,6 +13,9 @@ internal sealed class StackConnection(long id, TcpSocket socket)
     /// <summary>The loop was told about it (Accepted): from then on it is the loop's until Close.</summary>
     public bool Announced { get; set; }
 
+    /// <summary>Counted among the half-open connections (SYN-RECEIVED, taken from the listening socket).</summary>
+    public bool HalfOpen { get; set; }
+
     /// <summary>The loop closed it; the socket finishes its FIN exchange (or TIME-WAIT) on its own.</summary>
     public bool ClosedByLoop { get; set; }
 }

@@ -11,8 +11,8 @@ namespace Arrakis.IoBypass.Net.Stack;
 /// <summary>What the user-space stack serves: our Ethernet and IPv4 addresses, the TCP port, and whether the address is ours alone.</summary>
 public sealed record UserSpaceStackOptions(byte[] Mac, IPAddress Address, ushort Port, bool Dedicated)
 {
-    /// <summary>Listening sockets per queue (SYNs beyond them wait for the peer's retry).</summary>
-    public int Backlog { get; init; } = 32;
+    /// <summary>Half-open connections per queue (each holds its rings); SYNs beyond them are answered with SYN cookies.</summary>
+    public int Backlog { get; init; } = 128;
 
     /// <summary>Each connection's send and receive ring, in bytes.</summary>
     public int BufferSize { get; init; } = 64 * 1024;

@@ -17,7 +17,7 @@ namespace Arrakis.IoBypass.Net.Tcp;
 /// <see cref="TcpReset.TryAnswer"/>; <see cref="TcpInput.Reopen"/> hands the segment to a listener. After a receive
 /// burst, call <see cref="TryDispatch"/> on every socket whose <see cref="PollAt"/> is due, until false, and sleep
 /// until the earliest <see cref="PollAt"/>. One socket is one connection: a listening socket becomes the connection
-/// (smoltcp's model); a backlog is several listening sockets on one port.
+/// (smoltcp's model): the stack puts a new listening socket in the place of one that took a SYN.
 /// </para>
 /// </summary>
 internal sealed partial class TcpSocket

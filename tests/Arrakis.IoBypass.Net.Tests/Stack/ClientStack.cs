@@ -17,6 +17,8 @@ internal sealed class ClientStack(INicQueue queue, NetInterface iface, TcpConfig
 
     public NetInterface Interface => iface;
 
+    public INicQueue Queue => queue;
+
     public TcpSocket Connect(ushort localPort, TcpEndpoint server, long now)
     {
         var s = new TcpSocket(config);

@@ -21,7 +21,7 @@ public sealed class NicConnectionSourceTests
     private readonly ManualClock _clock = new() { NowMicroseconds = 1_000_000 };
     private static readonly TcpConfig Config = new() { InitialRto = 200 * TcpConfig.Millisecond, MinRto = 200 * TcpConfig.Millisecond, MaxRto = 2 * TcpConfig.Second, MaxRetransmissions = 30 };
 
-    private (NicConnectionSource Server, ClientStack Client, FaultInjector? ServerFaults, FaultInjector? ClientFaults) Build(FaultOptions? faults = null)
+    private (NicConnectionSource Server, ClientStack Client, FaultInjector? ServerFaults, FaultInjector? ClientFaults) Build(FaultOptions? faults = null, int backlog = 16)
     {
         var (a, b) = SimulatedVf.CreatePair(frames: 1024);
         INicQueue clientQueue = a, serverQueue = b;
@@ -31,7 +31,7 @@ public sealed class NicConnectionSourceTests
             clientQueue = cf = new FaultInjector(a, faults, () => _clock.NowMicroseconds);
             serverQueue = sf = new FaultInjector(b, faults with { Seed = faults.Seed + 1 }, () => _clock.NowMicroseconds);
         }
-        var server = new NicConnectionSource(serverQueue, new NetInterface(new InterfaceConfig(OurMac, Us, Dedicated: true)), Port, Config, _clock, new EventIdleWaiter());
+        var server = new NicConnectionSource(serverQueue, new NetInterface(new InterfaceConfig(OurMac, Us, Dedicated: true)), Port, Config, _clock, new EventIdleWaiter(), backlog);
         var client = new ClientStack(clientQueue, new NetInterface(new InterfaceConfig(PeerMac, Peer, Dedicated: true)), Config);
         return (server, client, sf, cf);
     }
@@ -146,5 +146,90 @@ public sealed class NicConnectionSourceTests
         long next = source.NextTimerMs;
         Assert.NotEqual(long.MaxValue, next);
         Assert.InRange(next - Environment.TickCount64, 0, 2 * Config.DelayedAckTimeout / 1000 + 10);
+    }
+
+    /// <summary>A frame from <paramref name="source"/> (any address: spoofed ones nobody answers ARP for) to our port, sent from the client's queue.</summary>
+    private static void Inject(ClientStack client, Ipv4Address source, TcpRepr segment)
+    {
+        var tcp = new byte[segment.BufferLength];
+        segment.Emit(tcp, source, Us, default);
+        var frame = new byte[14 + 20 + tcp.Length];
+        new EthernetRepr(OurMac, PeerMac, EtherType.Ipv4).Emit(frame);
+        new Ipv4Repr { Source = source, Destination = Us, Protocol = IpProtocol.Tcp, PayloadLength = tcp.Length, TimeToLive = 64 }.Emit(frame.AsSpan(14));
+        tcp.CopyTo(frame.AsSpan(34));
+        var one = new PacketBuffer[1];
+        Assert.Equal(1, client.Queue.Allocate(one));
+        frame.CopyTo(client.Queue.Data(one[0]));
+        one[0] = one[0].WithLength(frame.Length);
+        Assert.Equal(1, client.Queue.TxBurst(one));
+        client.Queue.Flush();
+    }
+
+    private static TcpRepr SpoofedSyn(int i) => new()
+    {
+        SourcePort = (ushort)(30000 + i), DestinationPort = Port, SequenceNumber = (uint)(1000 * i), Flags = TcpFlags.Syn, Window = 64240,
+        Options = new TcpOptions { MaxSegmentSize = 1460, WindowScale = 7, SackPermitted = true, Timestamp = new TcpTimestamp(1, 0) },
+    };
+
+    private static Ipv4Address Spoofed(int i) => new(198, 18, 0, (byte)(100 + i));
+
+    [Fact]
+    public void Syns_beyond_the_half_open_budget_get_cookies_and_a_real_client_still_connects_with_every_option()
+    {
+        var (source, client, _, _) = Build(backlog: 2);
+        var echo = new EchoServer(source);
+        // A flood from addresses nobody answers for: two become half-open connections, the rest cost nothing.
+        for (int i = 0; i < 50; i++) Inject(client, Spoofed(i), SpoofedSyn(i));
+        echo.Step();
+        Assert.Equal(2, source.HalfOpen);
+        Assert.Equal(2, source.Connections);
+        Assert.Equal(48, source.SynCookiesSent);
+
+        var data = Pattern(300_000, 7);
+        var socket = client.Connect(40010, new TcpEndpoint(Us, Port), _clock.NowMicroseconds);
+        var t = new Transfer(socket, data);
+        Run(client, echo, () => t.Complete, rounds: 20_000, eachRound: t.Pump);
+        Assert.Equal(data, t.Echo);
+        Assert.Equal(1, echo.Accepted);
+        Assert.Equal(1, source.SynCookiesAccepted);
+        Assert.Equal(2, source.HalfOpen); // the flood's half-open ones still wait
+        // The cookie's connection agreed on what a normal one does: timestamps, SACK, window scaling, the MSS.
+        Assert.True(socket.TimestampsEnabled);
+        Assert.True(socket.SackEnabled);
+        Assert.Equal(Config.ReceiveWindowShift, socket.WindowShift.Send);
+        Assert.Equal(Config.MaxSegmentSize - 12, socket.SendMss);
+    }
+
+    [Fact]
+    public void An_ack_with_a_wrong_cookie_gets_a_reset_and_no_connection()
+    {
+        var (source, client, _, _) = Build(backlog: 1);
+        var echo = new EchoServer(source);
+        Inject(client, Spoofed(0), SpoofedSyn(0));
+        Inject(client, Spoofed(1), SpoofedSyn(1)); // the budget is full: a cookie went out, cookies are checked now
+        echo.Step();
+        Assert.Equal(1, source.SynCookiesSent);
+        long resets = source.ResetsSent;
+        Inject(client, Peer, new TcpRepr { SourcePort = 45000, DestinationPort = Port, SequenceNumber = 5001, AcknowledgmentNumber = 123456, Flags = TcpFlags.Ack, Window = 100 });
+        echo.Step();
+        Assert.Equal(resets + 1, source.ResetsSent);
+        Assert.Equal(0, source.SynCookiesAccepted);
+        Assert.Equal(1, source.Connections);
+    }
+
+    [Fact]
+    public void A_half_open_connection_reset_by_its_peer_is_forgotten()
+    {
+        var (source, client, _, _) = Build();
+        var echo = new EchoServer(source);
+        Inject(client, Peer, SpoofedSyn(0) with { SourcePort = 45001 });
+        echo.Step();
+        Assert.Equal(1, source.HalfOpen);
+        // RFC 9293 §3.10.7.4: a RST in SYN-RECEIVED (passive open) returns the connection to LISTEN; here it goes away.
+        Inject(client, Peer, new TcpRepr { SourcePort = 45001, DestinationPort = Port, SequenceNumber = 1, Flags = TcpFlags.Rst, Window = 0 });
+        echo.Step();
+        Assert.Equal(0, source.HalfOpen);
+        Assert.Equal(0, source.Connections);
+        Assert.Equal(0, echo.Accepted);
     }
 }
