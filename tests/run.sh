@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests use when missing: Debian's redis-server (the differential
 # oracle), redis-tools (redis-cli), python3-redis (redis-py), tcpdump (reads the NIC middleware's pcap
-# captures), iproute2 and ethtool (the AF_XDP veth tests); restores NuGet packages.
+# captures), iproute2, ethtool and iputils-ping (the AF_XDP veth tests); restores NuGet packages.
 # Prints one closing line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +13,8 @@ command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump
 # The network tests build veth pairs in network namespaces (ip) and turn the peer's offloads off (ethtool).
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || need+=(ethtool)
+# Shared mode must leave ICMP to the host: a ping from the peer namespace (iputils-ping).
+command -v ping >/dev/null 2>&1 || [ -x /usr/bin/ping ] || need+=(iputils-ping)
 if [ ${#need[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${need[*]}"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

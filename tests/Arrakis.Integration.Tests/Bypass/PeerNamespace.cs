@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Arrakis.Integration.Tests.Bypass;
 
 /// <summary>
 /// A veth pair for the end-to-end bypass tests: our end (<see cref="Local"/>) in the root namespace, where
 /// the server claims its queue; the peer in a fresh namespace (<see cref="Namespace"/>) where the real
-/// clients run. Addresses from 198.18.0.0/15 only (peer 198.18.X.2/24; ours 198.18.X.1), IPv6 off, the
+/// clients run (and where <see cref="ConnectAsync"/> makes sockets for clients in the test process). Addresses from 198.18.0.0/15 only (peer 198.18.X.2/24; ours 198.18.X.1), IPv6 off, the
 /// offloads off on both ends (copy-mode AF_XDP sees CHECKSUM_PARTIAL frames otherwise). Dispose deletes
 /// both, also after a failed test; eth0 and routes are never touched. Needs root, iproute2 and ethtool
 /// (tests/run.sh installs them).
@@ -73,6 +75,51 @@ internal sealed class PeerNamespace : IDisposable
 
     /// <summary>Runs a command in the peer namespace: exit code and output.</summary>
     public (int Code, string Output) TryInNs(int timeoutMs, params string[] args) => Run(timeoutMs, ["ip", "netns", "exec", Namespace, .. args]);
+
+    /// <summary>
+    /// A TCP connection made from the peer namespace, for clients in this (root-namespace) test process: the
+    /// socket is created on a fresh thread that first joins the namespace (setns affects only the calling
+    /// thread, and that thread ends right after), and a socket keeps the namespace it was created in, so it
+    /// routes like a client running in there and can then be used from any thread.
+    /// </summary>
+    public async Task<Socket> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        Socket? created = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var nsFile = File.OpenHandle($"/var/run/netns/{Namespace}", FileMode.Open, FileAccess.Read);
+                if (Tmds.Linux.LibC.setns((int)nsFile.DangerousGetHandle(), Tmds.Linux.LibC.CLONE_NEWNET) != 0)
+                    throw new IOException($"setns into {Namespace} failed: errno {Tmds.Linux.LibC.errno}");
+                created = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }) { IsBackground = true, Name = "peer-namespace socket" };
+        thread.Start();
+        thread.Join();
+        if (failure is not null) throw new InvalidOperationException($"no socket in {Namespace}", failure);
+        var socket = created!;
+        // The namespace was fixed when the socket was made; connecting needs no special thread. Bounded, so an
+        // unanswered SYN fails the test in seconds rather than after the kernel's two minutes of retries.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await socket.ConnectAsync(endpoint, timeout.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        socket.NoDelay = true;
+        return socket;
+    }
 
     public void Dispose()
     {

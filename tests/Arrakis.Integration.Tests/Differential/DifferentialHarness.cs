@@ -15,9 +15,15 @@ public sealed class DifferentialHarness : IDisposable
     private readonly List<string> _differences = new();
 
     public DifferentialHarness(ServerPairFixture servers, RespVersion protocol)
+        : this(new RespConnection(servers.Arrakis.Port), new RespConnection(servers.Redis.Port), protocol)
     {
-        _ours = new RespConnection(servers.Arrakis.Port);
-        _theirs = new RespConnection(servers.Redis.Port);
+    }
+
+    /// <summary>Over connections the caller made (e.g. to a server reached only from another network namespace); disposes them.</summary>
+    public DifferentialHarness(RespConnection ours, RespConnection theirs, RespVersion protocol)
+    {
+        _ours = ours;
+        _theirs = theirs;
         Protocol = protocol;
         if (protocol == RespVersion.Resp3)
         {

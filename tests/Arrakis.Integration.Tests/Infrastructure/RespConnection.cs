@@ -7,18 +7,36 @@ namespace Arrakis.Integration.Tests.Infrastructure;
 /// <summary>A plain RESP client over TCP that returns each reply's raw bytes too, for byte-for-byte comparison.</summary>
 public sealed class RespConnection : IDisposable
 {
-    private readonly TcpClient _client;
     private readonly NetworkStream _stream;
     private byte[] _buffer = new byte[64 * 1024];
     private int _start, _end;
 
     public RespConnection(int port, int timeoutMs = 10000)
+        : this(ConnectLoopback(port), timeoutMs)
     {
-        _client = new TcpClient();
-        _client.Connect("127.0.0.1", port);
-        _client.NoDelay = true;
-        _client.ReceiveTimeout = timeoutMs;
-        _stream = _client.GetStream();
+    }
+
+    /// <summary>Over a TCP socket the caller connected (e.g. one made in another network namespace); disposing closes it.</summary>
+    public RespConnection(Socket connected, int timeoutMs = 10000)
+    {
+        connected.NoDelay = true;
+        connected.ReceiveTimeout = timeoutMs;
+        _stream = new NetworkStream(connected, ownsSocket: true);
+    }
+
+    private static Socket ConnectLoopback(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(System.Net.IPAddress.Loopback, port);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return socket;
     }
 
     public static byte[] Encode(IReadOnlyList<byte[]> args)
@@ -87,5 +105,5 @@ public sealed class RespConnection : IDisposable
         return ms.ToArray();
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _stream.Dispose();
 }
