@@ -42,7 +42,7 @@ internal sealed partial class TcpSocket
             // RFC 9293 §3.10.7.4: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. Our SND.NXT moves back on a timeout
             // (go-back-N); the RFC's SND.NXT is our SND.MAX, and a pure ACK sent below the peer's RCV.NXT would
             // be unacceptable there and lose its ACK field (both sides retransmitting would then deadlock).
-            segment = Build(now, _sndMax, TcpFlags.Ack, 0);
+            segment = Build(now, AcceptableAckSeq, TcpFlags.Ack, 0);
             return true;
         }
         return false;
@@ -92,6 +92,14 @@ internal sealed partial class TcpSocket
         fin = _finQueued && n == available; // RFC 9293 §3.10.4: the FIN follows the last byte queued
         return n;
     }
+
+    /// <summary>
+    /// The sequence number of a pure ACK: SND.MAX, capped at the right edge of the peer's window (SND.UNA + SND.WND),
+    /// as Linux does (tcp_acceptable_seq). When the peer's window is closed and data we sent beyond its RCV.NXT was
+    /// lost, SND.MAX is outside its window and the ACK would be refused with its ACK field; the right edge is where
+    /// its RCV.NXT stands once the window has filled (a receiver does not shrink its window, RFC 9293 §3.8.6.2.2).
+    /// </summary>
+    private SeqNumber AcceptableAckSeq => _sndMax - _sndUna <= _sndWnd ? _sndMax : _sndUna + (int)_sndWnd;
 
     private TcpRepr EmitData(long now, SeqNumber seq, int length, bool fin, Span<byte> payload, bool advanceNext)
     {

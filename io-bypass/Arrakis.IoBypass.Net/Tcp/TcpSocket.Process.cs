@@ -192,8 +192,11 @@ internal sealed partial class TcpSocket
         int window = ReceiveWindow;
         if (length == 0)
         {
-            if (window == 0) return seq == _rcvNxt;                                     // 0, 0: SEG.SEQ = RCV.NXT
-            return seq.InWindow(_rcvNxt, window);                                       // 0, >0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+            // 0, 0: SEG.SEQ = RCV.NXT; 0, >0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND, where we also take the right edge
+            // itself, as Linux does (tcp_sequence): a peer whose segments fill our window sends its ACKs at the right
+            // edge (SND.NXT, capped there; see AcceptableAckSeq), and refusing them while data before them is missing
+            // lost its ACKs, which with its window full of our data stalled both directions (the netsim sweep found it).
+            return seq >= _rcvNxt && seq - _rcvNxt <= window;
         }
         if (window == 0) return false;                                                  // >0, 0: not acceptable
         return seq.InWindow(_rcvNxt, window) || (seq + length - 1).InWindow(_rcvNxt, window); // >0, >0: either end in the window

@@ -128,7 +128,8 @@ public sealed class DataTransferTests
     [InlineData(0u, 0, true)]      // RFC 9293 §3.10.7.4 case 0, >0: SEG.SEQ = RCV.NXT
     [InlineData(10u, 0, true)]     // inside the window
     [InlineData(0xFFFF_FFFFu, 0, false)] // just before RCV.NXT
-    [InlineData(1000u, 0, false)]  // at RCV.NXT + RCV.WND
+    [InlineData(1000u, 0, true)]   // at RCV.NXT + RCV.WND: a pure ACK at the right edge (Linux's tcp_sequence; see IsAcceptable)
+    [InlineData(1001u, 0, false)]  // past the right edge
     [InlineData(0xFFFF_FFF0u, 20, true)]  // case >0, >0: the end falls in the window
     [InlineData(0xFFFF_FFF0u, 16, false)] // entirely old
     [InlineData(999u, 5, true)]    // the start is the last byte of the window
@@ -139,6 +140,29 @@ public sealed class DataTransferTests
         var status = s.Feed(0, Seg(Isn + 1 + offset, next, TcpFlags.Ack, payload: length), Bytes(length));
         Assert.Equal(acceptable ? TcpInput.Accepted : TcpInput.Dropped, status);
         if (!acceptable) Assert.Equal(Isn + 1, s.One(0).AcknowledgmentNumber); // "send an acknowledgment in reply"
+    }
+
+    /// <summary>Linux's tcp_acceptable_seq: with the peer's window full of our data, a pure ACK goes at the window's
+    /// right edge, not at SND.MAX past it, where a peer whose window closed would refuse it with its ACK field.</summary>
+    [Fact]
+    public void A_pure_ack_goes_at_the_right_edge_of_the_peers_window_not_past_it()
+    {
+        var s = new TcpSocket(Config(c => c with { WindowScaling = false, MinRto = TcpConfig.Second })); // no retransmission at 200 ms
+        uint next = Establish(s, Isn, new TcpOptions { MaxSegmentSize = 1460 }, window: 3000); // initial cwnd 4380 (RFC 5681 §3.1)
+        Assert.Equal(3000, s.Send(Bytes(3000)));
+        var sent = s.Drain(0);
+        Assert.Equal(3000, sent.Sum(x => x.Repr.PayloadLength)); // SND.MAX = next + 3000, the window's right edge
+        // The peer took the first 1000 bytes, and its window closed (nothing read): the right edge stays at next + 3000.
+        Assert.Equal(TcpInput.Accepted, s.Feed(0, Seg(Isn + 1, next + 1000, TcpFlags.Ack, window: 2000)));
+        // Its data arrives; our ACK for it goes at the right edge, which is SND.MAX here.
+        Assert.Equal(TcpInput.Accepted, s.Feed(0, Seg(Isn + 1, next + 1000, TcpFlags.Ack, window: 2000, payload: 10)));
+        Assert.Equal(next + 3000, s.One(200 * Ms).SequenceNumber);
+        // Now the peer says its window is 0 at ACK next + 1000 (the bytes after were lost): its right edge is next + 1000,
+        // so that is where our ACK goes (SND.MAX = next + 3000 would be outside its closed window).
+        Assert.Equal(TcpInput.Accepted, s.Feed(0, Seg(Isn + 11, next + 1000, TcpFlags.Ack, window: 0, payload: 10)));
+        var ack = s.Drain(200 * Ms).Single(x => x.Repr.PayloadLength == 0).Repr;
+        Assert.Equal(next + 1000, ack.SequenceNumber);
+        Assert.Equal(Isn + 21, ack.AcknowledgmentNumber);
     }
 
     [Fact]
