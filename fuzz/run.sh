@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with AFL++ and SharpFuzz.
-#   fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|log|rdb|packet> [minutes, default 10]
+#   fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|log|rdb|packet|stack> [minutes, default 10]
 # Installs afl++ when missing, restores the sharpfuzz tool, publishes the fuzz project into
 # fuzz/out/<target>/bin, instruments Arrakis.Protocol.dll, Arrakis.Server.dll, Arrakis.Persistence.dll and Arrakis.IoBypass.Net.dll there, runs afl-fuzz
 # for the given minutes (niced: the machine is shared) on fuzz/corpus/<target>, and prints one
@@ -8,7 +8,7 @@
 # Environment: FUZZ_TIMEOUT_MS (default 2000), FUZZ_NICE (default 19), FUZZ_RESUME=<findings dir>.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${1:?usage: fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|log|rdb|packet> [minutes]}"
+target="${1:?usage: fuzz/run.sh <resp|inline|glob|hll|bitfield|lcs|log|rdb|packet|stack> [minutes]}"
 minutes="${2:-10}"
 corpus="$root/fuzz/corpus/$target"
 [ -d "$corpus" ] || { echo "run.sh: no corpus folder $corpus" >&2; exit 2; }

@@ -16,5 +16,6 @@ internal static class FuzzTargets
         ["log"] = LogTarget.Run,
         ["rdb"] = RdbTarget.Run,
         ["packet"] = PacketTarget.Run,
+        ["stack"] = StackTarget.Run,
     };
 }

@@ -157,6 +157,28 @@ internal sealed class NicConnectionSource : IConnectionSource
         }
     }
 
+    /// <summary>For tests and fuzzing: null when the bookkeeping is consistent, else what is wrong.</summary>
+    internal string? InvariantViolation()
+    {
+        if (_listener.State != TcpState.Listen) return $"the listening socket is {_listener.State}";
+        int halfOpen = 0;
+        foreach (var ((address, port), c) in _byRemote)
+        {
+            if (c.Socket.State != TcpState.Listen && (c.Socket.Remote.Address.Value != address || c.Socket.Remote.Port != port))
+                return $"connection {c.Id} is filed under {new Ipv4Address(address)}:{port} but talks to {c.Socket.Remote}";
+            if (c.HalfOpen) halfOpen++;
+            if (c.Socket.InvariantViolation() is string v) return $"connection {c.Id} ({c.Socket.Remote}): {v}";
+        }
+        if (halfOpen != _halfOpen) return $"{_halfOpen} half-open counted, {halfOpen} marked";
+        if (_halfOpen > _backlog) return $"{_halfOpen} half-open connections over a backlog of {_backlog}";
+        foreach (var c in _byId.Values)
+        {
+            if (!_byRemote.TryGetValue((c.Socket.Remote.Address.Value, c.Socket.Remote.Port), out var filed) || filed != c)
+                return $"connection {c.Id} is known to the loop but not to the demultiplexer";
+        }
+        return null;
+    }
+
     private void Forget(StackConnection c)
     {
         _byRemote.Remove((c.Socket.Remote.Address.Value, c.Socket.Remote.Port));
