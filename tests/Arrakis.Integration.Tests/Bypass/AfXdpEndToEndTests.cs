@@ -89,6 +89,31 @@ public sealed class AfXdpEndToEndTests
         Assert.Contains(File.ReadAllText($"/sys/class/net/{ns.Local}/address").Trim(), neighbours); // our ARP reply taught the peer
     }
 
+    /// <summary>The XDP program is attached through a BPF link owned by the process: SIGKILL (no shutdown code runs)
+    /// detaches it with the process's descriptors, so nothing stale is left and the next server attaches.</summary>
+    [SkippableFact]
+    public void A_server_killed_with_sigkill_leaves_no_xdp_program_behind_and_the_next_one_attaches()
+    {
+        PeerNamespace.RequireRoot();
+        using var ns = PeerNamespace.Create(localHasAddress: true);
+        string Link() => ns.Host("ip", "-details", "link", "show", "dev", ns.Local);
+        for (int run = 0; run < 2; run++)
+        {
+            using (var server = ServerProcess.StartArrakisUntilReady(Port, "--port", "6390", "--net", "xdp", "--net-if", ns.Local, "--threads", "1"))
+            {
+                Assert.Contains("prog/xdp", Link());
+                Assert.Equal("PONG", Cli(ns, ns.LocalAddress, "PING"));
+            } // Dispose kills with SIGKILL
+            string link = Link();
+            for (int i = 0; i < 50 && link.Contains("prog/xdp", StringComparison.Ordinal); i++)
+            {
+                Thread.Sleep(100);
+                link = Link();
+            }
+            Assert.DoesNotContain("prog/xdp", link);
+        }
+    }
+
     [Fact]
     public void Xdp_that_cannot_be_granted_fails_at_startup_and_auto_falls_back_saying_why()
     {

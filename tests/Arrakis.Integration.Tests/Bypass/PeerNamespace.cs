@@ -73,6 +73,9 @@ internal sealed class PeerNamespace : IDisposable
     /// <summary>Runs a command in the peer namespace; throws when it fails.</summary>
     public string InNs(params string[] args) => Must(["ip", "netns", "exec", Namespace, .. args]);
 
+    /// <summary>Runs a command in the root namespace (where our end is); throws when it fails.</summary>
+    public string Host(params string[] args) => Must(args);
+
     /// <summary>Runs a command in the peer namespace: exit code and output.</summary>
     public (int Code, string Output) TryInNs(int timeoutMs, params string[] args) => Run(timeoutMs, ["ip", "netns", "exec", Namespace, .. args]);
 
