@@ -13,8 +13,8 @@ namespace Arrakis.IoBypass.Net.Stack;
 /// socket takes answered with a reset, SYNs beyond the half-open budget answered with SYN cookies) and
 /// reports connection events level-triggered, as epoll does;
 /// Receive/Send move bytes through the sockets' rings; <see cref="Flush"/> sends what the sockets have
-/// to send (data, ACKs, retransmissions: every socket is dispatched) with one transmit kick; and
-/// <see cref="NextTimerMs"/> is the earliest socket timer.
+/// to send (data, ACKs, retransmissions) with one transmit kick; and <see cref="NextTimerMs"/> is the
+/// earliest socket timer.
 /// </summary>
 /// <remarks>
 /// One owning thread (IConnectionSource's contract). Allocation happens per connection (its socket and
@@ -22,6 +22,13 @@ namespace Arrakis.IoBypass.Net.Stack;
 /// (smoltcp's model: a new listening socket takes its place) until <c>backlog</c> of them wait for their
 /// handshake's last ACK; from then on, as under a SYN flood, SYNs are answered statelessly with SYN cookies
 /// (RFC 4987 §3.6, <see cref="SynCookies"/>) and cost no memory until the peer's ACK proves its address.
+/// <para>
+/// Work is proportional to what happens, not to the connections held (thousands of idle pooled clients
+/// are common): a connection is dispatched in <see cref="Flush"/> only when something touched it (a
+/// segment arrived, the loop sent, read or closed) or its earliest timer is due (a min-heap of
+/// deadlines, <see cref="TcpSocket.PollAt"/>); events are looked for only on connections whose readiness
+/// may have changed, plus those reported last time (level-triggered: reported again while still ready).
+/// </para>
 /// </remarks>
 internal sealed class NicConnectionSource : IConnectionSource
 {
@@ -41,6 +48,9 @@ internal sealed class NicConnectionSource : IConnectionSource
     private readonly Dictionary<(uint Address, ushort Port), StackConnection> _byRemote = new();
     private readonly Dictionary<long, StackConnection> _byId = new();
     private readonly List<StackConnection> _scratch = new();
+    private readonly List<StackConnection> _dirty = new();       // to dispatch at the next Flush
+    private readonly List<StackConnection> _candidates = new();  // readiness may have changed, or reported last time
+    private readonly PriorityQueue<StackConnection, long> _timers = new(); // (connection, deadline); stale entries skipped
     private readonly List<(Ipv4Address To, TcpRepr Segment)> _stateless = new(); // resets and cookie SYN-ACKs
     private readonly PacketBuffer[] _burst = new PacketBuffer[64];
     private readonly PacketBuffer[] _one = new PacketBuffer[1];
@@ -77,6 +87,9 @@ internal sealed class NicConnectionSource : IConnectionSource
     /// <summary>Connections waiting for the last ACK of their handshake (SYN-RECEIVED).</summary>
     public int HalfOpen => _halfOpen;
 
+    /// <summary>Connections dispatched by <see cref="Flush"/> so far (for tests: idle connections must cost nothing).</summary>
+    internal long Dispatched { get; private set; }
+
     public int Poll(Span<ConnectionEvent> events, int timeoutMs)
     {
         ReceiveBurst();
@@ -91,7 +104,11 @@ internal sealed class NicConnectionSource : IConnectionSource
     {
         if (!_byId.TryGetValue(connection, out var c)) return -Errno.EPIPE;
         int n = c.Socket.Receive(buffer);
-        if (n > 0) return n;
+        if (n > 0)
+        {
+            MarkDirty(c); // reading may open the window enough to announce it
+            return n;
+        }
         if (c.Socket.IsReceiveFinished) return 0;
         if (c.Socket.State == TcpState.Closed) return c.Socket.CloseReason == TcpCloseReason.Reset ? -Errno.ECONNRESET : 0;
         return -Errno.EAGAIN;
@@ -102,7 +119,9 @@ internal sealed class NicConnectionSource : IConnectionSource
         if (!_byId.TryGetValue(connection, out var c)) return -Errno.EPIPE;
         if (!c.Socket.CanSend) return c.Socket.CloseReason == TcpCloseReason.Reset ? -Errno.ECONNRESET : -Errno.EPIPE;
         int n = c.Socket.Send(data);
-        return n > 0 ? n : -Errno.EAGAIN;
+        if (n <= 0) return -Errno.EAGAIN;
+        MarkDirty(c);
+        return n;
     }
 
     public void SetInterest(long connection, bool readable, bool writable)
@@ -110,6 +129,7 @@ internal sealed class NicConnectionSource : IConnectionSource
         if (!_byId.TryGetValue(connection, out var c)) return;
         c.WantsReadable = readable;
         c.WantsWritable = writable;
+        MarkCandidate(c);
     }
 
     /// <summary>Closes the connection for the loop: a FIN follows what was queued (the socket finishes on its own).</summary>
@@ -118,6 +138,7 @@ internal sealed class NicConnectionSource : IConnectionSource
         if (!_byId.Remove(connection, out var c)) return;
         c.ClosedByLoop = true;
         c.Socket.Close();
+        MarkDirty(c);
     }
 
     public (string Remote, string Local) DescribeEndpoints(long connection) =>
@@ -132,16 +153,33 @@ internal sealed class NicConnectionSource : IConnectionSource
         long now = _clock.NowMicroseconds;
         foreach (var (to, segment) in _stateless) SendSegment(segment, to, default, now);
         _stateless.Clear();
-        _scratch.Clear();
-        foreach (var c in _byRemote.Values)
+        while (_timers.TryPeek(out var due, out long at) && at <= now)
         {
+            _timers.Dequeue();
+            if (due.ScheduledAt != at || due.Forgotten) continue; // rescheduled since, or gone
+            due.ScheduledAt = TcpSocket.Never;
+            MarkDirty(due);
+        }
+        _scratch.Clear();
+        for (int i = 0; i < _dirty.Count; i++)
+        {
+            var c = _dirty[i];
+            c.Dirty = false;
+            if (c.Forgotten) continue;
             DispatchAll(c.Socket, now);
+            Dispatched++;
+            MarkCandidate(c); // its timers may have changed its state (a connection that timed out is readable)
+            Schedule(c, now);
             // Gone for good: closed by the loop (or never handed to it) and finished on the wire; or a half-open
             // one that a reset sent back to LISTEN (RFC 9293 §3.10.7.4), which the listening socket stands for.
             var state = c.Socket.State;
             if ((state == TcpState.Closed && (c.ClosedByLoop || !c.Announced)) || (state == TcpState.Listen && !c.Announced)) _scratch.Add(c);
         }
+        _dirty.Clear();
         foreach (var c in _scratch) Forget(c);
+        // Stale heap entries (a deadline moved) leave at their old time; a heap far larger than the connections
+        // is rebuilt so that rescheduling often (a busy connection's RTO) cannot grow it.
+        if (_timers.Count > 4 * _byRemote.Count + 1024) RebuildTimers();
         _queue.Flush();
     }
 
@@ -150,8 +188,17 @@ internal sealed class NicConnectionSource : IConnectionSource
         get
         {
             long now = _clock.NowMicroseconds;
+            if (_dirty.Count > 0) return Environment.TickCount64;
             long earliest = TcpSocket.Never;
-            foreach (var c in _byRemote.Values) earliest = Math.Min(earliest, c.Socket.PollAt(now));
+            while (_timers.TryPeek(out var c, out long at))
+            {
+                if (c.ScheduledAt == at && !c.Forgotten)
+                {
+                    earliest = at;
+                    break;
+                }
+                _timers.Dequeue(); // stale
+            }
             if (earliest == TcpSocket.Never) return long.MaxValue;
             return Environment.TickCount64 + Math.Max(0, (earliest - now + 999) / 1000);
         }
@@ -170,6 +217,12 @@ internal sealed class NicConnectionSource : IConnectionSource
             if (c.Socket.InvariantViolation() is string v) return $"connection {c.Id} ({c.Socket.Remote}): {v}";
         }
         if (halfOpen != _halfOpen) return $"{_halfOpen} half-open counted, {halfOpen} marked";
+        long now = _clock.NowMicroseconds;
+        foreach (var c in _byRemote.Values)
+        {
+            // Between flushes, an untouched connection's deadline cannot come before the one filed in the heap.
+            if (!c.Dirty && c.Socket.PollAt(now) < c.ScheduledAt) return $"connection {c.Id} is due at {c.Socket.PollAt(now)} but filed for {c.ScheduledAt}";
+        }
         if (_halfOpen > _backlog) return $"{_halfOpen} half-open connections over a backlog of {_backlog}";
         foreach (var c in _byId.Values)
         {
@@ -184,6 +237,40 @@ internal sealed class NicConnectionSource : IConnectionSource
         _byRemote.Remove((c.Socket.Remote.Address.Value, c.Socket.Remote.Port));
         _byId.Remove(c.Id);
         LeaveHalfOpen(c);
+        c.Forgotten = true;
+        c.ScheduledAt = TcpSocket.Never;
+    }
+
+    private void MarkDirty(StackConnection c)
+    {
+        if (c.Dirty || c.Forgotten) return;
+        c.Dirty = true;
+        _dirty.Add(c);
+    }
+
+    private void MarkCandidate(StackConnection c)
+    {
+        if (c.Candidate || c.Forgotten) return;
+        c.Candidate = true;
+        _candidates.Add(c);
+    }
+
+    /// <summary>Files the connection's earliest deadline in the heap (the old entry, if any, becomes stale).</summary>
+    private void Schedule(StackConnection c, long now)
+    {
+        long at = c.Socket.PollAt(now);
+        if (at == c.ScheduledAt) return;
+        c.ScheduledAt = at;
+        if (at != TcpSocket.Never) _timers.Enqueue(c, at);
+    }
+
+    private void RebuildTimers()
+    {
+        _timers.Clear();
+        foreach (var c in _byRemote.Values)
+        {
+            if (c.ScheduledAt != TcpSocket.Never) _timers.Enqueue(c, c.ScheduledAt);
+        }
     }
 
     private void Register(StackConnection c, (uint, ushort) key)
@@ -191,6 +278,8 @@ internal sealed class NicConnectionSource : IConnectionSource
         _byRemote[key] = c;
         _byId[c.Id] = c;
         if (c.HalfOpen) _halfOpen++;
+        MarkDirty(c);
+        MarkCandidate(c);
     }
 
     private void LeaveHalfOpen(StackConnection c)
@@ -247,6 +336,8 @@ internal sealed class NicConnectionSource : IConnectionSource
         else if (c is not null)
         {
             var r = c.Socket.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
+            MarkDirty(c);
+            MarkCandidate(c);
             if (r == TcpInput.ResetPeer) QueueReset(tcp);
             if (r != TcpInput.NotForThisSocket && r != TcpInput.Reopen) return;
             // The old connection is over (TIME-WAIT reopened, or closed): a listener takes the segment.
@@ -257,6 +348,8 @@ internal sealed class NicConnectionSource : IConnectionSource
                 return;
             }
         }
+        // Only a 4-tuple no connection holds goes on to the listening socket (which could not file it otherwise).
+        if (_byRemote.ContainsKey(key)) return;
         var flags = tcp.Repr.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst);
         // An ACK for no connection may complete a handshake answered with a cookie (checked only while cookies
         // were sent lately: at other times every such ACK is a stranger's and gets its reset).
@@ -268,7 +361,7 @@ internal sealed class NicConnectionSource : IConnectionSource
         }
         var taken = _listener.Process(now, tcp.Source, tcp.Destination, tcp.Repr, payload);
         if (taken is TcpInput.ResetPeer or TcpInput.NotForThisSocket) QueueReset(tcp);
-        if (_listener.State == TcpState.SynReceived && !_byRemote.ContainsKey(key))
+        if (_listener.State == TcpState.SynReceived)
         {
             Register(new StackConnection(_nextId++, _listener) { HalfOpen = true }, key);
             _listener = NewListener();
@@ -312,26 +405,56 @@ internal sealed class NicConnectionSource : IConnectionSource
         ResetsSent++;
     }
 
+    /// <summary>
+    /// Level-triggered events from the candidates: a connection stays a candidate while it is reported (still
+    /// ready next time unless the loop drained it) and leaves once it is not ready; whatever can make it ready
+    /// again (a segment, a dispatch, the loop changing its interest) makes it a candidate again.
+    /// </summary>
     private int CollectEvents(Span<ConnectionEvent> events)
     {
-        int n = 0;
-        foreach (var c in _byId.Values)
+        int n = 0, keep = 0;
+        for (int i = 0; i < _candidates.Count; i++)
         {
-            if (n >= events.Length) break;
-            var s = c.Socket;
-            if (c.HalfOpen && s.State != TcpState.SynReceived) LeaveHalfOpen(c);
-            if (!c.Announced)
+            var c = _candidates[i];
+            if (c.Forgotten || c.ClosedByLoop)
             {
-                if (s.State is TcpState.SynReceived or TcpState.Listen or TcpState.SynSent) continue;
-                c.Announced = true;
-                events[n++] = new ConnectionEvent(ConnectionEventKind.Accepted, c.Id);
+                c.Candidate = false;
                 continue;
             }
-            bool readable = s.ReceiveQueueLength > 0 || s.IsReceiveFinished || s.State == TcpState.Closed;
-            if (c.WantsReadable && readable) events[n++] = new ConnectionEvent(ConnectionEventKind.Readable, c.Id);
-            else if (c.WantsWritable && (s.SendQueueLength < _config.SendBufferSize || !s.CanSend))
-                events[n++] = new ConnectionEvent(ConnectionEventKind.Writable, c.Id);
+            if (n >= events.Length)
+            {
+                _candidates[keep++] = c; // no room this time: looked at next time
+                continue;
+            }
+            var s = c.Socket;
+            if (c.HalfOpen && s.State != TcpState.SynReceived) LeaveHalfOpen(c);
+            bool reported = false;
+            if (!c.Announced)
+            {
+                if (s.State is not (TcpState.SynReceived or TcpState.Listen or TcpState.SynSent))
+                {
+                    c.Announced = true;
+                    events[n++] = new ConnectionEvent(ConnectionEventKind.Accepted, c.Id);
+                    reported = true; // next time: whether it is readable already
+                }
+            }
+            else
+            {
+                bool readable = s.ReceiveQueueLength > 0 || s.IsReceiveFinished || s.State == TcpState.Closed;
+                if (c.WantsReadable && readable) events[n++] = new ConnectionEvent(ConnectionEventKind.Readable, c.Id);
+                else if (c.WantsWritable && (s.SendQueueLength < _config.SendBufferSize || !s.CanSend))
+                    events[n++] = new ConnectionEvent(ConnectionEventKind.Writable, c.Id);
+                else
+                {
+                    c.Candidate = false;
+                    continue;
+                }
+                reported = true;
+            }
+            if (reported) _candidates[keep++] = c;
+            else c.Candidate = false;
         }
+        _candidates.RemoveRange(keep, _candidates.Count - keep);
         return n;
     }
 

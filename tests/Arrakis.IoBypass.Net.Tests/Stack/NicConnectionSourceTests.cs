@@ -141,6 +141,28 @@ public sealed class NicConnectionSourceTests(Xunit.Abstractions.ITestOutputHelpe
         }
     }
 
+    /// <summary>Thousands of idle pooled connections are common: the work of a batch must follow what happened in it,
+    /// not the number of connections held.</summary>
+    [Fact]
+    public void Idle_connections_cost_nothing_per_batch()
+    {
+        var (source, client, _, _) = Build(backlog: 1024);
+        var echo = new EchoServer(source);
+        var idle = new List<TcpSocket>();
+        for (int i = 0; i < 500; i++) idle.Add(client.Connect((ushort)(20000 + i), new TcpEndpoint(Us, Port), _clock.NowMicroseconds));
+        Run(client, echo, () => echo.Accepted == 500, rounds: 5_000);
+        Run(client, echo, () => true, rounds: 500); // delayed ACKs and the like settle
+        var busy = client.Connect(40020, new TcpEndpoint(Us, Port), _clock.NowMicroseconds);
+        var t = new Transfer(busy, Pattern(200_000, 5));
+        long before = source.Dispatched;
+        int rounds = 0;
+        Run(client, echo, () => t.Complete, rounds: 20_000, eachRound: () => { t.Pump(); rounds++; });
+        Assert.Equal(t.Echo, Pattern(200_000, 5));
+        long perRound = (source.Dispatched - before) / Math.Max(1, rounds);
+        Assert.True(perRound <= 2, $"{source.Dispatched - before} dispatches in {rounds} rounds with 500 idle connections");
+        Assert.All(idle, s => Assert.Equal(TcpState.Established, s.State));
+    }
+
     [Fact]
     public void A_segment_for_no_connection_and_a_syn_to_another_port_are_answered_with_a_reset()
     {
