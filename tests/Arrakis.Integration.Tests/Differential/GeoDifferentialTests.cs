@@ -152,6 +152,20 @@ public sealed class GeoDifferentialTests(ServerPairFixture servers)
         h.Run("EXISTS", "dst3");
         h.Run("GEOSEARCHSTORE", "dst3", "nokey", "FROMMEMBER", "x", "BYRADIUS", "1", "km");
         h.Run("GEOSEARCHSTORE", "dst3", "nokey", "FROMLONLAT", "0", "0");
+        // Option words and units compare as C strings (up to a NUL); numbers follow strtod; extreme sizes.
+        h.Run("GEOADD", "nul", "nx\0zz", "1", "2", "a", "1", "2.0000001", "b");
+        h.Run("GEODIST", "nul", "a", "b", "km\0q");
+        h.Run("GEOSEARCH", "nul", "FROMLONLAT", "1", "2", "byradius\0", "1", "m\0x", "withdist\0");
+        h.Run("GEOADD", "nul", "1.5e1", "0x10", "c");
+        h.Run("GEOADD", "nul", " 1", "2", "d");
+        h.Run("GEORADIUS", "nul", "0", "0", "1e400", "m");
+        h.Run("GEORADIUS", "nul", "0", "0", "inf", "m");
+        h.Run("GEOSEARCH", "nul", "FROMLONLAT", "0", "0", "BYBOX", "inf", "inf", "m");
+        h.Run("GEOSEARCH", "nul", "FROMLONLAT", "1", "2", "BYBOX", "0", "0", "m", "WITHDIST");
+        h.Run("GEOSEARCH", "nul", "FROMMEMBER", "a", "BYRADIUS", "0", "m", "WITHDIST", "WITHCOORD");
+        h.Run("GEOSEARCH", "nul", "FROMLONLAT", "1", "2", "BYRADIUS", "1", "m", "COUNT", "9223372036854775807");
+        h.Run("GEOSEARCH", "nul", "FROMLONLAT", "1", "2", "BYRADIUS", "1", "m", "COUNT", "9223372036854775808");
+        h.Run("GEODIST", "nul", "a", "a");
         // Wrong types.
         h.Run("SET", "str", "x");
         foreach (var cmd in new[]
