@@ -67,6 +67,7 @@ internal sealed class CommandTable
         TransactionCommands.Register(handlers);
         PubSubCommands.Register(handlers);
         HyperLogLogCommands.Register(handlers);
+        Geo.GeoCommands.Register(handlers);
         SubcommandHelp.Register(handlers, Load("command-help.resp"));
 
         foreach (var info in infos.Items!.Select(i => AddNewerSubcommands(i)))
