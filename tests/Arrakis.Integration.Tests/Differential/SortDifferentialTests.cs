@@ -213,6 +213,14 @@ public sealed class SortDifferentialTests(ServerPairFixture servers)
         h.Run("RPUSH", "self", "3", "1", "2");
         h.Run("SORT", "self", "DESC", "STORE", "self");
         h.Run("LRANGE", "self", "0", "-1");
+        // Inside a transaction (EXEC already holds every stripe).
+        h.Run("MULTI");
+        h.Run("SORT", "l", "BY", "w_*", "GET", "#", "STORE", "dst");
+        h.Run("SORT_RO", "words", "ALPHA", "LIMIT", "0", "2");
+        h.Run("SORT", "str");
+        h.Run("SORT", "nokey", "STORE", "dst");
+        h.Run("EXEC");
+        h.Run("EXISTS", "dst");
         h.AssertNoDifferences();
     }
 
