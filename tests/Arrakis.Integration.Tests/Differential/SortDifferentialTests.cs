@@ -225,23 +225,29 @@ public sealed class SortDifferentialTests(ServerPairFixture servers)
     }
 
     [Fact]
-    public void Sort_store_counts_changes_and_logs_like_redis()
+    public void Sort_counts_changes_hits_and_misses_like_redis()
     {
         using var h = Harness(RespVersion.Resp2);
         Seed(h);
         using var ours = new RespConnection(servers.Arrakis.Port);
         using var theirs = new RespConnection(servers.Redis.Port);
-        long Dirty(RespConnection c) => long.Parse(c.Call("INFO", "persistence").Text.Split("\r\n").First(l => l.StartsWith("rdb_changes_since_last_save:", StringComparison.Ordinal)).Split(':')[1], CultureInfo.InvariantCulture);
+        static long Field(RespConnection c, string section, string name) =>
+            long.Parse(c.Call("INFO", section).Text.Split("\r\n").First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':')[1], CultureInfo.InvariantCulture);
+        static long[] Counters(RespConnection c) => [Field(c, "persistence", "rdb_changes_since_last_save"), Field(c, "stats", "keyspace_hits"), Field(c, "stats", "keyspace_misses")];
         string[][] commands =
         [
             ["SORT", "l"], ["SORT", "l", "STORE", "dst"], ["SORT", "l", "GET", "#", "GET", "w_*", "STORE", "dst"], ["SORT", "nokey", "STORE", "dst"],
-            ["SORT", "nokey", "STORE", "dst"], ["SORT", "words", "STORE", "dst"], ["SORT_RO", "l"],
+            ["SORT", "nokey", "STORE", "dst"], ["SORT", "words", "STORE", "dst"], ["SORT_RO", "l"], ["SORT", "l", "BY", "h_*->f", "GET", "a_*", "GET", "#", "LIMIT", "1", "4"],
+            ["SORT", "sw", "BY", "nosort", "STORE", "dst"], ["SORT", "str"],
         ];
         foreach (var cmd in commands)
         {
-            long before = Dirty(ours), beforeRedis = Dirty(theirs);
+            long[] before = Counters(ours), beforeRedis = Counters(theirs);
             h.Run(cmd);
-            Assert.True(Dirty(ours) - before == Dirty(theirs) - beforeRedis, $"dirty after {string.Join(' ', cmd)}: arrakis +{Dirty(ours) - before}, redis +{Dirty(theirs) - beforeRedis}");
+            long[] after = Counters(ours), afterRedis = Counters(theirs);
+            var delta = after.Zip(before, (a, b) => a - b).ToArray();
+            var deltaRedis = afterRedis.Zip(beforeRedis, (a, b) => a - b).ToArray();
+            Assert.True(delta.SequenceEqual(deltaRedis), $"dirty, hits, misses after {string.Join(' ', cmd)}: arrakis +{string.Join("/", delta)}, redis +{string.Join("/", deltaRedis)}");
         }
         h.AssertNoDifferences();
     }

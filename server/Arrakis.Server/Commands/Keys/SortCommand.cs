@@ -130,23 +130,13 @@ internal static class SortCommand
         if (end >= length) end = length - 1;
 
         var vector = Load(value, dontSort, desc, ref start, ref end);
-        bool conversionError = false;
         if (!dontSort)
         {
-            for (int j = 0; j < vector.Length; j++)
+            if (!LoadWeights(db, vector, sortBy, alpha))
             {
-                ref var e = ref vector[j];
-                byte[]? weight = e.Element;
-                if (sortBy is not null)
-                {
-                    weight = LookupByPattern(db, sortBy, e.Element);
-                    if (weight is null) continue;
-                }
-                if (alpha)
-                {
-                    if (sortBy is not null) e.Weight = weight;
-                }
-                else if (!Numbers.TryParseSortWeight(weight, out e.Score)) conversionError = true;
+                // Redis sorts anyway and then answers the error; the order it leaves is never seen.
+                c.Error("ERR One or more scores can't be converted into double");
+                return;
             }
             var compare = Comparer(desc, alpha, byPattern: sortBy is not null, store: storeKey is not null);
             if (sortBy is not null && (start != 0 || end != vector.Length - 1)) PartialQuickSort.Sort(vector, compare, start, end);
@@ -156,28 +146,52 @@ internal static class SortCommand
                 Array.Sort(vector, (x, y) => compare(x, y) is var r && r != 0 ? r : x.Position.CompareTo(y.Position));
             }
         }
-
         long outputLength = (gets.Count > 0 ? gets.Count : 1) * (end - start + 1);
-        if (conversionError)
+        if (storeKey is null) WriteResult(c, db, vector, gets, start, end, outputLength);
+        else Store(c, db, storeKey, vector, gets, start, end, outputLength);
+    }
+
+    /// <summary>Reads what each element sorts by; false when a numeric weight is not a number (every weight is still read, as Redis does).</summary>
+    private static bool LoadWeights(in Db db, Entry[] vector, byte[]? sortBy, bool alpha)
+    {
+        bool converted = true;
+        for (int j = 0; j < vector.Length; j++)
         {
-            c.Error("ERR One or more scores can't be converted into double");
-            return;
-        }
-        if (storeKey is null)
-        {
-            c.Reply.WriteArrayHeader(outputLength);
-            for (long j = start; j <= end; j++)
+            ref var e = ref vector[j];
+            byte[]? weight = e.Element;
+            if (sortBy is not null)
             {
-                var element = vector[j].Element;
-                if (gets.Count == 0) c.Reply.WriteBulk(element);
-                foreach (var pattern in gets)
-                {
-                    if (LookupByPattern(db, pattern, element) is { } found) c.Reply.WriteBulk(found);
-                    else c.Reply.WriteNull();
-                }
+                weight = LookupByPattern(db, sortBy, e.Element);
+                if (weight is null) continue; // a missing weight key: 0, or before everything under ALPHA
             }
-            return;
+            if (alpha)
+            {
+                if (sortBy is not null) e.Weight = weight;
+            }
+            else if (!Numbers.TryParseSortWeight(weight, out e.Score)) converted = false;
         }
+        return converted;
+    }
+
+    /// <summary>The reply without STORE: the elements of the range, or for each the values of the GET patterns (nil when missing).</summary>
+    private static void WriteResult(CommandContext c, in Db db, Entry[] vector, List<byte[]> gets, long start, long end, long outputLength)
+    {
+        c.Reply.WriteArrayHeader(outputLength);
+        for (long j = start; j <= end; j++)
+        {
+            var element = vector[j].Element;
+            if (gets.Count == 0) c.Reply.WriteBulk(element);
+            foreach (var pattern in gets)
+            {
+                if (LookupByPattern(db, pattern, element) is { } found) c.Reply.WriteBulk(found);
+                else c.Reply.WriteNull();
+            }
+        }
+    }
+
+    /// <summary>STORE: the result as a list (a missing GET value stored as ""); an empty result deletes the destination.</summary>
+    private static void Store(CommandContext c, in Db db, byte[] storeKey, Entry[] vector, List<byte[]> gets, long start, long end, long outputLength)
+    {
         var list = new ListValue();
         for (long j = start; j <= end; j++)
         {
