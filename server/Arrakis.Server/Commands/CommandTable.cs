@@ -57,6 +57,7 @@ internal sealed class CommandTable
         KeyCommands.Register(handlers);
         Keys.DumpCommands.Register(handlers);
         ExpireCommands.Register(handlers);
+        SortCommand.Register(handlers);
         StringCommands.Register(handlers);
         BitCommands.Register(handlers);
         ListCommands.Register(handlers);

@@ -31,6 +31,50 @@ internal static class Numbers
     }
 
     /// <summary>
+    /// strtod as SORT checks a weight (sortCommandGeneric): the text up to its first NUL, leading
+    /// blanks skipped, an empty string is 0, the rest must all be consumed; NaN and every ERANGE are
+    /// refused, and glibc reports ERANGE for an inexact subnormal result too, not only for overflow
+    /// and underflow to zero.
+    /// </summary>
+    public static bool TryParseSortWeight(ReadOnlySpan<byte> s, out double value)
+    {
+        s = CString(s);
+        value = 0;
+        if (s.IsEmpty) return true;
+        int i = 0;
+        while (i < s.Length && IsSpace(s[i])) i++;
+        s = s[i..];
+        if (!TryParseC(s, Range.Double, out value)) return false;
+        return value == 0 || double.IsInfinity(value) || Math.Abs(value) >= 2.2250738585072014E-308 || IsExactHexSubnormal(s);
+    }
+
+    /// <summary>A subnormal result is exact only for hexadecimal input whose lowest set bit is at 2^-1074 or above
+    /// (a decimal text never lands exactly on one in practice: that takes hundreds of digits).</summary>
+    private static bool IsExactHexSubnormal(ReadOnlySpan<byte> s)
+    {
+        if (s[0] is (byte)'-' or (byte)'+') s = s[1..];
+        if (s.Length < 2 || s[0] != (byte)'0' || (s[1] | 0x20) != 'x') return false;
+        s = s[2..];
+        var mantissa = System.Numerics.BigInteger.Zero;
+        int i = 0, fraction = 0;
+        bool point = false;
+        for (; i < s.Length; i++)
+        {
+            int d = HexDigit(s[i]);
+            if (s[i] == (byte)'.' && !point) point = true;
+            else if (d >= 0)
+            {
+                mantissa = mantissa * 16 + d;
+                if (point) fraction++;
+            }
+            else break;
+        }
+        if (mantissa.IsZero || !TryReadExponent(s[i..], 'p', out long exp)) return false;
+        long trailingZeros = (long)(mantissa ^ (mantissa - 1)).GetBitLength() - 1;
+        return exp - 4L * fraction + trailingZeros >= -1074;
+    }
+
+    /// <summary>
     /// C's strtold (getLongDoubleFromObject, timeouts, INCRBYFLOAT): like <see cref="TryParseDouble"/>
     /// with long double's range. A value beyond double's range but within long double's comes back
     /// as ±Infinity; a value too small for a double but not for a long double as ±double.Epsilon.

@@ -22,6 +22,8 @@ public sealed class KeyspaceNotificationDifferentialTests(ServerPairFixture serv
         ["ZADD", "z", "5", "x", "6", "y"], ["ZREMRANGEBYSCORE", "z", "5", "5"], ["ZREMRANGEBYRANK", "z", "0", "0"], ["ZADD", "zl", "0", "a", "0", "b"],
         ["ZREMRANGEBYLEX", "zl", "[a", "[a"], ["ZUNIONSTORE", "zu", "2", "zl", "z"], ["ZINTERSTORE", "zu", "2", "zl", "z"], ["ZRANGESTORE", "zr", "zl", "0", "-1"],
         ["ZDIFFSTORE", "zd", "1", "zl"], ["ZPOPMAX", "zl", "5"], ["PFADD", "hll", "a"], ["PFMERGE", "hll2", "hll"],
+        ["RPUSH", "sl", "3", "1", "2"], ["SORT", "sl", "STORE", "sorted"], ["SORT", "sl", "BY", "w_*", "GET", "#", "GET", "nokey_*->f", "STORE", "sorted"],
+        ["SORT", "nope", "STORE", "sorted"], ["SORT", "nope", "STORE", "sorted"], ["SORT_RO", "sl", "ALPHA", "BY", "m_*"],
         ["SET", "lazy", "v", "PX", "20"],
     ];
 

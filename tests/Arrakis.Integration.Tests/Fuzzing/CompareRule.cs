@@ -15,6 +15,8 @@ internal enum CompareRule
     TypeOnly,
     /// <summary>Byte for byte unless one of the command's keys is hashtable-encoded in Redis (then only the reply type: the bytes follow the table's order).</summary>
     ExactUnlessHashtable,
+    /// <summary>Exact unless the answer shows Redis's hash-table order (<see cref="ReplyComparer.ShowsHashOrder"/>); then same shape.</summary>
+    ShapeIfHashOrder,
     /// <summary>Integers within a tolerance (TTLs read a moment apart).</summary>
     NearInteger,
     /// <summary>SCAN family: cursors are implementation-specific; a finished Redis scan must be finished on ours with the same elements.</summary>

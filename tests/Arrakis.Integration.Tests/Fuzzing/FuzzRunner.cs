@@ -10,7 +10,7 @@ namespace Arrakis.Integration.Tests.Fuzzing;
 /// every <see cref="FuzzOptions.DumpEvery"/> requests the keyspaces are dumped and compared, and every
 /// <see cref="FuzzOptions.CheckpointEvery"/> both are flushed: only the steps since that checkpoint are
 /// kept (so millions of commands stream in bounded memory), and they are what a failure replays and
-/// shrinks. After a difference (or a random pop) the keys involved are deleted on both sides so that
+/// shrinks. After a difference (or a random pop, or a SORT in hash-table order) the keys involved are deleted on both sides so that
 /// later comparisons stay meaningful. A crash or hang restarts our server. Blocks; not thread-safe.
 /// </summary>
 internal sealed class FuzzRunner
@@ -97,7 +97,7 @@ internal sealed class FuzzRunner
         // A difference in transaction state (one side queued, the other did not; EXEC or MULTI answered
         // differently) desynchronises the connections themselves: start over from a checkpoint.
         if (!same && (cmd.Name is "multi" or "exec" or "discard" or "watch" or "unwatch" || IsQueued(result.Redis!) != IsQueued(result.Ours!))) _needCheckpoint = true;
-        bool random = involved.Any(c => c.Name == "spop");
+        bool random = involved.Any(c => c.Name == "spop" || _comparer.ShowsHashOrder(c));
         var keys = involved.SelectMany(c => c.Keys).ToList();
         if ((!same || random) && keys.Count > 0 && !_needCheckpoint)
         {

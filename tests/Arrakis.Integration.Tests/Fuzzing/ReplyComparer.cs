@@ -55,6 +55,8 @@ internal sealed class ReplyComparer(Func<byte[], string?> redisEncoding)
         ["command"] = (CompareRule.TypeOnly, "Arrakis lists only the commands it implements (by design)"),
         ["command|count"] = (CompareRule.TypeOnly, "Arrakis counts only the commands it implements (by design)"),
         ["command|list"] = (CompareRule.TypeOnly, "Arrakis lists only the commands it implements (by design)"),
+        ["sort"] = (CompareRule.ShapeIfHashOrder, "a hashtable set's own order (BY without '*'), or ALPHA ties under a BY pattern, which Redis leaves in its hash table's order (the key is re-synchronised afterwards)"),
+        ["sort_ro"] = (CompareRule.ShapeIfHashOrder, "as SORT"),
     };
 
     /// <summary>The rule used for <paramref name="command"/>.</summary>
@@ -92,6 +94,7 @@ internal sealed class ReplyComparer(Func<byte[], string?> redisEncoding)
             CompareRule.Shape => SameShape(redis, ours),
             CompareRule.TypeOnly => redis.Type == ours.Type,
             CompareRule.ExactUnlessHashtable => cmd.Keys.Any(k => redisEncoding(k) is "hashtable") && redis.Type == ours.Type,
+            CompareRule.ShapeIfHashOrder => ShowsHashOrder(cmd) && SameShape(redis, ours),
             CompareRule.NearInteger => NearInteger(cmd.Name, redis, ours),
             CompareRule.Scan => SameScan(cmd, redis, ours),
             _ => false,
@@ -108,6 +111,38 @@ internal sealed class ReplyComparer(Func<byte[], string?> redisEncoding)
         && redis.Type == RespType.Integer && ours.Type == RespType.Integer
         && redis.Integer is 0 or 1 && ours.Integer is 0 or 1
         && cmd.Args.Skip(3).Any(a => Encoding.ASCII.GetString(a).ToUpperInvariant() is "GT" or "LT");
+
+    /// <summary>
+    /// A SORT or SORT_RO whose order is Redis's hash table's (random hash seed): a hashtable set with
+    /// a BY pattern without '*' and no STORE (its own order), or ALPHA with a BY pattern on a
+    /// hashtable set or a sorted set (ties stay in load order, and Redis loads both from a dict).
+    /// </summary>
+    public bool ShowsHashOrder(FuzzCommand cmd)
+    {
+        if (cmd.Name is not ("sort" or "sort_ro") || cmd.Keys.Count == 0) return false;
+        bool alpha = false, store = false, starBy = false, plainBy = false;
+        for (int i = 2; i < cmd.Args.Length; i++)
+        {
+            string word = Encoding.Latin1.GetString(cmd.Args[i]).ToUpperInvariant();
+            if (word == "ALPHA") alpha = true;
+            else if (word == "LIMIT") i += 2;
+            else if (word == "GET") i++;
+            else if (word == "STORE" && i + 1 < cmd.Args.Length)
+            {
+                store = true;
+                i++;
+            }
+            else if (word == "BY" && i + 1 < cmd.Args.Length)
+            {
+                var pattern = cmd.Args[++i];
+                int nul = Array.IndexOf(pattern, (byte)0);
+                if (Array.IndexOf(pattern, (byte)'*', 0, nul < 0 ? pattern.Length : nul) >= 0) starBy = true;
+                else plainBy = true;
+            }
+        }
+        string? encoding = redisEncoding(cmd.Keys[0]);
+        return (encoding == "hashtable" && plainBy && !store) || (encoding is "hashtable" or "skiplist" && alpha && starBy && !plainBy);
+    }
 
     private bool AnyUnorderedEncoding(IReadOnlyList<byte[]> keys) => keys.Any(k => redisEncoding(k) is "hashtable" or "skiplist");
 

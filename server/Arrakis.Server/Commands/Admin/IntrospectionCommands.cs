@@ -116,6 +116,24 @@ internal static class IntrospectionCommands
             c.Error("ERR Invalid number of arguments specified for command");
             return;
         }
+        if (d.FullName is "sort" or "sort_ro")
+        {
+            // Redis answers these from sortGetKeys / sortROGetKeys: their STORE spec is "unknown".
+            var found = SortCommand.GetKeys(args, readOnly: d.FullName == "sort_ro");
+            c.Reply.WriteArrayHeader(found.Count);
+            foreach (var (position, flags) in found)
+            {
+                if (withFlags)
+                {
+                    c.Reply.WriteArrayHeader(2);
+                    c.Reply.WriteBulk(args[position]);
+                    c.Reply.WriteSetHeader(flags.Length);
+                    foreach (var f in flags) c.Reply.WriteSimpleString(f);
+                }
+                else c.Reply.WriteBulk(args[position]);
+            }
+            return;
+        }
         var keys = new List<(int Position, KeySpec Spec)>();
         bool valid = d.KeySpecs.All(spec => spec.TryAddKeys(args, keys));
         if (!valid || keys.Count == 0)

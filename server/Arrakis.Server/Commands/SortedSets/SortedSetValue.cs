@@ -120,6 +120,12 @@ internal sealed partial class SortedSetValue : IMemberCollection
         _list = null;
     }
 
+    /// <summary>Makes a packed set a skip list for good (Redis 7.0's SORT converts every sorted set it reads).</summary>
+    public void EnsureSkipList()
+    {
+        if (_packed is not null) ConvertToSkipList();
+    }
+
     public SortedSetValue Clone()
     {
         var copy = new SortedSetValue();
