@@ -87,6 +87,34 @@ internal sealed class NicConnectionSource : IConnectionSource
     /// <summary>Connections waiting for the last ACK of their handshake (SYN-RECEIVED).</summary>
     public int HalfOpen => _halfOpen;
 
+    public IReadOnlyList<(string Name, long Value)> Counters
+    {
+        get
+        {
+            var q = _queue.Stats;
+            var i = _iface.Counters;
+            return
+            [
+                ("connections", _byRemote.Count),
+                ("half_open", _halfOpen),
+                ("resets_sent", ResetsSent),
+                ("syncookies_sent", SynCookiesSent),
+                ("syncookies_accepted", SynCookiesAccepted),
+                ("rx_frames", q.RxFrames),
+                ("tx_frames", q.TxFrames),
+                ("rx_dropped_by_kernel", q.RxDropped),
+                ("tx_ring_full", q.TxRingFull),
+                ("tx_kicks", q.Wakeups),
+                ("rx_malformed", i.Malformed),
+                ("rx_bad_checksum", i.BadChecksum),
+                ("rx_fragments", i.Fragments),
+                ("rx_unsupported", i.Unsupported),
+                ("arp_requests_answered", i.ArpRequestsAnswered),
+                ("echo_requests_answered", i.EchoRequestsAnswered),
+            ];
+        }
+    }
+
     /// <summary>Connections dispatched by <see cref="Flush"/> so far (for tests: idle connections must cost nothing).</summary>
     internal long Dispatched { get; private set; }
 
@@ -95,7 +123,15 @@ internal sealed class NicConnectionSource : IConnectionSource
         ReceiveBurst();
         int n = CollectEvents(events);
         if (n > 0 || timeoutMs == 0) return n;
-        _waiter.Wait(timeoutMs); // the loop bounded it by NextTimerMs already (IConnectionSource's contract)
+        // What arrived since the loop's last Flush may owe an answer (a SYN-ACK, an ACK): send it before sleeping,
+        // and wake for the deadlines it filed (the loop bounded the wait by the earlier NextTimerMs).
+        if (_dirty.Count > 0 || _stateless.Count > 0)
+        {
+            Flush();
+            long next = NextTimerMs;
+            if (next != long.MaxValue) timeoutMs = (int)Math.Clamp(next - Environment.TickCount64, 0, timeoutMs < 0 ? int.MaxValue : timeoutMs);
+        }
+        _waiter.Wait(timeoutMs);
         ReceiveBurst();
         return CollectEvents(events);
     }

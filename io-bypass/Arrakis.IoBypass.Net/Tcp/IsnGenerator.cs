@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Arrakis.IoBypass.Net.Wire;
 
 namespace Arrakis.IoBypass.Net.Tcp;
 
 /// <summary>
 /// Initial sequence numbers per RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),
-/// M a timer ticking every 4 microseconds, F a keyed hash (§3 suggests MD5; HMAC-SHA-256 truncated to 32 bits
-/// here). RFC 9293 §3.4.1 (MUST-8) requires this clock-driven, per-connection-hashed selection. The same hash, with
+/// M a timer ticking every 4 microseconds, F a keyed hash (§3 suggests MD5; SipHash-2-4 truncated to 32 bits
+/// here, as Linux's secure_tcp_seq). RFC 9293 §3.4.1 (MUST-8) requires this clock-driven, per-connection-hashed selection. The same hash, with
 /// a different purpose byte, gives the per-connection TSval offset (RFC 7323 §7). Pure functions, allocation-free, any thread.
 /// </summary>
 internal static class IsnGenerator
@@ -32,8 +31,6 @@ internal static class IsnGenerator
         remote.Address.CopyTo(input[6..]);
         BinaryPrimitives.WriteUInt16BigEndian(input[10..], remote.Port);
         input[12] = purpose;
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(secret, input, mac);
-        return BinaryPrimitives.ReadUInt32BigEndian(mac);
+        return (uint)SipHash.Hash(secret, input);
     }
 }

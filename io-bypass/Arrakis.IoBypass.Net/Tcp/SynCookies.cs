@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Arrakis.IoBypass.Net.Wire;
 
 namespace Arrakis.IoBypass.Net.Tcp;
@@ -18,7 +17,7 @@ namespace Arrakis.IoBypass.Net.Tcp;
 /// <item>3 bits: the peer's window shift, rounded down to <see cref="ShiftTable"/> (index 0: no window scaling);
 /// rounding down only makes us read the peer's windows as smaller than they are, which is safe;</item>
 /// <item>1 bit: the peer offered SACK;</item>
-/// <item>20 bits: a keyed hash (HMAC-SHA-256 with the ISN secret, truncated) of the 4-tuple, the peer's ISN, the
+/// <item>20 bits: a keyed hash (SipHash-2-4 with the ISN secret, truncated) of the 4-tuple, the peer's ISN, the
 /// full counter and the 12 bits above. A forged ACK is accepted with probability 2^-20 per try (Linux keeps 24
 /// bits, but carries the options in the timestamp instead, which a peer without timestamps loses).</item>
 /// </list>
@@ -121,8 +120,6 @@ internal static class SynCookies
         BinaryPrimitives.WriteInt64BigEndian(input[16..], counter);
         BinaryPrimitives.WriteUInt32BigEndian(input[24..], fields);
         input[28] = 2; // purpose: IsnGenerator uses 0 and 1 with the same secret
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(secret, input, mac);
-        return BinaryPrimitives.ReadUInt32BigEndian(mac) & HashMask;
+        return (uint)SipHash.Hash(secret, input) & HashMask;
     }
 }

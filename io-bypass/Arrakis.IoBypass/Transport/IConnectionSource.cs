@@ -67,4 +67,11 @@ public interface IConnectionSource : IDisposable
     /// it has no timer. The loop's idle wait ends by then, and the next <see cref="Poll"/> runs the timer.
     /// </summary>
     long NextTimerMs { get; }
+
+    /// <summary>
+    /// The source's own counters for INFO (shown as <c>arrakis_net_*</c>, summed by name over the threads): a
+    /// user-space stack's resets, SYN cookies, dropped frames and NIC queue figures. None for kernel sockets (the
+    /// kernel keeps its own). Read from any thread: a statistics snapshot, not synchronized with the owner.
+    /// </summary>
+    IReadOnlyList<(string Name, long Value)> Counters => [];
 }

@@ -39,6 +39,7 @@ internal sealed class DataPlaneThread
         Stats = new ThreadStats(server.Commands.SlotCount);
         _expiry = new ActiveExpiry(server.Keyspace, index, threadCount, Stats);
         server.ThreadStats.Add(Stats);
+        server.Sources.Add(source);
     }
 
     public int Index { get; }

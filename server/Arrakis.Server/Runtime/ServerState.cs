@@ -87,6 +87,9 @@ internal sealed class ServerState
     /// <summary>Every thread's counters, for INFO.</summary>
     public ConcurrentBag<ThreadStats> ThreadStats { get; } = new();
 
+    /// <summary>Every thread's network source, for the sources' own counters in INFO.</summary>
+    public ConcurrentBag<IoBypass.Transport.IConnectionSource> Sources { get; } = new();
+
     /// <summary>Clients in MONITOR mode; fed by every thread. Change only through Add/RemoveMonitor.</summary>
     public ConcurrentDictionary<long, ClientSession> Monitors { get; } = new();
 

@@ -73,6 +73,14 @@ public sealed class SynFloodTests
         {
             File.Delete(script);
         }
+        // The stack's own counters in INFO: the backlog full of the flood's half-open connections, cookies sent
+        // for the rest, and the PING's connection completed from one.
+        string stats = Cli("INFO", "stats");
+        long Stat(string name) => long.Parse(System.Text.RegularExpressions.Regex.Match(stats, $@"arrakis_net_{name}:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(128, Stat("half_open"));
+        Assert.True(Stat("syncookies_sent") > 10_000, stats);
+        Assert.True(Stat("syncookies_accepted") >= 1, stats);
+        Assert.True(Stat("rx_frames") >= 20_000 - Stat("rx_dropped_by_kernel"), stats);
         long grown = server.ResidentBytes - before;
         Assert.True(grown < 64L << 20, $"RSS grew by {grown >> 20} MB under the flood");
         Assert.False(server.HasExited);

@@ -187,6 +187,7 @@ public sealed class NicConnectionSourceTests(Xunit.Abstractions.ITestOutputHelpe
         client.Step(_clock.NowMicroseconds); // the data reaches the server; its delayed ACK is a timer
         var events = new Arrakis.IoBypass.Transport.ConnectionEvent[8];
         source.Poll(events, 0);
+        source.Flush(); // the end of the loop's batch, before it sleeps: the socket's deadlines are filed
         long next = source.NextTimerMs;
         Assert.NotEqual(long.MaxValue, next);
         Assert.InRange(next - Environment.TickCount64, 0, 2 * Config.DelayedAckTimeout / 1000 + 10);

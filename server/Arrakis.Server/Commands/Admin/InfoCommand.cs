@@ -161,6 +161,18 @@ internal static class InfoCommand
                 F("unexpected_error_replies", 0);
                 F("arrakis_command_failures", s.Sum(t => t.HandlerFailures));
                 F("arrakis_loop_failures", s.Sum(t => t.LoopFailures));
+                // A user-space network stack's own counters (--net xdp), summed by name over the threads.
+                var net = new List<(string Name, long Value)>();
+                foreach (var source in s.Sources)
+                {
+                    foreach (var (name, value) in source.Counters)
+                    {
+                        int at = net.FindIndex(x => x.Name == name);
+                        if (at < 0) net.Add((name, value));
+                        else net[at] = (name, net[at].Value + value);
+                    }
+                }
+                foreach (var (name, value) in net) F("arrakis_net_" + name, value);
                 break;
             case "replication":
                 sb.Append("# Replication\r\n");
