@@ -1,11 +1,12 @@
-namespace Arrakis.Server.Commands.Keys;
+namespace Arrakis.Server.Commands;
 
 /// <summary>
 /// Redis 7.0's pqsort (pqsort.c, Bentley and McIlroy's quicksort from NetBSD that only recurses
 /// into partitions overlapping a wanted range), step for step; this version has no switch to
-/// insertion sort after a partition pass without swaps (later Redis versions added one). SORT ... BY pattern LIMIT uses it, and
-/// it is not stable: elements that compare equal (ALPHA weights that tie) come out in the order
-/// this exact sequence of swaps leaves them, so a different algorithm would answer differently.
+/// insertion sort after a partition pass without swaps (other copies of pqsort.c have one).
+/// SORT ... BY pattern LIMIT and GEORADIUS/GEOSEARCH ... COUNT use it. It is not stable: elements
+/// that compare equal (ALPHA weights or distances that tie) come out in the order this exact
+/// sequence of swaps leaves them, so a different algorithm would answer differently.
 /// </summary>
 internal static class PartialQuickSort
 {
