@@ -157,37 +157,27 @@ internal static class GeoHash
     }
 
     /// <summary>geohash_move_x: the cell <paramref name="d"/> columns east (wrapping around).</summary>
-    public static GeoHashBits MoveX(GeoHashBits hash, int d)
-    {
-        if (d == 0) return hash;
-        ulong x = hash.Bits & 0xaaaaaaaaaaaaaaaaUL;
-        ulong y = hash.Bits & 0x5555555555555555UL;
-        ulong zz = 0x5555555555555555UL >> (64 - hash.Step * 2);
-        if (d > 0) x += zz + 1;
-        else
-        {
-            x |= zz;
-            x -= zz + 1;
-        }
-        x &= 0xaaaaaaaaaaaaaaaaUL >> (64 - hash.Step * 2);
-        return hash with { Bits = x | y };
-    }
+    public static GeoHashBits MoveX(GeoHashBits hash, int d) => Move(hash, d, 0xaaaaaaaaaaaaaaaaUL);
 
     /// <summary>geohash_move_y: the cell <paramref name="d"/> rows north (wrapping around).</summary>
-    public static GeoHashBits MoveY(GeoHashBits hash, int d)
+    public static GeoHashBits MoveY(GeoHashBits hash, int d) => Move(hash, d, 0x5555555555555555UL);
+
+    /// <summary>Adds or subtracts one in the interleaved bits of <paramref name="moving"/> (x: the odd positions, y:
+    /// the even ones), carrying across the other coordinate's bits by filling them with ones first.</summary>
+    private static GeoHashBits Move(GeoHashBits hash, int d, ulong moving)
     {
         if (d == 0) return hash;
-        ulong x = hash.Bits & 0xaaaaaaaaaaaaaaaaUL;
-        ulong y = hash.Bits & 0x5555555555555555UL;
-        ulong zz = 0xaaaaaaaaaaaaaaaaUL >> (64 - hash.Step * 2);
-        if (d > 0) y += zz + 1;
+        ulong m = hash.Bits & moving;
+        ulong other = hash.Bits & ~moving;
+        ulong zz = ~moving >> (64 - hash.Step * 2);
+        if (d > 0) m += zz + 1;
         else
         {
-            y |= zz;
-            y -= zz + 1;
+            m |= zz;
+            m -= zz + 1;
         }
-        y &= 0x5555555555555555UL >> (64 - hash.Step * 2);
-        return hash with { Bits = x | y };
+        m &= moving >> (64 - hash.Step * 2);
+        return hash with { Bits = m | other };
     }
 
     /// <summary>interleave64: x's bits to the even positions, y's to the odd ones.</summary>
