@@ -337,31 +337,9 @@ public sealed class GeoDifferentialTests(ServerPairFixture servers)
         Assert.Contains("__keyevent@6__:geosearchstore s1", theirs);
     }
 
-    private static List<string> Events(ServerProcess server, string[][] script)
-    {
-        using var admin = new RespConnection(server.Port);
-        admin.Call("CONFIG", "SET", "notify-keyspace-events", "KEA");
-        admin.Call("SELECT", "6");
-        admin.Call("FLUSHDB");
-        using var listener = new RespConnection(server.Port);
-        listener.Call("PSUBSCRIBE", "__key*@6__:*");
-        listener.Call("SUBSCRIBE", "geo-end");
-        try
+    private static List<string> Events(ServerProcess server, string[][] script) =>
+        KeyspaceNotificationDifferentialTests.CollectEvents(server, "KEA", db: 6, "__key*@6__:*", admin =>
         {
             foreach (var cmd in script) admin.CallRaw(cmd.Select(Encoding.UTF8.GetBytes).ToArray());
-            admin.Call("PUBLISH", "geo-end", "end");
-            var events = new List<string>();
-            while (true)
-            {
-                var m = listener.ReadReply().Value.Items!;
-                if (m[0].Text == "message") break;
-                events.Add(m[2].Text + " " + m[3].Text);
-            }
-            return events;
-        }
-        finally
-        {
-            admin.Call("CONFIG", "SET", "notify-keyspace-events", "");
-        }
-    }
+        });
 }

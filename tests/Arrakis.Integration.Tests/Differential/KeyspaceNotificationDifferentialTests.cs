@@ -27,22 +27,34 @@ public sealed class KeyspaceNotificationDifferentialTests(ServerPairFixture serv
         ["SET", "lazy", "v", "PX", "20"],
     ];
 
-    private static List<string> Events(ServerProcess server, string classes)
-    {
-        using var admin = new RespConnection(server.Port);
-        admin.Call("CONFIG", "SET", "notify-keyspace-events", classes);
-        admin.Call("SELECT", "7");
-        admin.Call("FLUSHALL");
-        using var listener = new RespConnection(server.Port);
-        listener.Call("PSUBSCRIBE", "__key*__:*");
-        listener.Call("SUBSCRIBE", "end");
-        try
+    private static List<string> Events(ServerProcess server, string classes) =>
+        CollectEvents(server, classes, db: 7, "__key*__:*", admin =>
         {
             foreach (var cmd in Script) admin.CallRaw(cmd.Select(Encoding.UTF8.GetBytes).ToArray());
             Thread.Sleep(100);
             admin.Call("GET", "lazy"); // lazy expiry
             admin.Call("SET", "active", "v", "PX", "10");
             Thread.Sleep(1500); // active expiry
+        });
+
+    /// <summary>
+    /// The "channel payload" of every keyspace event <paramref name="run"/> causes on <paramref name="server"/> with
+    /// <paramref name="classes"/> enabled, in order: a listener subscribed to <paramref name="pattern"/> reads until
+    /// a marker message published after the run. The server's keyspace is flushed first and notifications are
+    /// turned off after.
+    /// </summary>
+    internal static List<string> CollectEvents(ServerProcess server, string classes, int db, string pattern, Action<RespConnection> run)
+    {
+        using var admin = new RespConnection(server.Port);
+        admin.Call("CONFIG", "SET", "notify-keyspace-events", classes);
+        admin.Call("SELECT", db.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        admin.Call("FLUSHALL");
+        using var listener = new RespConnection(server.Port);
+        listener.Call("PSUBSCRIBE", pattern);
+        listener.Call("SUBSCRIBE", "end");
+        try
+        {
+            run(admin);
             admin.Call("PUBLISH", "end", "end");
             var events = new List<string>();
             while (true)
