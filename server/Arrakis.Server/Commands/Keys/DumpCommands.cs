@@ -87,16 +87,9 @@ internal static class DumpCommands
             return;
         }
         bool deleted = replace && db.Delete(key);
-        if (ttl > 0 && !absTtl)
-        {
-            if (ttl > long.MaxValue - c.NowMs)
-            {
-                c.Error("ERR Invalid TTL value, must be >= 0");
-                return;
-            }
-            ttl += c.NowMs;
-        }
-        if (ttl > 0 && ttl <= c.NowMs && !c.Server.Keyspace.Loading)
+        // Redis adds the time with a wrapping signed add: a relative ttl that overflows is a deadline in the past.
+        if (ttl > 0 && !absTtl) ttl = ttl > long.MaxValue - c.NowMs ? long.MinValue : ttl + c.NowMs;
+        if (ttl != 0 && ttl <= c.NowMs && !c.Server.Keyspace.Loading)
         {
             // Already expired: nothing is created; a replaced key is gone (logged as DEL, as Redis propagates it).
             if (deleted)
