@@ -3,6 +3,10 @@
 # published ports reach it, and set a password (--requirepass) before exposing it beyond a host.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# Scripting: our small C library over Debian's Lua 5.1 is built with gcc during dotnet publish.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev liblua5.1-0-dev \
+ && rm -rf /var/lib/apt/lists/*
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY protocol/ protocol/
 COPY io-bypass/ io-bypass/
@@ -13,7 +17,7 @@ RUN dotnet publish server/Arrakis.Server.Host/Arrakis.Server.Host.csproj -c Rele
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends redis-tools \
+ && apt-get install -y --no-install-recommends redis-tools liblua5.1-0 lua-cjson lua-bitop \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data arrakis \
  && mkdir -p /data && chown arrakis /data

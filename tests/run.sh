@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests use when missing: Debian's redis-server (the differential
-# oracle), redis-tools (redis-cli), python3-redis (redis-py), tcpdump (reads the NIC middleware's pcap
+# oracle), gcc, liblua5.1-0-dev, lua-cjson and lua-bitop (scripting), redis-tools (redis-cli), python3-redis (redis-py), tcpdump (reads the NIC middleware's pcap
 # captures), iproute2, ethtool and iputils-ping (the AF_XDP veth tests); restores NuGet packages.
 # Prints one closing line: "N passed, N failed, N skipped".
 set -uo pipefail
@@ -10,6 +10,12 @@ need=()
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || need+=(python3-redis)
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] || need+=(tcpdump)
+# Scripting: gcc and Lua 5.1's headers build our C library over Debian's Lua (server/Arrakis.Server.Lua);
+# cjson and bit are Debian's modules, loaded by the server as Redis bundles them.
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+[ -f /usr/include/lua5.1/lua.h ] || need+=(liblua5.1-0-dev)
+[ -f "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/lua/5.1/cjson.so" ] || need+=(lua-cjson)
+[ -f "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/lua/5.1/bit.so" ] || need+=(lua-bitop)
 # The network tests build veth pairs in network namespaces (ip) and turn the peer's offloads off (ethtool).
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || need+=(ethtool)

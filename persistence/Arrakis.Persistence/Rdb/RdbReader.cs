@@ -28,6 +28,11 @@ public sealed class RdbReader
     /// <summary>The file's RDB version (after <see cref="ReadHeader"/>).</summary>
     public int Version { get; private set; }
 
+    /// <summary>Function libraries' code seen so far (FUNCTION2 opcodes, Redis 7.0).</summary>
+    public IReadOnlyList<byte[]> Functions => _functions;
+
+    private readonly List<byte[]> _functions = [];
+
     /// <summary>AUX fields seen so far (name, raw value).</summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>> Aux => _aux;
 
@@ -138,6 +143,10 @@ public sealed class RdbReader
                 return RdbReadStatus.Ok;
             case RdbFormat.OpEof:
                 return ReadTrailer();
+            case RdbFormat.OpFunction2:
+                if (!_in.TryReadString(out byte[] code)) return Finish();
+                _functions.Add(code);
+                return RdbReadStatus.Ok;
             case RdbFormat.OpModuleAux:
                 return Unsupported("module auxiliary data (opcode 0xF7)", at);
             default:

@@ -42,6 +42,13 @@ public sealed class RdbWriter
         }
     }
 
+    /// <summary>A function library (FUNCTION2 opcode and its code), written after the header as Redis 7.0 does.</summary>
+    public void WriteFunction(ReadOnlySpan<byte> code)
+    {
+        _out.WriteByte(RdbFormat.OpFunction2);
+        _out.WriteString(code);
+    }
+
     /// <summary>SELECTDB then RESIZEDB with the key and expiry counts (size hints for the loader).</summary>
     public void SelectDb(int db, long keys, long expires)
     {

@@ -52,6 +52,10 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     /// <summary>True while running a queued command inside EXEC (blocking commands then do not block).</summary>
     public bool InExec { get; set; }
 
+    /// <summary>True for commands a script runs through redis.call: no MONITOR feed, reply modes, held
+    /// replies or slow-log entries of their own (the script's command has them).</summary>
+    public bool InScript { get; init; }
+
     /// <summary>True while a blocked client's command is retried for it: no data means no reply (it keeps waiting).</summary>
     public bool ServingBlocked { get; init; }
 

@@ -24,6 +24,10 @@ internal sealed class CommandDefinition
     public bool MovableKeys { get; init; }
     public bool NoMulti { get; init; }
     public bool IsPubSub { get; init; }
+    /// <summary>Redis's noscript flag: redis.call refuses it.</summary>
+    public bool NoScript { get; init; }
+    /// <summary>Redis's allow_busy flag: runs while a script is busy (SCRIPT KILL, FUNCTION KILL, SHUTDOWN ...).</summary>
+    public bool AllowBusy { get; init; }
     public CommandHandler? Handler { get; set; }
     public Dictionary<string, CommandDefinition>? Subcommands { get; set; }
 
@@ -40,6 +44,9 @@ internal sealed class CommandDefinition
     public RespValue? Docs { get; set; }
 
     public bool IsContainer => Subcommands is not null;
+
+    /// <summary>Never log this command's arguments: what it runs is logged instead (EXEC, scripts, functions).</summary>
+    public bool LogsOwnEffects => FullName is "exec" or "eval" or "evalsha" or "eval_ro" or "evalsha_ro" or "fcall" or "fcall_ro";
 
     public CommandDefinition? FindSubcommand(ReadOnlySpan<byte> name)
     {

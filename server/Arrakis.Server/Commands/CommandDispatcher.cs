@@ -51,6 +51,11 @@ internal static class CommandDispatcher
             Reject(ctx, Errors.NoAuth, def);
             return;
         }
+        if (Volatile.Read(ref server.Keyspace.BusyScripts) > 0 && !def.AllowBusy && !ctx.InScript)
+        {
+            Reject(ctx, BusyError(server), def);
+            return;
+        }
         if (session.MultiQueue is not null && def.NoMulti)
         {
             Reject(ctx, "ERR Command not allowed inside a transaction", def);
@@ -76,6 +81,11 @@ internal static class CommandDispatcher
         Run(ctx, def);
     }
 
+    /// <summary>Redis's BUSY reply while a script (or a function) runs past busy-reply-threshold.</summary>
+    private static string BusyError(Runtime.ServerState server) => server.Functions.Running is { Busy: true }
+        ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+        : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
     /// <summary>The request's argument bytes: what a write's effect is about as big as (the log refuses a write it could not hold).</summary>
     private static long RequestBytes(CommandContext ctx)
     {
@@ -94,17 +104,26 @@ internal static class CommandDispatcher
         var server = ctx.Server;
         ctx.Command = def;
         ctx.NowMs = Runtime.ServerClock.UnixMs;
-        session.LastCommand = def.FullName;
-        if (server.HasMonitors && !def.SkipMonitor && !def.IsAdmin) FeedMonitors(ctx);
+        if (!ctx.InScript)
+        {
+            session.LastCommand = def.FullName;
+            if (server.HasMonitors && !def.SkipMonitor && !def.IsAdmin) FeedMonitors(ctx);
+        }
 
         long mark = session.Output.Mark;
         long replyMark = ctx.ReplyMark;
         long start = Stopwatch.GetTimestamp();
         var recorder = Durability.EffectRecorder.Current;
-        recorder?.BeginCommand(ctx, noDefault: def.FullName == "exec");
+        recorder?.BeginCommand(ctx, noDefault: def.LogsOwnEffects);
         try
         {
             Invoke(ctx, def);
+        }
+        catch (Keyspace.ScriptBusyException)
+        {
+            // A script turned busy while this command waited for its stripes: nothing ran.
+            ctx.DiscardReplyAfter(replyMark);
+            ctx.Error(BusyError(server));
         }
         catch (Exception e)
         {
@@ -124,6 +143,7 @@ internal static class CommandDispatcher
         if (stats.ErrorReplies > stats.ErrorMark) counters.Failed++;
         stats.ErrorMark = stats.ErrorReplies;
 
+        if (ctx.InScript) return;
         if (session.ReplyMode != ReplyMode.On && !ctx.ServingBlocked) ApplyReplyMode(session, mark);
         // appendfsync always: the reply (and every later one on this connection) waits for the log.
         if (ctx.DependsOnLsn > 0 && !ctx.ServingBlocked && server.Durable is { HoldsReplies: true } log && ctx.DependsOnLsn > log.DurableLsn)
@@ -228,7 +248,7 @@ internal static class CommandDispatcher
             for (int i = 0; i < stripes.Length; i++)
             {
                 if (i > 0 && stripes[i] == stripes[i - 1]) continue;
-                keyspace[stripes[i]].Gate.Enter();
+                keyspace.Enter(keyspace[stripes[i]]);
                 locked = i + 1;
             }
             if (keyspace.Snapshot is { } snapshot)

@@ -69,6 +69,8 @@ internal sealed class CommandTable
         PubSubCommands.Register(handlers);
         HyperLogLogCommands.Register(handlers);
         Geo.GeoCommands.Register(handlers);
+        Scripting.ScriptCommands.Register(handlers);
+        Scripting.FunctionCommands.Register(handlers);
         SubcommandHelp.Register(handlers, Load("command-help.resp"));
 
         foreach (var info in infos.Items!.Select(i => AddNewerSubcommands(i)))
@@ -159,6 +161,8 @@ internal sealed class CommandTable
             MovableKeys = flags.Contains("movablekeys"),
             NoMulti = flags.Contains("no_multi"),
             IsPubSub = flags.Contains("pubsub"),
+            NoScript = flags.Contains("noscript"),
+            AllowBusy = flags.Contains("allow_busy"),
             NoMandatoryKeys = flags.Contains("no_mandatory_keys"),
             KeySpecs = KeySpec.FromInfo(info),
             Info = info,

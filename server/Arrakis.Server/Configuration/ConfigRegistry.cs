@@ -62,6 +62,8 @@ internal static class ConfigRegistry
             Mutable("client-query-buffer-limit", o => o.ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1024 * 1024, long.MaxValue, x => o.ClientQueryBufferLimit = x)),
             Mutable("client-output-buffer-limit", FormatOutputLimits, SetOutputLimits),
             Mutable("slowlog-log-slower-than", o => o.SlowlogLogSlowerThan.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, -1, long.MaxValue, x => o.SlowlogLogSlowerThan = x)),
+            Mutable("busy-reply-threshold", o => o.BusyReplyThresholdMs.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, long.MaxValue, x => o.BusyReplyThresholdMs = x)),
+            Mutable("lua-time-limit", o => o.BusyReplyThresholdMs.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, long.MaxValue, x => o.BusyReplyThresholdMs = x)),
             Mutable("slowlog-max-len", o => o.SlowlogMaxLen.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, long.MaxValue, x => o.SlowlogMaxLen = (int)Math.Min(x, int.MaxValue))),
             Mutable("notify-keyspace-events", o => Commands.PubSub.KeyspaceEvents.TryParse(o.NotifyKeyspaceEvents, out var f) ? Commands.PubSub.KeyspaceEvents.Format(f) : "", (o, v) =>
             {

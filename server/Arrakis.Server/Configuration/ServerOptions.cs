@@ -27,6 +27,9 @@ public sealed class ServerOptions
     public long PubSubSoftLimit { get; set; } = 8L * 1024 * 1024;
     public int PubSubSoftSeconds { get; set; } = 60;
     public long SlowlogLogSlowerThan { get; set; } = 10000;
+
+    /// <summary>busy-reply-threshold (alias lua-time-limit): after this many ms a script makes other clients get BUSY.</summary>
+    public long BusyReplyThresholdMs { get; set; } = 5000;
     public int SlowlogMaxLen { get; set; } = 128;
     /// <summary>
     /// Data-plane threads. Default: one per core but one, leaving a core for the kernel's network

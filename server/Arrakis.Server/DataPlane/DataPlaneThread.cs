@@ -29,6 +29,9 @@ internal sealed class DataPlaneThread
     private readonly ActiveExpiry _expiry;
     private Thread? _thread;
     private volatile bool _stopping;
+    private readonly ConnectionEvent[] _busyEvents = new ConnectionEvent[64];
+    private bool _servingBusy;
+    private CommandContext? _deferredReadable;
 
     public DataPlaneThread(int index, int threadCount, ServerState server, IConnectionSource source, ILogger log)
     {
@@ -159,6 +162,12 @@ internal sealed class DataPlaneThread
                     MemoryHousekeeping.NoteActivity(ServerClock.MonotonicMs);
                     for (int i = 0; i < n; i++) Guarded(_events[i]);
                 }
+                if (_deferredReadable is { } deferred)
+                {
+                    // Input that arrived for a script's own client while the script was busy.
+                    _deferredReadable = null;
+                    if (!deferred.Session.Closed) Guarded(() => OnReadable(deferred), "deferred input");
+                }
                 if (!_mailbox.IsEmpty) Guarded(DrainMailbox, "mailbox");
                 if (_server.Durable is { } durable)
                 {
@@ -241,6 +250,36 @@ internal sealed class DataPlaneThread
         catch (Exception ex)
         {
             _log.LogError(ex, "data-plane thread {Index}: closing client {Id} failed", Index, ctx.Session.Id);
+        }
+    }
+
+    /// <summary>
+    /// Called from a busy script's hook on this thread: serves the other connections once (they get
+    /// BUSY, or run SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE), as Redis processes events while a
+    /// script is slow. The script's own connection is left alone until the script returns.
+    /// </summary>
+    public void ServeWhileBusy(CommandContext running)
+    {
+        if (_servingBusy) return;
+        _servingBusy = true;
+        try
+        {
+            int n = _source.Poll(_busyEvents, 0);
+            for (int i = 0; i < n; i++)
+            {
+                var e = _busyEvents[i];
+                if (e.Connection == running.Session.Connection)
+                {
+                    if (e.Kind == ConnectionEventKind.Readable) _deferredReadable = running;
+                    continue;
+                }
+                Guarded(e);
+            }
+            _source.Flush();
+        }
+        finally
+        {
+            _servingBusy = false;
         }
     }
 

@@ -51,7 +51,20 @@ internal sealed class Keyspace
     /// <summary>Takes every stripe (a lock scope: effects are logged before <see cref="UnlockAll"/> lets go).</summary>
     public void LockAll()
     {
-        foreach (var s in _stripes) s.Gate.Enter();
+        int taken = 0;
+        try
+        {
+            foreach (var s in _stripes)
+            {
+                Enter(s);
+                taken++;
+            }
+        }
+        catch
+        {
+            for (int i = taken - 1; i >= 0; i--) _stripes[i].Gate.Exit();
+            throw;
+        }
         try
         {
             if (Snapshot is { } snapshot)
@@ -65,6 +78,20 @@ internal sealed class Keyspace
             throw;
         }
         Durability.EffectRecorder.Current?.EnterScope();
+    }
+
+    /// <summary>Scripts running past busy-reply-threshold (they hold every stripe): other threads answer BUSY instead of waiting.</summary>
+    public int BusyScripts;
+
+    /// <summary>Takes a stripe's lock. While a busy script holds it, gives up with <see cref="ScriptBusyException"/>
+    /// so that the thread answers BUSY and goes on serving, as Redis does during a long script.</summary>
+    public void Enter(Stripe stripe)
+    {
+        if (stripe.Gate.TryEnter()) return;
+        while (!stripe.Gate.TryEnter(10))
+        {
+            if (Volatile.Read(ref BusyScripts) > 0) throw new ScriptBusyException();
+        }
     }
 
     private Durability.Snapshot? _snapshot;

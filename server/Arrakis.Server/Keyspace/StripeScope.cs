@@ -11,7 +11,7 @@ internal readonly ref struct StripeScope
     {
         _keyspace = keyspace;
         _stripe = stripe;
-        stripe.Gate.Enter();
+        keyspace.Enter(stripe);
         try
         {
             keyspace.Snapshot?.EnsureCaptured(stripe);

@@ -75,6 +75,16 @@ internal sealed class ServerState
     public SlowLog SlowLog { get; } = new();
     public InstantaneousMetrics Metrics { get; } = new();
     public BlockingRegistry Blocking { get; } = new();
+
+    /// <summary>EVAL's Lua state and script cache.</summary>
+    public Scripting.ScriptEngine Scripts => LazyInitializer.EnsureInitialized(ref _scripts, () => new Scripting.ScriptEngine(this));
+
+    private Scripting.ScriptEngine? _scripts;
+
+    /// <summary>The functions' Lua state and libraries (FUNCTION, FCALL).</summary>
+    public Scripting.FunctionEngine Functions => LazyInitializer.EnsureInitialized(ref _functions, () => new Scripting.FunctionEngine(this));
+
+    private Scripting.FunctionEngine? _functions;
     public PubSubRegistry PubSub { get; } = new();
     public string RunId { get; }
     public RequestLimits Limits { get; }

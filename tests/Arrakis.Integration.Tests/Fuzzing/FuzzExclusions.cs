@@ -43,6 +43,7 @@ internal static class FuzzExclusions
         ["slaveof"] = "replication",
         ["sync"] = "replication",
         ["psync"] = "replication",
+        ["script|debug"] = "YES/SYNC turn Redis's next EVAL into a Lua debugger session (Arrakis refuses them: no LDB)",
         ["save"] = "writes an RDB file on the Redis side",
         ["bgsave"] = "writes an RDB file on the Redis side",
         ["bgrewriteaof"] = "writes files on the Redis side",

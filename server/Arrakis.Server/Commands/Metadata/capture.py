@@ -4,6 +4,8 @@ Arrakis implements, from a running Debian redis-server. Arrakis embeds the resul
 answers exactly as Redis does and so that key positions drive stripe locking.
 
 usage: capture.py PORT  (reads command names from commands.txt, writes command-info.resp, command-docs.resp, command-help.resp)
+       capture.py PORT --append NAME...  (appends the entries of NAME... to the three files, keeping the
+                                          order of what is there; the names must also go into commands.txt)
 """
 import os, socket, sys
 
@@ -35,6 +37,38 @@ def read_reply(f):
     raise ValueError(line)
 
 here = os.path.dirname(os.path.abspath(__file__))
+
+def append(port, names):
+    s = socket.create_connection(("127.0.0.1", port))
+    f = s.makefile("rb")
+    request(s, "HELLO", "3"); read_reply(f)
+    for verb, out, head in (("INFO", "command-info.resp", b"*"), ("DOCS", "command-docs.resp", b"%")):
+        path = os.path.join(here, out)
+        old = open(path, "rb").read()
+        first, rest = old.split(b"\r\n", 1)
+        request(s, "COMMAND", verb, *names)
+        new = read_reply(f)
+        nfirst, nrest = new.split(b"\r\n", 1)
+        count = int(first[1:]) + int(nfirst[1:])
+        open(path, "wb").write(head + str(count).encode() + b"\r\n" + rest + nrest)
+    path = os.path.join(here, "command-help.resp")
+    old = open(path, "rb").read()
+    first, rest = old.split(b"\r\n", 1)
+    added = b""
+    n = 0
+    for name in names:
+        request(s, "COMMAND", "INFO", name)
+        if b"|help" in read_reply(f):
+            request(s, name, "HELP")
+            added += b"$%d\r\n%s\r\n" % (len(name), name.encode()) + read_reply(f)
+            n += 1
+    open(path, "wb").write(b"%" + str(int(first[1:]) + n).encode() + b"\r\n" + rest + added)
+    print("appended", names)
+
+if len(sys.argv) > 2 and sys.argv[2] == "--append":
+    append(int(sys.argv[1]), sys.argv[3:])
+    sys.exit(0)
+
 names = [l.strip() for l in open(os.path.join(here, "commands.txt")) if l.strip() and not l.startswith("#")]
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 f = s.makefile("rb")
