@@ -75,6 +75,14 @@ internal sealed class EffectRecorder(DurableLog log)
 
     public void EnterScope() => _depth++;
 
+    /// <summary>Drops the effects collected and not yet appended (a script cut short by SHUTDOWN NOSAVE).</summary>
+    public void DiscardPending()
+    {
+        _buffer.Clear();
+        _expiries.Clear();
+        for (int i = 0; i < _frames.Count; i++) _frames[i] = _frames[i] with { Emitted = true };
+    }
+
     /// <summary>A lock scope over <paramref name="stripes"/> ends (the caller still holds them).</summary>
     public void ExitScope(Keyspace.Keyspace keyspace, ReadOnlySpan<int> stripes) => Exit(false, stripes, keyspace);
 

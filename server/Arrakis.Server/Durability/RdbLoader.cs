@@ -6,7 +6,7 @@ namespace Arrakis.Server.Durability;
 /// <summary>
 /// Loads an RDB file (ours or one redis-server wrote, any version up to 10) into the keyspace at
 /// startup, before clients connect. Keys already expired are skipped and counted, as a Redis master
-/// does. Anything the file holds that we cannot keep (streams, modules, functions), a database index
+/// does. Function libraries are loaded after the keys. Anything the file holds that we cannot keep (modules), a database index
 /// beyond <c>databases</c>, or a damaged file stops the load with a message naming the offset.
 /// </summary>
 internal static class RdbLoader
@@ -26,7 +26,7 @@ internal static class RdbLoader
         while (true)
         {
             status = reader.ReadNext(out var entry);
-            if (status == RdbReadStatus.End) return new(keys, expired, null);
+            if (status == RdbReadStatus.End) return new(keys, expired, LoadFunctions(server, reader.Functions));
             if (status != RdbReadStatus.Ok) return new(keys, expired, $"{status} at offset {reader.ErrorOffset}: {reader.Error}");
             var e = entry!;
             if (e.Db >= keyspace.Databases)
@@ -46,5 +46,14 @@ internal static class RdbLoader
             }
             keys++;
         }
+    }
+
+    private static string? LoadFunctions(ServerState server, IReadOnlyList<byte[]> codes)
+    {
+        foreach (var code in codes)
+        {
+            if (server.Functions.Load(code, replace: true, out string? error) is null) return "a function library does not load: " + error;
+        }
+        return null;
     }
 }

@@ -148,6 +148,7 @@ internal sealed class SnapshotWriter(ServerState server)
             {
                 var writer = new RdbWriter(file, compress: true);
                 writer.WriteHeader(RdbWriter.DefaultAux(Commands.Connection.ConnectionCommands.RedisVersion, StartedUnixMs / 1000, GC.GetTotalMemory(false), aofBase));
+                foreach (var code in server.Functions.Codes()) writer.WriteFunction(code); // after the AUX fields, as Redis 7.0
                 for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) writer.WriteRaw(snapshot.TakePart());
                 writer.Finish();
                 file.Flush(flushToDisk: true);

@@ -124,6 +124,7 @@ internal abstract class LuaHost(ServerState server) : ILuaHost
             lua.SetHook(HookInstructions);
             var status = lua.PCall(argCount, 1, handler);
             lua.SetHook(0);
+            if (run.Abandoned) Durability.EffectRecorder.Current?.DiscardPending();
             if (status == LuaStatus.Ok) LuaToResp.Write(lua, ctx.Reply, run.Resp);
             else ReplyError(run, lua, status);
         }
@@ -208,20 +209,12 @@ internal abstract class LuaHost(ServerState server) : ILuaHost
         Server.Log.LogWarning("Slow script finished in {Elapsed} milliseconds ({Name}).", (long)run.ElapsedMs, run.Name);
     }
 
-    /// <summary>SCRIPT KILL / FUNCTION KILL: asks the running script to stop (NOTBUSY / UNKILLABLE as Redis answers).</summary>
+    /// <summary>SCRIPT KILL / FUNCTION KILL: asks the running script to stop (NOTBUSY / UNKILLABLE / BUSY as Redis answers).</summary>
     public void Kill(CommandContext ctx, bool function, LuaHost other)
     {
-        var run = _running;
-        var otherRun = other._running;
+        var run = _running ?? other._running;
         if (run is null)
         {
-            if (otherRun is not null)
-            {
-                ctx.Error(function
-                    ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
-                    : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
-                return;
-            }
             ctx.Error("NOTBUSY No scripts in execution right now.");
             return;
         }
@@ -230,8 +223,24 @@ internal abstract class LuaHost(ServerState server) : ILuaHost
             ctx.Error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
             return;
         }
+        if (run.IsFunction != function)
+        {
+            ctx.Error(run.IsFunction
+                ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+            return;
+        }
         run.KillRequested = true;
         ctx.Reply.WriteOk();
+    }
+
+    /// <summary>SHUTDOWN NOSAVE while a script is busy: the script stops even if it wrote, and what it
+    /// changed is not logged (Redis exits without propagating a script cut in the middle).</summary>
+    public void Abandon()
+    {
+        if (_running is not { } run) return;
+        run.Abandoned = true;
+        run.KillRequested = true;
     }
 
     private static byte[] LoadSandbox()

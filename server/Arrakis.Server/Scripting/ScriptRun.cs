@@ -57,5 +57,8 @@ internal sealed class ScriptRun
 
     public volatile bool KillRequested;
 
+    /// <summary>SHUTDOWN NOSAVE stopped it: its effects are dropped instead of logged.</summary>
+    public volatile bool Abandoned;
+
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds;
 }

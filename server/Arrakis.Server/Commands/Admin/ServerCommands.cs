@@ -287,6 +287,20 @@ internal static class ServerCommands
             c.SyntaxError();
             return;
         }
+        if (Volatile.Read(ref c.Server.Keyspace.BusyScripts) > 0)
+        {
+            // A busy script holds every stripe: only NOSAVE may stop the server under it (Redis's rule).
+            if (!noSave)
+            {
+                c.Error("UNKILLABLE Errors trying to SHUTDOWN. Check logs.");
+                return;
+            }
+            c.Server.Scripts.Abandon();
+            c.Server.Functions.Abandon();
+            c.Session.CloseAfterReply = true;
+            c.Server.RequestShutdown();
+            return;
+        }
         // SAVE writes a snapshot first; without SAVE or NOSAVE, Redis saves when save points are configured.
         if (!save && !noSave && c.Server.Options.SavePoints.Length > 0) save = true;
         if (save && !noSave && c.Server.Snapshots.SaveNow() is not null && !force)
