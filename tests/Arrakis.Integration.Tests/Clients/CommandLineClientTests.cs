@@ -58,4 +58,42 @@ print('ok')
         Assert.True(code == 0, output);
         Assert.Equal("ok", output.Trim());
     }
+
+    [Fact]
+    public void Redis_py_scripts_and_lock_work()
+    {
+        string script = $$"""
+import threading, redis
+r = redis.Redis(host='127.0.0.1', port={{servers.Arrakis.Port}}, db=10)
+r.flushdb()
+add = r.register_script("return redis.call('incrby', KEYS[1], ARGV[1])")
+assert add(keys=['py:n'], args=[3]) == 3
+r.script_flush()
+assert add(keys=['py:n'], args=[4]) == 7          # EVALSHA, NOSCRIPT, then EVAL again
+assert r.eval("return {1, 'a', false}", 0) == [1, b'a', None]
+assert r.evalsha(r.script_load('return ARGV[1]'), 0, 'x') == b'x'
+counter = {'n': 0}
+def worker():
+    for _ in range(20):
+        with r.lock('py:lock', timeout=10, blocking_timeout=10):
+            v = counter['n']
+            counter['n'] = v + 1
+threads = [threading.Thread(target=worker) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert counter['n'] == 80, counter
+lock = r.lock('py:other', timeout=5)
+assert lock.acquire(blocking=False)
+assert not r.lock('py:other', timeout=5).acquire(blocking=False)
+lock.extend(5)
+lock.release()
+assert r.exists('py:other') == 0
+r.function_load("#!lua name=pylib\nredis.register_function('pyf', function(k, a) return #a end)", replace=True)
+assert r.fcall('pyf', 0, 'a', 'b') == 2
+print('ok')
+""";
+        var (code, output) = Run("/usr/bin/python3", "-c", script);
+        Assert.True(code == 0, output);
+        Assert.Equal("ok", output.Trim());
+    }
 }

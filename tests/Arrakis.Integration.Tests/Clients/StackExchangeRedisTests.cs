@@ -57,4 +57,36 @@ public sealed class StackExchangeRedisTests(ServerPairFixture servers)
         await Task.WhenAll(tasks);
         Assert.Equal(8000, (long)await db.StringGetAsync("counter"));
     }
+
+    [Theory]
+    [InlineData(RedisProtocol.Resp2)]
+    [InlineData(RedisProtocol.Resp3)]
+    public async Task Scripts_and_locks_work_through_the_client(RedisProtocol protocol)
+    {
+        using var mux = Connect(protocol);
+        var db = mux.GetDatabase(4);
+        string p = "se-lua:" + protocol + ":";
+        await db.KeyDeleteAsync([p + "counter", p + "lock"]);
+        // ScriptEvaluate sends EVAL; LuaScript goes through EVALSHA and falls back to EVAL on NOSCRIPT.
+        var result = await db.ScriptEvaluateAsync("return redis.call('incrby', KEYS[1], ARGV[1])", [(RedisKey)(p + "counter")], [5]);
+        Assert.Equal(5, (long)result);
+        var server = mux.GetServer("127.0.0.1", servers.Arrakis.Port);
+        server.ScriptFlush();
+        var prepared = LuaScript.Prepare("redis.call('incrby', @key, @by) return redis.call('get', @key)");
+        for (int i = 0; i < 3; i++) Assert.Equal("" + (5 + 2 * (i + 1)), (string?)await db.ScriptEvaluateAsync(prepared, new { key = (RedisKey)(p + "counter"), by = 2 }));
+        var loaded = await prepared.LoadAsync(server);
+        Assert.True(await server.ScriptExistsAsync(loaded.Hash));
+        var multi = await db.ScriptEvaluateAsync("return {1, 'two', {3}}");
+        Assert.Equal(3, ((RedisResult[])multi!).Length);
+        var error = await Assert.ThrowsAsync<RedisServerException>(() => db.ScriptEvaluateAsync("return redis.call('incr', KEYS[1], 'x')", [(RedisKey)(p + "counter")]));
+        Assert.StartsWith("ERR Wrong number of args calling Redis command from script", error.Message);
+        // The distributed lock: LockRelease only releases the holder's own token.
+        Assert.True(await db.LockTakeAsync(p + "lock", "me", TimeSpan.FromSeconds(30)));
+        Assert.False(await db.LockTakeAsync(p + "lock", "other", TimeSpan.FromSeconds(30)));
+        Assert.False(await db.LockReleaseAsync(p + "lock", "other"));
+        Assert.Equal("me", (string?)await db.LockQueryAsync(p + "lock"));
+        Assert.True(await db.LockExtendAsync(p + "lock", "me", TimeSpan.FromSeconds(60)));
+        Assert.True(await db.LockReleaseAsync(p + "lock", "me"));
+        Assert.False(await db.KeyExistsAsync(p + "lock"));
+    }
 }

@@ -103,6 +103,22 @@ internal static class InfoCommand
                 F("used_memory_peak_human", Human(peak));
                 F("total_system_memory", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
                 F("total_system_memory_human", Human(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes));
+                // Lua: what each interpreter holds (0 until its first script), and the scripts' and libraries' code.
+                long vmEval = s.Scripts.UsedMemory, vmFunctions = s.Functions.UsedMemory;
+                long scriptsEval = s.Scripts.BodyBytes, functionsCode = s.Functions.CodeBytes;
+                F("used_memory_lua", vmEval);
+                F("used_memory_vm_eval", vmEval);
+                F("used_memory_lua_human", Human(vmEval));
+                F("used_memory_scripts_eval", scriptsEval);
+                F("number_of_cached_scripts", s.Scripts.Count);
+                F("number_of_functions", s.Functions.FunctionCount);
+                F("number_of_libraries", s.Functions.LibraryCount);
+                F("used_memory_vm_functions", vmFunctions);
+                F("used_memory_vm_total", vmEval + vmFunctions);
+                F("used_memory_vm_total_human", Human(vmEval + vmFunctions));
+                F("used_memory_functions", functionsCode);
+                F("used_memory_scripts", scriptsEval + functionsCode);
+                F("used_memory_scripts_human", Human(scriptsEval + functionsCode));
                 F("maxmemory", 0);
                 F("maxmemory_human", "0B");
                 F("maxmemory_policy", "noeviction");
