@@ -16,6 +16,9 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 [ -f /usr/include/lua5.1/lua.h ] || need+=(liblua5.1-0-dev)
 [ -f "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/lua/5.1/cjson.so" ] || need+=(lua-cjson)
 [ -f "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/lua/5.1/bit.so" ] || need+=(lua-bitop)
+# BullMQ's application test runs on Node (its packages come from npm, pinned by tests/node/bullmq/package-lock.json).
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 # The network tests build veth pairs in network namespaces (ip) and turn the peer's offloads off (ethtool).
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || need+=(iproute2)
 command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || need+=(ethtool)

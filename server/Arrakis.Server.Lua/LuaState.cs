@@ -83,7 +83,8 @@ internal sealed unsafe class LuaState : IDisposable
         return p == null ? default : new ReadOnlySpan<byte>(p, checked((int)length));
     }
 
-    public string ToText(int index) => Encoding.UTF8.GetString(ToBytes(index));
+    /// <summary>The string at <paramref name="index"/> byte for byte as Latin-1 (error texts keep their bytes).</summary>
+    public string ToText(int index) => Encoding.Latin1.GetString(ToBytes(index));
 
     /// <summary>The length of a table's array part as the # operator gives it.</summary>
     public int Length(int index) => (int)Math.Min(int.MaxValue, (ulong)LuaApi.ObjLen(_active, index));

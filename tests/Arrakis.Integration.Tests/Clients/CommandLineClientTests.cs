@@ -90,6 +90,8 @@ lock.release()
 assert r.exists('py:other') == 0
 r.function_load("#!lua name=pylib\nredis.register_function('pyf', function(k, a) return #a end)", replace=True)
 assert r.fcall('pyf', 0, 'a', 'b') == 2
+r.function_delete('pylib')
+r.flushdb()
 print('ok')
 """;
         var (code, output) = Run("/usr/bin/python3", "-c", script);

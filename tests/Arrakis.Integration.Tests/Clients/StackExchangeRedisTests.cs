@@ -88,5 +88,6 @@ public sealed class StackExchangeRedisTests(ServerPairFixture servers)
         Assert.True(await db.LockExtendAsync(p + "lock", "me", TimeSpan.FromSeconds(60)));
         Assert.True(await db.LockReleaseAsync(p + "lock", "me"));
         Assert.False(await db.KeyExistsAsync(p + "lock"));
+        await db.KeyDeleteAsync(p + "counter");
     }
 }

@@ -74,7 +74,7 @@ public sealed class RdbReaderTests
     [InlineData(RdbFormat.TypeStreamListpacks, "stream")]
     [InlineData(RdbFormat.TypeStreamListpacks2, "stream")]
     [InlineData(RdbFormat.TypeStreamListpacks3, "stream")]
-    [InlineData(RdbFormat.OpFunction2, "function")]
+    [InlineData(RdbFormat.OpFunctionPreGa, "function")]
     [InlineData(RdbFormat.OpModuleAux, "module")]
     public void UnsupportedTypes_ReturnUnsupportedNamingTheType(byte type, string name)
     {
@@ -85,6 +85,19 @@ public sealed class RdbReaderTests
         Assert.Contains(name, reader.Error, StringComparison.Ordinal);
         Assert.Equal(9 + 1 + 3 + 2, reader.ErrorOffset); // header, type, "ok", "1": the offending byte
         Assert.Equal(RdbReadStatus.UnsupportedType, reader.ReadNext(out _));
+    }
+
+    [Fact]
+    public void FunctionLibraries_AreReadBesideTheKeys()
+    {
+        var file = new RdbFileBuilder(10).Raw(RdbFormat.OpFunction2).Str("#!lua name=a\ncode").Raw(RdbFormat.TypeString).Str("k").Str("v")
+            .Raw(RdbFormat.OpFunction2).Str("#!lua name=b\nmore").Finish();
+        var (status, entries, reader) = RdbFileBuilder.ReadAll(file);
+        Assert.Equal(RdbReadStatus.End, status);
+        Assert.Single(entries);
+        Assert.Equal(["#!lua name=a\ncode", "#!lua name=b\nmore"], reader.Functions.Select(f => System.Text.Encoding.ASCII.GetString(f)));
+        var truncated = new RdbFileBuilder(10).Raw(RdbFormat.OpFunction2).Len(100).Raw((byte)'x').Finish();
+        Assert.NotEqual(RdbReadStatus.End, RdbFileBuilder.ReadAll(truncated).Status);
     }
 
     [Fact]
