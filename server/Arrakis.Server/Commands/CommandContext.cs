@@ -56,6 +56,12 @@ internal sealed class CommandContext(ClientSession session, ServerState server, 
     /// replies or slow-log entries of their own (the script's command has them).</summary>
     public bool InScript { get; init; }
 
+    /// <summary>Where this connection's scripts run their redis.call commands (created on its first script).</summary>
+    public CommandContext? ScriptInner { get; set; }
+
+    /// <summary>This connection's reply capture for redis.call (created on its first script).</summary>
+    public Scripting.ScriptBuffers? ScriptBuffers { get; set; }
+
     /// <summary>True while a blocked client's command is retried for it: no data means no reply (it keeps waiting).</summary>
     public bool ServingBlocked { get; init; }
 

@@ -20,14 +20,17 @@ internal sealed class ScriptRun
         Flags = flags;
         ReadOnly = readOnly || (flags & ScriptFlags.NoWrites) != 0;
         IsFunction = isFunction;
-        Inner = new CommandContext(caller.Session, caller.Server, caller.Thread) { InExec = true, InScript = true };
-        Writer2 = new RespWriter(Capture, RespVersion.Resp2);
-        Writer3 = new RespWriter(Capture, RespVersion.Resp3);
+        // The connection keeps its script context and reply capture: a script per request allocates little.
+        Inner = caller.ScriptInner ??= new CommandContext(caller.Session, caller.Server, caller.Thread) { InExec = true, InScript = true };
+        var buffers = caller.ScriptBuffers ??= new ScriptBuffers();
+        Capture = buffers.Capture;
+        Writer2 = buffers.Writer2;
+        Writer3 = buffers.Writer3;
         StartTimestamp = Stopwatch.GetTimestamp();
-        CallerArgs = caller.CopyArgs();
+        CallerArgs = isFunction ? caller.CopyArgs() : [];
     }
 
-    /// <summary>The command that started the script (FUNCTION STATS shows it).</summary>
+    /// <summary>The command that started a function (FUNCTION STATS shows it; empty for EVAL).</summary>
     public byte[][] CallerArgs { get; }
 
     public CommandContext Caller { get; }
@@ -40,7 +43,7 @@ internal sealed class ScriptRun
 
     /// <summary>Where redis.call runs its commands (the caller's connection, replies captured).</summary>
     public CommandContext Inner { get; }
-    public ArrayBufferWriter<byte> Capture { get; } = new();
+    public ArrayBufferWriter<byte> Capture { get; }
     public RespWriter Writer2 { get; }
     public RespWriter Writer3 { get; }
 
@@ -61,4 +64,18 @@ internal sealed class ScriptRun
     public volatile bool Abandoned;
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds;
+}
+
+/// <summary>A connection's reply capture for redis.call, kept between scripts.</summary>
+internal sealed class ScriptBuffers
+{
+    public ScriptBuffers()
+    {
+        Writer2 = new RespWriter(Capture, RespVersion.Resp2);
+        Writer3 = new RespWriter(Capture, RespVersion.Resp3);
+    }
+
+    public ArrayBufferWriter<byte> Capture { get; } = new();
+    public RespWriter Writer2 { get; }
+    public RespWriter Writer3 { get; }
 }
