@@ -69,6 +69,7 @@ internal sealed class CommandTable
         PubSubCommands.Register(handlers);
         HyperLogLogCommands.Register(handlers);
         Geo.GeoCommands.Register(handlers);
+        StreamCommands.Register(handlers);
         SubcommandHelp.Register(handlers, Load("command-help.resp"));
 
         foreach (var info in infos.Items!.Select(i => AddNewerSubcommands(i)))

@@ -87,6 +87,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         }
         Keyspace.Watches.Touch(Index, key);
         ref var e = ref table.Slot(slot);
+        if (e.Value is Commands.Streams.StreamValue && value is not Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
         e.Value = value;
         e.Flags = flags;
         e.LastAccess = ServerClock.Seconds;
@@ -96,7 +97,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
             if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, e.Key!, expireAt);
         }
         stats.Dirty++;
-        if (value is ListValue or SortedSetValue) Keyspace.Blocking?.SignalReady(Index, key);
+        if (value is ListValue or SortedSetValue or Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
     }
 
     /// <summary>Replaces the value of an existing live key in place (keeps the expiry).</summary>
@@ -126,7 +127,9 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public bool Delete(ReadOnlySpan<byte> key)
     {
         if (!TryFind(key, out var table, out int slot)) return false;
+        bool stream = table.Slot(slot).Value is Commands.Streams.StreamValue;
         table.RemoveAt(slot);
+        if (stream) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
         stats.Dirty++;
         Keyspace.Watches.Touch(Index, key);
         return true;
