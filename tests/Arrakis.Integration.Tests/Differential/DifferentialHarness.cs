@@ -56,6 +56,7 @@ public sealed class DifferentialHarness : IDisposable
             Compare.TypeOnly => ov.Type == tv.Type,
             Compare.NearInteger => ov.Type == tv.Type && (ov.Type != RespType.Integer || Math.Abs(ov.Integer - tv.Integer) <= 1),
             Compare.NearMilliseconds => ov.Type == tv.Type && (ov.Type != RespType.Integer || Math.Abs(ov.Integer - tv.Integer) <= 500),
+            Compare.NearTimes => NearTimes(ov, tv),
             _ => false,
         };
         if (!same)
@@ -68,6 +69,15 @@ public sealed class DifferentialHarness : IDisposable
     public void AssertNoDifferences()
     {
         Assert.True(_differences.Count == 0, $"{_differences.Count} of {Count} replies differ:\n" + string.Join("\n", _differences.Take(15)));
+    }
+
+    private static bool NearTimes(RespValue a, RespValue b)
+    {
+        if (a.Type != b.Type || (a.Items is null) != (b.Items is null)) return false;
+        if (a.Items is not null) return a.Items.Length == b.Items!.Length && a.Items.Zip(b.Items).All(p => NearTimes(p.First, p.Second));
+        if (a.Type != RespType.Integer) return (a.Bytes ?? []).AsSpan().SequenceEqual(b.Bytes ?? []);
+        long x = a.Integer, y = b.Integer;
+        return x == y || (x >= 15 && y >= 15 && Math.Abs(x - y) <= 2000);
     }
 
     private static string Normalize(RespValue v) =>

@@ -104,7 +104,7 @@ internal static class StreamClaimCommands
             bool created = false;
             if (force && !hasNack)
             {
-                nack = new PendingEntry(null!, 0, 0);
+                nack = new PendingEntry(null!, now, 1); // streamCreateNACK: one delivery, now
                 g.Pending.Add(id, nack);
                 hasNack = created = true;
             }

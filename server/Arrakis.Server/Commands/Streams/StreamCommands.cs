@@ -254,11 +254,6 @@ internal static class StreamCommands
             c.Error(Errors.NoSuchKey);
             return;
         }
-        if (id < s.MaxDeletedId)
-        {
-            c.Error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
-            return;
-        }
         if (s.Length > 0)
         {
             if (id < s.EdgeId(first: false))
@@ -271,6 +266,11 @@ internal static class StreamCommands
                 c.Error("ERR The entries_added specified in XSETID is smaller than the target stream length");
                 return;
             }
+        }
+        if (id < s.MaxDeletedId)
+        {
+            c.Error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
+            return;
         }
         s.LastId = id;
         if (entriesAdded != -1) s.EntriesAdded = entriesAdded;

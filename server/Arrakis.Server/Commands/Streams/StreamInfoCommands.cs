@@ -98,14 +98,14 @@ internal static class StreamInfoCommands
         {
             if (!c.ArgIs(3, "FULL"))
             {
-                c.SyntaxError();
+                c.Error(Errors.SubcommandSyntax(c));
                 return;
             }
             if (argc > 1)
             {
                 if (argc != 3 || !c.ArgIs(4, "COUNT"))
                 {
-                    c.SyntaxError();
+                    c.Error(Errors.SubcommandSyntax(c));
                     return;
                 }
                 if (!c.TryArgLong(5, out count)) return;

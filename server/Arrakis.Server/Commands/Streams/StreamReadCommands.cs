@@ -194,18 +194,12 @@ internal static class StreamReadCommands
             }
             else if (s.Length > 0 && s.EdgeId(first: false) > gts[k]) served.Add(k);
         }
-        if (served.Count == 0)
-        {
-            // Consumers are created (and seen) even when nothing is served.
-            if (a.Group is not null && !c.ServingBlocked) for (int k = 0; k < a.StreamCount; k++) if (groups[k] is { } g) TouchConsumer(c, k, a, g);
-            return 0;
-        }
+        if (served.Count == 0) return 0; // a consumer is created only where something is served
         var w = c.Reply;
         if (w.IsResp3) w.WriteMapHeader(served.Count);
         else w.WriteArrayHeader(served.Count);
         for (int k = 0; k < a.StreamCount; k++)
         {
-            if (groups[k] is { } g0 && !served.Contains(k)) TouchConsumer(c, k, a, g0);
             if (!served.Contains(k)) continue;
             var key = c.Arg(a.StreamsArg + k);
             var s = (StreamValue)db.Peek(key)!;
