@@ -36,8 +36,7 @@ internal static class StreamReadCommands
                 int n = c.ArgCount - a.StreamsArg;
                 if (n % 2 != 0)
                 {
-                    char symbol = xreadgroup ? '>' : '$';
-                    c.Error($"ERR Unbalanced '{c.Command.FullName}' list of streams: for each stream key an ID or '{symbol}' must be specified.");
+                    c.Error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
                     return false;
                 }
                 a.StreamCount = n / 2;
@@ -82,7 +81,8 @@ internal static class StreamReadCommands
         return true;
     }
 
-    /// <summary>getTimeoutFromObjectOrReply in milliseconds: an integer, not negative, not past LLONG_MAX.</summary>
+    /// <summary>getTimeoutFromObjectOrReply in milliseconds as 7.0.15 has it: an integer, not negative; a
+    /// deadline past LLONG_MAX (9223372036854775807) waits forever, as redis-server does.</summary>
     private static bool TryTimeout(CommandContext c, int i, out long deadline)
     {
         deadline = long.MaxValue;
@@ -92,15 +92,7 @@ internal static class StreamReadCommands
             c.Error("ERR timeout is negative");
             return false;
         }
-        if (ms > 0)
-        {
-            if (ms > long.MaxValue - c.NowMs)
-            {
-                c.Error("ERR timeout is out of range");
-                return false;
-            }
-            deadline = Runtime.ServerClock.MonotonicMs + ms;
-        }
+        if (ms > 0) deadline = ms > long.MaxValue - Runtime.ServerClock.MonotonicMs ? long.MaxValue : Runtime.ServerClock.MonotonicMs + ms;
         return true;
     }
 

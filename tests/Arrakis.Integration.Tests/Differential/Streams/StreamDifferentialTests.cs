@@ -145,6 +145,8 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
         h.Run("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "nokey", ">");
         h.Run("XREADGROUP", "STREAMS", "s", ">");
         h.Run("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s");
+        h.Run("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "t", ">");
+        h.Run("XREADGROUP", "GROUP", "nogroup", "alice", "BLOCK", "9223372036854775807", "STREAMS", "s", ">");
         h.Run("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "bad");
         h.Run("XREAD", "GROUP", "g", "alice", "STREAMS", "s", ">");
         h.Run("XREAD", "NOACK", "STREAMS", "s", ">");
