@@ -276,6 +276,7 @@ internal static class StreamCommands
         if (entriesAdded != -1) s.EntriesAdded = entriesAdded;
         if (!maxDeleted.IsZero) s.MaxDeletedId = maxDeleted;
         c.Reply.WriteOk();
-        db.Modified(key, K.Stream, "xsetid");
+        db.Stats.Dirty++; // 7.0.15 does not signal the key: a WATCH on it survives XSETID
+        db.Notify(K.Stream, "xsetid", key);
     }
 }
