@@ -107,11 +107,13 @@ internal static class StreamReadCommands
         {
             int keyArg = a.StreamsArg + k, idArg = keyArg + n;
             var key = c.Arg(keyArg);
-            if (!CollectionValues.TryGet<StreamValue>(c, db, key, out var s))
+            if (c.ServingBlocked && db.Peek(key) is { } held and not StreamValue)
             {
-                if (c.ServingBlocked && group) Unblocked(c);
+                // The key now holds another type: a group reader learns the stream is gone, XREAD keeps waiting.
+                if (group) Unblocked(c);
                 return;
             }
+            if (!CollectionValues.TryGet<StreamValue>(c, db, key, out var s)) return;
             if (group)
             {
                 groups[k] = s?.FindGroup(a.Group);

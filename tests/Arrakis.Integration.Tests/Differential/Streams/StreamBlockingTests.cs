@@ -84,6 +84,15 @@ public sealed class StreamBlockingTests(ServerPairFixture servers)
             s.Blocked();
             s.Do("XADD", "s", "5-0", "a", "1");
             s.Reply("x1", x1);
+            s.Do("XGROUP", "CREATE", "s", "g", "$");
+            var w3 = s.Block("XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">");
+            var x2 = s.Block("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+            s.Do("SET", "s", "now a string");
+            s.Reply("w3", w3);
+            s.Blocked();
+            s.Do("DEL", "s");
+            s.Do("XADD", "s", "6-0", "a", "1");
+            s.Reply("x2", x2);
         });
     }
 
