@@ -547,6 +547,13 @@ internal sealed class DataPlaneThread
             _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));
         }
         _expiry.RunCycle(ServerClock.UnixMs, budgetMs: Math.Max(1, 250 / Math.Max(1, _server.Options.Hz)));
+        // An expired stream a blocked XREADGROUP waits on: its waiters learn the key is gone (UNBLOCKED), as Redis's expiry does.
+        if (BlockingRegistry.HasReady && _sessions.Count > 0)
+        {
+            var any = _sessions.Values.First();
+            any.NowMs = ServerClock.UnixMs;
+            _server.Blocking.ServeReady(any);
+        }
         int timeout = _server.Options.Timeout;
         if (_sessions.Count == 0) return;
         long second = ServerClock.UnixMs / 1000;

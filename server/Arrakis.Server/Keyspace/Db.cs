@@ -27,6 +27,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         ref var e = ref table.Slot(slot);
         if (e.ExpireAt != 0 && e.ExpireAt <= NowMs && !Keyspace.Loading)
         {
+            if (e.Value is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Durability.EffectRecorder.Expired(Index, key.ToArray());
@@ -74,6 +75,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         int slot = table.Find(key, hash);
         if (slot >= 0 && table.Slot(slot).ExpireAt is var old && old != 0 && old <= NowMs && !Keyspace.Loading)
         {
+            if (table.Slot(slot).Value is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Durability.EffectRecorder.Expired(Index, key.ToArray());

@@ -97,6 +97,24 @@ public sealed class StreamBlockingTests(ServerPairFixture servers)
     }
 
     [Fact]
+    public void Flush_and_expiry_unblock_group_readers_like_a_delete()
+    {
+        Same(s =>
+        {
+            s.Do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+            var w1 = s.Block("XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">");
+            s.Do("FLUSHDB");
+            s.Reply("w1", w1);
+            s.Do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+            var w2 = s.Block("XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">");
+            s.Do("PEXPIRE", "s", "50");
+            s.Reply("w2", w2);
+            s.Blocked();
+            s.Do("EXISTS", "s");
+        });
+    }
+
+    [Fact]
     public void Timeouts_and_block_inside_multi()
     {
         Same(s =>
