@@ -74,7 +74,8 @@ internal static class StreamCommands
         effect[2] = id.ToBytes();
         for (int i = fieldPos; i < c.ArgCount; i++) effect[i - fieldPos + 3] = c.ArgBytes(i);
         EffectRecorder.Replace(c, effect);
-        db.Modified(key, K.Stream, "xadd");
+        if (created) db.Notify(K.Stream, "xadd", key); // Set counted the change and touched WATCHes
+        else db.Modified(key, K.Stream, "xadd");
         if (trim.Strategy != StreamTrimStrategy.None && s.Trim(trim) > 0)
         {
             db.Notify(K.Stream, "xtrim", key);

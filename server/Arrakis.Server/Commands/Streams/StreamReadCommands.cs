@@ -176,7 +176,8 @@ internal static class StreamReadCommands
         {
             var key = c.Arg(a.StreamsArg + k);
             if (c.ServingKey is not null && !key.SequenceEqual(c.ServingKey)) continue;
-            if (db.Peek(key) is not StreamValue s) continue;
+            // Redis looks every key up again here (a second hit or miss, as lookupKeyRead counts it).
+            if ((c.ServingBlocked ? db.Peek(key) : db.Get(key)) is not StreamValue s) continue;
             if (groups[k] is { } g)
             {
                 if (gts[k] != StreamId.Max) served.Add(k);

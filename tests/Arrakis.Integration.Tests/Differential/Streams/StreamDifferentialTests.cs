@@ -254,4 +254,37 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
         h.Run("EXEC");
         h.AssertNoDifferences();
     }
+
+    [Fact]
+    public void Stream_commands_count_changes_hits_and_misses_like_redis()
+    {
+        using var h = new DifferentialHarness(servers, RespVersion.Resp2);
+        using var ours = new RespConnection(servers.Arrakis.Port);
+        using var theirs = new RespConnection(servers.Redis.Port);
+        static long Field(RespConnection c, string section, string name) =>
+            long.Parse(c.Call("INFO", section).Text.Split("\r\n").First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        static long[] Counters(RespConnection c) => [Field(c, "persistence", "rdb_changes_since_last_save"), Field(c, "stats", "keyspace_hits"), Field(c, "stats", "keyspace_misses")];
+        string[][] commands =
+        [
+            ["XADD", "s", "1-0", "a", "1"], ["XADD", "s", "2-0", "a", "2"], ["XADD", "s", "MAXLEN", "1", "3-0", "a", "3"], ["XADD", "s", "4-0", "a", "4", "b", "5"],
+            ["XADD", "nomk", "NOMKSTREAM", "1-0", "a", "1"], ["XLEN", "s"], ["XLEN", "nokey"], ["XRANGE", "s", "-", "+"], ["XREVRANGE", "nokey", "+", "-"],
+            ["XDEL", "s", "3-0", "9-0"], ["XDEL", "nokey", "1-0"], ["XTRIM", "s", "MAXLEN", "0"], ["XSETID", "s", "10-0"], ["XADD", "s", "11-0", "a", "1"],
+            ["XADD", "s", "12-0", "a", "1"], ["XREAD", "STREAMS", "s", "nokey", "0", "0"], ["XGROUP", "CREATE", "s", "g", "0"], ["XGROUP", "CREATE", "mk", "g", "$", "MKSTREAM"],
+            ["XGROUP", "CREATECONSUMER", "s", "g", "c0"], ["XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "s", ">"],
+            ["XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0"], ["XREADGROUP", "GROUP", "g", "c2", "NOACK", "STREAMS", "s", ">"],
+            ["XPENDING", "s", "g"], ["XPENDING", "s", "g", "-", "+", "10"], ["XACK", "s", "g", "11-0", "12-0"], ["XCLAIM", "s", "g", "c3", "0", "11-0", "12-0", "FORCE"],
+            ["XAUTOCLAIM", "s", "g", "c4", "0", "0"], ["XINFO", "STREAM", "s"], ["XINFO", "GROUPS", "s"], ["XGROUP", "SETID", "s", "g", "0"],
+            ["XGROUP", "DELCONSUMER", "s", "g", "c4"], ["XGROUP", "DESTROY", "s", "g"], ["XINFO", "STREAM", "nokey"],
+        ];
+        foreach (var cmd in commands)
+        {
+            long[] before = Counters(ours), beforeRedis = Counters(theirs);
+            h.Run(Compare.NearTimes, cmd);
+            long[] after = Counters(ours), afterRedis = Counters(theirs);
+            var delta = after.Zip(before, (a, b) => a - b).ToArray();
+            var deltaRedis = afterRedis.Zip(beforeRedis, (a, b) => a - b).ToArray();
+            Assert.True(delta.SequenceEqual(deltaRedis), $"dirty, hits, misses after {string.Join(' ', cmd)}: arrakis +{string.Join("/", delta)}, redis +{string.Join("/", deltaRedis)}");
+        }
+        h.AssertNoDifferences();
+    }
 }
