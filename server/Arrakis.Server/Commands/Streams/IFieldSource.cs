@@ -7,19 +7,3 @@ internal interface IFieldSource
 
     ReadOnlySpan<byte> Get(int index);
 }
-
-/// <summary>The pairs of a command's arguments from <paramref name="first"/> on.</summary>
-internal readonly struct ArgFields(CommandContext c, int first) : IFieldSource
-{
-    public int Pairs => (c.ArgCount - first) / 2;
-
-    public ReadOnlySpan<byte> Get(int index) => c.Arg(first + index);
-}
-
-/// <summary>Pairs held in a list (tests, RDB-free rebuilds).</summary>
-internal readonly struct ListFields(IReadOnlyList<byte[]> items) : IFieldSource
-{
-    public int Pairs => items.Count / 2;
-
-    public ReadOnlySpan<byte> Get(int index) => items[index];
-}

@@ -12,10 +12,3 @@ internal struct StreamTrim
     /// <summary>Argument index of the threshold (MAXLEN/MINID value), for rewriting the effect.</summary>
     public int ThresholdIndex;
 }
-
-internal enum StreamTrimStrategy
-{
-    None,
-    MaxLen,
-    MinId,
-}
