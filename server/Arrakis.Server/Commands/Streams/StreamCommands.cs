@@ -68,12 +68,16 @@ internal static class StreamCommands
         }
         if (created) db.Set(key, s);
         id.Write(c.Reply);
-        var effect = new byte[c.ArgCount - fieldPos + 3][];
-        effect[0] = "XADD"u8.ToArray();
-        effect[1] = key.ToArray();
-        effect[2] = id.ToBytes();
-        for (int i = fieldPos; i < c.ArgCount; i++) effect[i - fieldPos + 3] = c.ArgBytes(i);
-        EffectRecorder.Replace(c, effect);
+        if (EffectRecorder.Current is not null)
+        {
+            // Logged with the ID it got and without options: replay adds exactly this entry.
+            var effect = new byte[c.ArgCount - fieldPos + 3][];
+            effect[0] = "XADD"u8.ToArray();
+            effect[1] = key.ToArray();
+            effect[2] = id.ToBytes();
+            for (int i = fieldPos; i < c.ArgCount; i++) effect[i - fieldPos + 3] = c.ArgBytes(i);
+            EffectRecorder.Replace(c, effect);
+        }
         if (created) db.Notify(K.Stream, "xadd", key); // Set counted the change and touched WATCHes
         else db.Modified(key, K.Stream, "xadd");
         if (trim.Strategy != StreamTrimStrategy.None && s.Trim(trim) > 0)

@@ -87,6 +87,8 @@ internal sealed class StreamValue
         int flags = 0;
         if (node is null)
         {
+            // The tail node is full: it only shrinks from now on, so its spare capacity goes.
+            if (_nodes.Count > 0 && _nodes[^1].Lp.Length > Listpack.Bytes(_nodes[^1].Lp)) _nodes[^1].Lp = Listpack.ToExact(_nodes[^1].Lp);
             var lp = Listpack.New((int)Math.Min(NodeMaxBytes, 64 + total * 2));
             Listpack.AppendInteger(ref lp, 1);
             Listpack.AppendInteger(ref lp, 0);
