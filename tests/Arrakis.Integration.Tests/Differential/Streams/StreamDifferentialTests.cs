@@ -94,6 +94,16 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
             h.Run(cmd);
         h.Run("TYPE", "s");
         h.Run("OBJECT", "ENCODING", "s");
+        h.Run("COMMAND", "INFO", "xadd", "xrange", "xrevrange", "xlen", "xdel", "xtrim", "xread", "xsetid", "xreadgroup", "xack", "xpending", "xclaim", "xautoclaim");
+        // Subcommands come in Redis's dict order, which its random hash seed changes from process to process.
+        h.Run(Compare.Unordered, "COMMAND", "INFO", "xgroup", "xinfo");
+        h.Run(Compare.Unordered, "COMMAND", "DOCS", "xadd", "xreadgroup", "xgroup", "xinfo", "xautoclaim");
+        foreach (var cmd in new[]
+        {
+            new[] { "XREAD", "COUNT", "2", "STREAMS", "a", "b", "0", "0" }, ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "a", ">"], ["XADD", "a", "*", "f", "v"],
+            ["XGROUP", "CREATE", "a", "g", "$"], ["XINFO", "STREAM", "a"], ["XCLAIM", "a", "g", "c", "0", "1-0"], ["XREAD", "STREAMS", "a"],
+        })
+            h.Run(["COMMAND", "GETKEYS", .. cmd]);
         h.Run(Compare.Unordered, "SCAN", "0", "TYPE", "stream");
         h.Run("COPY", "s", "s2");
         h.Run("XRANGE", "s2", "-", "+");
