@@ -193,6 +193,12 @@ internal static class StreamClaimCommands
             }
         }
         if (!TryGroup(c, out var s, out var g)) return;
+        if (count > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 16)
+        {
+            // Redis allocates COUNT deleted-ID slots up front and fails when that cannot be had.
+            c.Error("ERR Insufficient memory, failed allocating transient memory, COUNT too high.");
+            return;
+        }
         var key = c.Arg(1);
         var groupName = c.ArgBytes(2);
         var db = c.Db;

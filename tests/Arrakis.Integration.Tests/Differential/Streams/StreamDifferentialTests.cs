@@ -219,6 +219,8 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
         h.Run("XAUTOCLAIM", "s", "g", "frank", "0", "(3-0", "COUNT", "1");
         h.Run("XAUTOCLAIM", "s", "g", "frank", "99999999", "0");
         h.Run("XAUTOCLAIM", "s", "g", "frank", "0", "0", "COUNT", "0");
+        h.Run("XAUTOCLAIM", "s", "g", "frank", "0", "0", "COUNT", "576460752303423487");
+        h.Run("XAUTOCLAIM", "s", "g", "frank", "0", "0", "COUNT", "576460752303423488");
         h.Run("XAUTOCLAIM", "s", "g", "frank", "0", "0", "COUNT", "x");
         h.Run("XAUTOCLAIM", "s", "g", "frank", "0", "0", "BOGUS");
         h.Run("XAUTOCLAIM", "s", "g", "frank", "x", "0");
