@@ -55,7 +55,8 @@ internal sealed class StreamValue
             if (seqGiven) id = given;
             else if (LastId.Ms == given.Ms)
             {
-                if (LastId.Seq == ulong.MaxValue) return AppendResult.IdTooSmall;
+                // 7.0.15 fails here without setting errno, so XADD answers its other error text.
+                if (LastId.Seq == ulong.MaxValue) return AppendResult.TooLarge;
                 id = new StreamId(LastId.Ms, LastId.Seq + 1);
             }
             else id = given;

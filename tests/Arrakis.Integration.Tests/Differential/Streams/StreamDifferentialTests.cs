@@ -92,6 +92,24 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
         h.Run("SET", "str", "x");
         foreach (var cmd in new[] { new[] { "XADD", "str", "1-0", "a", "1" }, ["XLEN", "str"], ["XRANGE", "str", "-", "+"], ["XDEL", "str", "1-0"], ["XTRIM", "str", "MAXLEN", "0"], ["XSETID", "str", "1-0"], ["XREAD", "STREAMS", "str", "0"], ["XINFO", "STREAM", "str"], ["XGROUP", "CREATE", "str", "g", "$"], ["XACK", "str", "g", "1-0"], ["XPENDING", "str", "g"], ["XCLAIM", "str", "g", "c", "0", "1-0"], ["XAUTOCLAIM", "str", "g", "c", "0", "0"] })
             h.Run(cmd);
+        // The edges of the ID space and of the integer options.
+        h.Run("XADD", "edge", "1-0", "a", "1");
+        h.Run("XGROUP", "CREATE", "edge", "g", "0");
+        h.Run("XREADGROUP", "GROUP", "g", "c", "STREAMS", "edge", ">");
+        h.Run("XCLAIM", "edge", "g", "c2", "0", "1-0", "IDLE", "-9223372036854775808", "JUSTID");
+        h.Run("XCLAIM", "edge", "g", "c2", "-9223372036854775808", "1-0", "TIME", "9223372036854775807", "JUSTID");
+        h.Run(Compare.NearTimes, "XPENDING", "edge", "g", "IDLE", "-9223372036854775808", "-", "+", "5");
+        h.Run("XADD", "edge", "MAXLEN", "9223372036854775807", "2-0", "a", "1");
+        h.Run("XTRIM", "edge", "MINID", "18446744073709551615-18446744073709551615");
+        h.Run("XADD", "edge", "18446744073709551615-18446744073709551615", "a", "1");
+        h.Run("XADD", "edge", "*", "a", "1");
+        h.Run("XADD", "edge", "18446744073709551615-*", "a", "1");
+        h.Run("XSETID", "edge", "18446744073709551615-18446744073709551615");
+        h.Run("XRANGE", "edge", "(18446744073709551615-18446744073709551614", "+");
+        h.Run("XINFO", "STREAM", "edge");
+        h.Run("XADD", "edge2", "5-18446744073709551615", "a", "1");
+        h.Run("XADD", "edge2", "5-*", "a", "1");
+        h.Run("XADD", "edge2", "*", "a", "1");
         h.Run("TYPE", "s");
         h.Run("OBJECT", "ENCODING", "s");
         h.Run("COMMAND", "INFO", "xadd", "xrange", "xrevrange", "xlen", "xdel", "xtrim", "xread", "xsetid", "xreadgroup", "xack", "xpending", "xclaim", "xautoclaim");
