@@ -22,6 +22,7 @@ public sealed class StreamNotificationTests(ServerPairFixture servers)
     [Theory]
     [InlineData("KEA")]
     [InlineData("Et")]
+    [InlineData("KEtn")]
     public void Stream_commands_publish_the_events_redis_publishes(string classes)
     {
         List<string> Events(ServerProcess server) => KeyspaceNotificationDifferentialTests.CollectEvents(server, classes, db: 6, "__key*__:*", admin =>
