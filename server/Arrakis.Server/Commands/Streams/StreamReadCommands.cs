@@ -178,16 +178,19 @@ internal static class StreamReadCommands
             if (c.ServingKey is not null && !key.SequenceEqual(c.ServingKey)) continue;
             // Redis looks every key up again here (a second hit or miss, as lookupKeyRead counts it).
             if ((c.ServingBlocked ? db.Peek(key) : db.Get(key)) is not StreamValue s) continue;
+            // A call checks the last live entry; a blocked client is served when the stream's last ID
+            // passed its position (serveClientsBlockedOnStreamKey), even if the entries since were deleted.
+            bool Beyond(StreamId position) => c.ServingBlocked ? s.LastId > position : s.Length > 0 && s.EdgeId(first: false) > position;
             if (groups[k] is { } g)
             {
                 if (gts[k] != StreamId.Max) served.Add(k);
-                else if (s.Length > 0 && s.EdgeId(first: false) > g.LastId)
+                else if (Beyond(g.LastId))
                 {
                     served.Add(k);
                     gts[k] = g.LastId;
                 }
             }
-            else if (s.Length > 0 && s.EdgeId(first: false) > gts[k]) served.Add(k);
+            else if (Beyond(gts[k])) served.Add(k);
         }
         if (served.Count == 0) return 0; // a consumer is created only where something is served
         var w = c.Reply;

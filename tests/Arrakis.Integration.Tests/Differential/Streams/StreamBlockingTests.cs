@@ -26,6 +26,17 @@ public sealed class StreamBlockingTests(ServerPairFixture servers)
             s.Do("XADD", "s", "6-0", "c", "3");
             s.Reply("w3", w3);
             s.Blocked();
+            // Entries added and deleted before the waiter runs: its position was passed, nothing is left to read.
+            s.Do("XGROUP", "CREATE", "s", "g", "$");
+            var w4 = s.Block("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+            var g4 = s.Block("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
+            s.Admin.Call("MULTI");
+            s.Admin.Call("XADD", "s", "7-0", "d", "4");
+            s.Admin.Call("XDEL", "s", "7-0");
+            s.Do("EXEC");
+            s.Reply("w4", w4);
+            s.Reply("g4", g4);
+            s.Blocked();
         });
     }
 
