@@ -126,6 +126,25 @@ public sealed class StreamBlockingTests(ServerPairFixture servers)
     }
 
     [Fact]
+    public void Client_unblock_ends_stream_waiters_with_a_timeout_or_an_error()
+    {
+        static string IdOf(BlockingScenario s, string command) =>
+            s.Admin.Call("CLIENT", "LIST").Text.Split('\n').First(l => l.Contains("cmd=" + command, StringComparison.Ordinal)).Split(' ')[0][3..];
+        Same(s =>
+        {
+            s.Do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+            var r = s.Block("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+            s.Transcript.Add("unblock xread: " + s.Admin.Call("CLIENT", "UNBLOCK", IdOf(s, "xread"), "TIMEOUT"));
+            s.Reply("xread", r);
+            var g = s.Block("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
+            s.Transcript.Add("unblock xreadgroup: " + s.Admin.Call("CLIENT", "UNBLOCK", IdOf(s, "xreadgroup"), "ERROR"));
+            s.Reply("xreadgroup", g);
+            s.Blocked();
+            s.Do("XINFO", "GROUPS", "s");
+        });
+    }
+
+    [Fact]
     public void Timeouts_and_block_inside_multi()
     {
         Same(s =>
