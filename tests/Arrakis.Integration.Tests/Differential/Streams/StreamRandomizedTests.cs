@@ -37,6 +37,7 @@ public sealed class StreamRandomizedTests(ServerPairFixture servers)
                 string id = rng.Next(10) == 0 ? $"{ms}-*" : $"{ms}-{seq}";
                 var args = new List<string> { "XADD", key };
                 if (rng.Next(15) == 0) args.AddRange(["MAXLEN", rng.Next(2) == 0 ? "~" : "=", S(rng.Next(50, 400))]);
+                else if (rng.Next(25) == 0) args.AddRange(["MAXLEN", "~", S(rng.Next(0, 300)), "LIMIT", S(rng.Next(0, 250))]);
                 else if (rng.Next(30) == 0 && ids.Count > 0) args.AddRange(["MINID", "~", ids[rng.Next(ids.Count)]]);
                 args.Add(id);
                 int nf = rng.Next(1, 4);
@@ -44,7 +45,7 @@ public sealed class StreamRandomizedTests(ServerPairFixture servers)
                 for (int f = 0; f < nf; f++)
                 {
                     args.Add(same ? fieldSets[f] : "f" + rng.Next(5));
-                    args.Add(rng.Next(5) switch { 0 => S(rng.NextInt64(-100000, 100000)), 1 => new string('v', rng.Next(0, 300)), 2 => "", _ => "val" + rng.Next(1000) });
+                    args.Add(rng.Next(6) switch { 0 => S(rng.NextInt64(-100000, 100000)), 1 => new string('v', rng.Next(0, 300)), 2 => "", 3 when rng.Next(20) == 0 => new string('w', rng.Next(3000, 6000)), _ => "val" + rng.Next(1000) });
                 }
                 h.Run(args.ToArray());
                 if (id.EndsWith('*')) seq = -1; // the next explicit sequence is unknown: move on
