@@ -27,8 +27,42 @@ internal static class StreamGroupCommands
     private static void XGroup(CommandContext c)
     {
         string op = c.ArgString(1).ToUpperInvariant();
-        bool mkStream = false;
-        long entriesRead = StreamGroup.InvalidEntriesRead;
+        if (!TryOptions(c, op, out bool mkStream, out long entriesRead)) return;
+        var db = c.Db;
+        var key = c.Arg(2);
+        if (!CollectionValues.TryGet<StreamValue>(c, db, key, out var s, countHits: false)) return;
+        var groupName = c.ArgBytes(3);
+        var g = s?.FindGroup(groupName);
+        if (!mkStream)
+        {
+            if (s is null)
+            {
+                c.Error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.");
+                return;
+            }
+            if (g is null && op is "SETID" or "CREATECONSUMER" or "DELCONSUMER")
+            {
+                c.Error($"NOGROUP No such consumer group '{c.ArgText(3)}' for key name '{c.ArgText(2)}'");
+                return;
+            }
+        }
+        int argc = c.ArgCount;
+        switch (op)
+        {
+            case "CREATE" when argc is >= 5 and <= 8: Create(c, db, key, s, groupName, entriesRead); break;
+            case "SETID" when argc is 5 or 7: SetId(c, db, key, s!, g!, entriesRead); break;
+            case "DESTROY" when argc == 4: Destroy(c, db, key, s!, g, groupName); break;
+            case "CREATECONSUMER" when argc == 5: CreateConsumer(c, db, key, g!); break;
+            case "DELCONSUMER" when argc == 5: DelConsumer(c, db, key, g!); break;
+            default: c.Error(Errors.SubcommandSyntax(c)); break;
+        }
+    }
+
+    /// <summary>CREATE's MKSTREAM/ENTRIESREAD and SETID's ENTRIESREAD, checked before anything else as Redis does.</summary>
+    private static bool TryOptions(CommandContext c, string op, out bool mkStream, out long entriesRead)
+    {
+        mkStream = false;
+        entriesRead = StreamGroup.InvalidEntriesRead;
         int argc = c.ArgCount;
         if (op == "CREATE")
         {
@@ -41,106 +75,83 @@ internal static class StreamGroupCommands
                 }
                 else if (c.ArgIs(i, "ENTRIESREAD") && i + 1 < argc)
                 {
-                    if (!ParseEntriesRead(c, i + 1, out entriesRead)) return;
+                    if (!ParseEntriesRead(c, i + 1, out entriesRead)) return false;
                     i += 2;
                 }
                 else
                 {
                     c.Error(Errors.SubcommandSyntax(c));
-                    return;
+                    return false;
                 }
             }
         }
-        else if (op == "SETID")
+        else if (op == "SETID" && argc == 7)
         {
-            if (argc == 7)
-            {
-                if (!c.ArgIs(5, "ENTRIESREAD"))
-                {
-                    c.Error(Errors.SubcommandSyntax(c));
-                    return;
-                }
-                if (!ParseEntriesRead(c, 6, out entriesRead)) return;
-            }
-            else if (argc != 5)
+            if (!c.ArgIs(5, "ENTRIESREAD"))
             {
                 c.Error(Errors.SubcommandSyntax(c));
-                return;
+                return false;
             }
+            return ParseEntriesRead(c, 6, out entriesRead);
         }
-        var db = c.Db;
-        var key = c.Arg(2);
-        if (!CollectionValues.TryGet<StreamValue>(c, db, key, out var s, countHits: false)) return;
-        var groupName = c.ArgBytes(3);
-        StreamGroup? g = null;
-        if (!mkStream)
+        else if (op == "SETID" && argc != 5)
         {
-            if (s is null)
-            {
-                c.Error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.");
-                return;
-            }
-            g = s.FindGroup(groupName);
-            if (g is null && op is "SETID" or "CREATECONSUMER" or "DELCONSUMER")
-            {
-                c.Error($"NOGROUP No such consumer group '{c.ArgText(3)}' for key name '{c.ArgText(2)}'");
-                return;
-            }
+            c.Error(Errors.SubcommandSyntax(c));
+            return false;
         }
-        else g = s?.FindGroup(groupName);
-        switch (op)
+        return true;
+    }
+
+    private static void SetId(CommandContext c, Keyspace.Db db, ReadOnlySpan<byte> key, StreamValue s, StreamGroup g, long entriesRead)
+    {
+        StreamId id;
+        if (c.Arg(4) is [(byte)'$']) id = s.LastId;
+        else if (!StreamArgs.TryId(c, 4, 0, out id)) return;
+        g.LastId = id;
+        g.EntriesRead = entriesRead;
+        c.Reply.WriteOk();
+        db.Stats.Dirty++;
+        db.Notify(K.Stream, "xgroup-setid", key);
+    }
+
+    private static void Destroy(CommandContext c, Keyspace.Db db, ReadOnlySpan<byte> key, StreamValue s, StreamGroup? g, byte[] groupName)
+    {
+        if (g is null)
         {
-            case "CREATE" when argc is >= 5 and <= 8:
-                Create(c, db, key, s, groupName, entriesRead);
-                break;
-            case "SETID" when argc is 5 or 7:
-                StreamId id;
-                if (c.Arg(4) is [(byte)'$']) id = s!.LastId;
-                else if (!StreamArgs.TryId(c, 4, 0, out id)) return;
-                g!.LastId = id;
-                g.EntriesRead = entriesRead;
-                c.Reply.WriteOk();
-                db.Stats.Dirty++;
-                db.Notify(K.Stream, "xgroup-setid", key);
-                break;
-            case "DESTROY" when argc == 4:
-                if (g is null)
-                {
-                    c.Reply.WriteInteger(0);
-                    break;
-                }
-                s!.Groups!.Remove(groupName);
-                c.Reply.WriteInteger(1);
-                db.Stats.Dirty++;
-                db.Notify(K.Stream, "xgroup-destroy", key);
-                StreamBlocking.SignalReady(c, key);
-                break;
-            case "CREATECONSUMER" when argc == 5:
-                if (g!.FindConsumer(c.Arg(4)) is not null)
-                {
-                    c.Reply.WriteInteger(0);
-                    break;
-                }
-                g.AddConsumer(c.ArgBytes(4), c.NowMs);
-                c.Reply.WriteInteger(1);
-                db.Stats.Dirty++;
-                db.Notify(K.Stream, "xgroup-createconsumer", key);
-                break;
-            case "DELCONSUMER" when argc == 5:
-                var consumer = g!.FindConsumer(c.Arg(4));
-                long pending = 0;
-                if (consumer is not null)
-                {
-                    pending = g.DeleteConsumer(consumer);
-                    db.Stats.Dirty++;
-                    db.Notify(K.Stream, "xgroup-delconsumer", key);
-                }
-                c.Reply.WriteInteger(pending);
-                break;
-            default:
-                c.Error(Errors.SubcommandSyntax(c));
-                break;
+            c.Reply.WriteInteger(0);
+            return;
         }
+        s.Groups!.Remove(groupName);
+        c.Reply.WriteInteger(1);
+        db.Stats.Dirty++;
+        db.Notify(K.Stream, "xgroup-destroy", key);
+        StreamBlocking.SignalReady(c, key); // blocked XREADGROUPs get NOGROUP
+    }
+
+    private static void CreateConsumer(CommandContext c, Keyspace.Db db, ReadOnlySpan<byte> key, StreamGroup g)
+    {
+        if (g.FindConsumer(c.Arg(4)) is not null)
+        {
+            c.Reply.WriteInteger(0);
+            return;
+        }
+        g.AddConsumer(c.ArgBytes(4), c.NowMs);
+        c.Reply.WriteInteger(1);
+        db.Stats.Dirty++;
+        db.Notify(K.Stream, "xgroup-createconsumer", key);
+    }
+
+    private static void DelConsumer(CommandContext c, Keyspace.Db db, ReadOnlySpan<byte> key, StreamGroup g)
+    {
+        var consumer = g.FindConsumer(c.Arg(4));
+        long pending = 0;
+        if (consumer is not null)
+        {
+            pending = g.DeleteConsumer(consumer);
+            db.Stats.Dirty++;
+            db.Notify(K.Stream, "xgroup-delconsumer", key);
+        }
+        c.Reply.WriteInteger(pending);
     }
 
     private static void Create(CommandContext c, Keyspace.Db db, ReadOnlySpan<byte> key, StreamValue? s, byte[] groupName, long entriesRead)
