@@ -252,30 +252,38 @@ internal static class StreamGroupCommands
             c.Error($"NOGROUP No such key '{c.ArgText(1)}' or consumer group '{c.ArgText(2)}'");
             return;
         }
-        var w = c.Reply;
-        if (summary)
+        if (summary) WriteSummary(c.Reply, g);
+        else WriteRows(c, g, start, end, count, minIdle, consumerArg);
+    }
+
+    /// <summary>XPENDING key group: count, smallest and greatest ID, consumers with pending entries.</summary>
+    private static void WriteSummary(Arrakis.Protocol.RespWriter w, StreamGroup g)
+    {
+        w.WriteArrayHeader(4);
+        w.WriteInteger(g.Pending.Count);
+        if (g.Pending.Count == 0)
         {
-            w.WriteArrayHeader(4);
-            w.WriteInteger(g.Pending.Count);
-            if (g.Pending.Count == 0)
-            {
-                w.WriteNull();
-                w.WriteNull();
-                w.WriteNullArray();
-                return;
-            }
-            g.Pending.Min.Write(w);
-            g.Pending.MaxId.Write(w);
-            var withPending = g.Consumers.Values.Where(x => x.Pending.Count > 0).ToList();
-            w.WriteArrayHeader(withPending.Count);
-            foreach (var x in withPending)
-            {
-                w.WriteArrayHeader(2);
-                w.WriteBulk(x.Name);
-                w.WriteBulkInteger(x.Pending.Count);
-            }
+            w.WriteNull();
+            w.WriteNull();
+            w.WriteNullArray();
             return;
         }
+        g.Pending.Min.Write(w);
+        g.Pending.MaxId.Write(w);
+        var withPending = g.Consumers.Values.Where(x => x.Pending.Count > 0).ToList();
+        w.WriteArrayHeader(withPending.Count);
+        foreach (var x in withPending)
+        {
+            w.WriteArrayHeader(2);
+            w.WriteBulk(x.Name);
+            w.WriteBulkInteger(x.Pending.Count);
+        }
+    }
+
+    /// <summary>XPENDING's extended form: [id, consumer, idle ms, deliveries] rows of the group's or a consumer's PEL.</summary>
+    private static void WriteRows(CommandContext c, StreamGroup g, StreamId start, StreamId end, long count, long minIdle, int consumerArg)
+    {
+        var w = c.Reply;
         PendingList pel = g.Pending;
         if (consumerArg >= 0)
         {
