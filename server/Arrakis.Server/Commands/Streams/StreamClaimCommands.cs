@@ -42,37 +42,11 @@ internal static class StreamClaimCommands
             if (!StreamId.TryParse(c.Arg(j), 0, strict: true, allowAutoSeq: false, out var id, out _)) break;
             ids.Add(id);
         }
-        long now = c.NowMs, deliveryTime = -1, retryCount = -1;
-        bool force = false, justId = false;
-        var lastId = StreamId.Zero;
-        for (; j < c.ArgCount; j++)
-        {
-            bool more = c.ArgCount - 1 - j > 0;
-            if (c.ArgIs(j, "FORCE")) force = true;
-            else if (c.ArgIs(j, "JUSTID")) justId = true;
-            else if (c.ArgIs(j, "IDLE") && more)
-            {
-                if (!c.TryArgLong(++j, out deliveryTime, "ERR Invalid IDLE option argument for XCLAIM")) return;
-                deliveryTime = now - deliveryTime;
-            }
-            else if (c.ArgIs(j, "TIME") && more)
-            {
-                if (!c.TryArgLong(++j, out deliveryTime, "ERR Invalid TIME option argument for XCLAIM")) return;
-            }
-            else if (c.ArgIs(j, "RETRYCOUNT") && more)
-            {
-                if (!c.TryArgLong(++j, out retryCount, "ERR Invalid RETRYCOUNT option argument for XCLAIM")) return;
-            }
-            else if (c.ArgIs(j, "LASTID") && more)
-            {
-                if (!StreamArgs.TryStrictId(c, c.Arg(++j), 0, out lastId)) return;
-            }
-            else
-            {
-                c.Error($"ERR Unrecognized XCLAIM option '{c.ArgText(j)}'");
-                return;
-            }
-        }
+        long now = c.NowMs;
+        if (!TryOptions(c, j, now, out var o)) return;
+        long deliveryTime = o.DeliveryTime, retryCount = o.RetryCount;
+        bool force = o.Force, justId = o.JustId;
+        var lastId = o.LastId;
         var key = c.Arg(1);
         var groupName = c.ArgBytes(2);
         bool propagateLastId = false;
@@ -131,6 +105,47 @@ internal static class StreamClaimCommands
         w.WriteArrayHeader(replies.Count);
         foreach (var (id, _) in replies) WriteClaimed(c, s, id, justId);
     }
+
+    /// <summary>XCLAIM's options after its IDs (FORCE, JUSTID, IDLE, TIME, RETRYCOUNT, LASTID), with Redis's error texts.</summary>
+    private static bool TryOptions(CommandContext c, int j, long now, out ClaimOptions o)
+    {
+        o = new ClaimOptions(-1, -1, false, false, StreamId.Zero);
+        for (; j < c.ArgCount; j++)
+        {
+            bool more = c.ArgCount - 1 - j > 0;
+            if (c.ArgIs(j, "FORCE")) o = o with { Force = true };
+            else if (c.ArgIs(j, "JUSTID")) o = o with { JustId = true };
+            else if (c.ArgIs(j, "IDLE") && more)
+            {
+                if (!c.TryArgLong(++j, out long idle, "ERR Invalid IDLE option argument for XCLAIM")) return false;
+                o = o with { DeliveryTime = now - idle };
+            }
+            else if (c.ArgIs(j, "TIME") && more)
+            {
+                if (!c.TryArgLong(++j, out long time, "ERR Invalid TIME option argument for XCLAIM")) return false;
+                o = o with { DeliveryTime = time };
+            }
+            else if (c.ArgIs(j, "RETRYCOUNT") && more)
+            {
+                if (!c.TryArgLong(++j, out long retry, "ERR Invalid RETRYCOUNT option argument for XCLAIM")) return false;
+                o = o with { RetryCount = retry };
+            }
+            else if (c.ArgIs(j, "LASTID") && more)
+            {
+                if (!StreamArgs.TryStrictId(c, c.Arg(++j), 0, out var last)) return false;
+                o = o with { LastId = last };
+            }
+            else
+            {
+                c.Error($"ERR Unrecognized XCLAIM option '{c.ArgText(j)}'");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>XCLAIM's options: delivery time (-1: now), retry count (-1: increment), FORCE, JUSTID, LASTID.</summary>
+    private readonly record struct ClaimOptions(long DeliveryTime, long RetryCount, bool Force, bool JustId, StreamId LastId);
 
     private static void WriteClaimed(CommandContext c, StreamValue s, StreamId id, bool justId)
     {

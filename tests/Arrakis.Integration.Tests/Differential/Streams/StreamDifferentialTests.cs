@@ -109,7 +109,7 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
         h.Run("XINFO", "STREAM", "edge");
         h.Run("XADD", "edge2", "5-18446744073709551615", "a", "1");
         h.Run("XADD", "edge2", "5-*", "a", "1");
-        h.Run("XADD", "edge2", "*", "a", "1");
+        h.Run(Compare.TypeOnly, "XADD", "edge2", "*", "a", "1"); // the time now: differs by a millisecond or so
         h.Run("TYPE", "s");
         h.Run("OBJECT", "ENCODING", "s");
         h.Run("COMMAND", "INFO", "xadd", "xrange", "xrevrange", "xlen", "xdel", "xtrim", "xread", "xsetid", "xreadgroup", "xack", "xpending", "xclaim", "xautoclaim");
