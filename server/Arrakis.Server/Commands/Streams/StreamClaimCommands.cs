@@ -176,18 +176,20 @@ internal static class StreamClaimCommands
         return consumer;
     }
 
-    private static void XAutoClaim(CommandContext c)
+    /// <summary>XAUTOCLAIM's arguments before the key is looked up: min-idle-time, start (may be exclusive), COUNT, JUSTID.</summary>
+    private static bool TryAutoClaimArgs(CommandContext c, out long minIdle, out StreamId start, out long count, out bool justId)
     {
-        if (!c.TryArgLong(4, out long minIdle, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) return;
+        start = default;
+        count = 100;
+        justId = false;
+        if (!c.TryArgLong(4, out minIdle, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) return false;
         if (minIdle < 0) minIdle = 0;
-        if (!StreamArgs.TryIntervalId(c, 5, 0, out var start, out bool startEx)) return;
+        if (!StreamArgs.TryIntervalId(c, 5, 0, out start, out bool startEx)) return false;
         if (startEx && !start.TryIncrement(out start))
         {
             c.Error("ERR invalid start ID for the interval");
-            return;
+            return false;
         }
-        long count = 100;
-        bool justId = false;
         for (int j = 6; j < c.ArgCount; j++)
         {
             bool more = c.ArgCount - 1 - j > 0;
@@ -196,7 +198,7 @@ internal static class StreamClaimCommands
                 if (!Arrakis.Protocol.RespNumber.TryParseInt64(c.Arg(j + 1), out count) || count < 1 || count > long.MaxValue / 16)
                 {
                     c.Error("ERR COUNT must be > 0");
-                    return;
+                    return false;
                 }
                 j++;
             }
@@ -204,9 +206,15 @@ internal static class StreamClaimCommands
             else
             {
                 c.SyntaxError();
-                return;
+                return false;
             }
         }
+        return true;
+    }
+
+    private static void XAutoClaim(CommandContext c)
+    {
+        if (!TryAutoClaimArgs(c, out long minIdle, out var start, out long count, out bool justId)) return;
         if (!TryGroup(c, out var s, out var g)) return;
         if (count > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 16)
         {
