@@ -10,5 +10,6 @@ global using Arrakis.Server.Commands.Lists;
 global using Arrakis.Server.Commands.PubSub;
 global using Arrakis.Server.Commands.Sets;
 global using Arrakis.Server.Commands.SortedSets;
+global using Arrakis.Server.Commands.Streams;
 global using Arrakis.Server.Commands.Strings;
 global using Arrakis.Server.Commands.Transactions;

@@ -23,7 +23,32 @@ internal static class RdbTarget
         if (status != trickled || entries.Count != trickledEntries.Count)
             throw new FuzzFailure($"seekable read {status} with {entries.Count} entries, trickled {trickled} with {trickledEntries.Count}");
         if (status == RdbReadStatus.End) RoundTripFile(entries);
+        foreach (var e in entries) if (e.Value.Kind == RdbValueKind.Stream) LoadStream(e.Value.Stream!);
         if (bytes.Length > 0 && bytes.Length < 1 << 20) RoundTripPayload(bytes);
+    }
+
+    /// <summary>The server's stream loader: refuses a node that is not a stream's layout, or builds a stream
+    /// that every walk (both directions, deletes, trims, XINFO's rax count) handles without throwing.</summary>
+    private static void LoadStream(RdbStream stream)
+    {
+        var s = Arrakis.Server.Commands.Streams.StreamRdb.FromRdb(stream, out string? error);
+        if (s is null)
+        {
+            if (error is null) throw new FuzzFailure("stream refused without a reason");
+            return;
+        }
+        long forward = 0, backward = 0;
+        var it = new Arrakis.Server.Commands.Streams.StreamIterator(s, Arrakis.Server.Commands.Streams.StreamId.Zero, Arrakis.Server.Commands.Streams.StreamId.Max, reverse: false);
+        while (it.Next(out var e))
+        {
+            e.CopyFields();
+            forward++;
+        }
+        it = new Arrakis.Server.Commands.Streams.StreamIterator(s, Arrakis.Server.Commands.Streams.StreamId.Zero, Arrakis.Server.Commands.Streams.StreamId.Max, reverse: true);
+        while (it.Next(out _)) backward++;
+        if (forward != s.Length || backward != s.Length) throw new FuzzFailure($"stream of length {s.Length} walks {forward} forward, {backward} backward");
+        s.RaxNodeCount();
+        s.Trim(new Arrakis.Server.Commands.Streams.StreamTrim { Strategy = Arrakis.Server.Commands.Streams.StreamTrimStrategy.MaxLen, MaxLen = s.Length / 2 });
     }
 
     private static (RdbReadStatus, List<RdbEntry>) ReadAll(Stream s, int length)

@@ -32,6 +32,12 @@ public sealed class RdbValue
     /// <summary>Sorted set member/score pairs (Kind == SortedSet).</summary>
     public List<KeyValuePair<byte[], double>>? Scored { get; private init; }
 
+    /// <summary>Stream nodes, metadata and groups (Kind == Stream).</summary>
+    public RdbStream? Stream { get; private init; }
+
+    /// <summary>A stream value.</summary>
+    public static RdbValue FromStream(RdbStream stream) => new(RdbValueKind.Stream, RdbEncodingHint.Compact) { Stream = stream };
+
     /// <summary>A string value.</summary>
     public static RdbValue FromString(byte[] value) => new(RdbValueKind.String, RdbEncodingHint.Compact) { String = value };
 
@@ -55,6 +61,7 @@ public sealed class RdbValue
         RdbValueKind.String => 1,
         RdbValueKind.List or RdbValueKind.Set => Elements!.Count,
         RdbValueKind.Hash => Pairs!.Count,
+        RdbValueKind.Stream => (int)Math.Min(int.MaxValue, Stream!.Length),
         _ => Scored!.Count,
     };
 }

@@ -1,6 +1,6 @@
 namespace Arrakis.Persistence.Rdb;
 
-/// <summary>The data types an RDB entry can hold here (streams and modules are reported unsupported).</summary>
+/// <summary>The data types an RDB entry can hold here (modules are reported unsupported).</summary>
 public enum RdbValueKind
 {
     String,
@@ -8,4 +8,6 @@ public enum RdbValueKind
     Set,
     Hash,
     SortedSet,
+    /// <summary>A stream: Redis's listpack nodes as they are, plus metadata and consumer groups (<see cref="RdbStream"/>).</summary>
+    Stream,
 }

@@ -71,6 +71,7 @@ internal sealed class CommandTable
         Geo.GeoCommands.Register(handlers);
         Scripting.ScriptCommands.Register(handlers);
         Scripting.FunctionCommands.Register(handlers);
+        StreamCommands.Register(handlers);
         SubcommandHelp.Register(handlers, Load("command-help.resp"));
 
         foreach (var info in infos.Items!.Select(i => AddNewerSubcommands(i)))

@@ -12,6 +12,7 @@ internal static class ValueKinds
         HashValue h => h.Clone(),
         SetValue s => s.Clone(),
         SortedSetValue z => z.Clone(),
+        StreamValue x => x.Clone(),
         _ => throw new InvalidOperationException("unknown value type " + value.GetType()),
     };
 
@@ -23,6 +24,7 @@ internal static class ValueKinds
         HashValue h => h.IsListpack ? "listpack" : "hashtable",
         SetValue s => s.IsIntset ? "intset" : "hashtable",
         SortedSetValue z => z.IsListpack ? "listpack" : "skiplist",
+        StreamValue => "stream",
         _ => throw new InvalidOperationException("unknown value type " + value.GetType()),
     };
 }

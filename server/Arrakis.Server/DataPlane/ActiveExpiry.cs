@@ -47,6 +47,7 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                         {
                             var expiredKey = e.Key;
                             keyspace.Watches.Touch(db, expiredKey);
+                            if (e.Value is Commands.Streams.StreamValue) keyspace.Blocking?.SignalReady(db, expiredKey);
                             table.RemoveAt(cursor);
                             Durability.EffectRecorder.Expired(db, expiredKey);
                             keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);

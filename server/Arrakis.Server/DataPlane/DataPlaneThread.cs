@@ -27,6 +27,9 @@ internal sealed class DataPlaneThread
     private readonly List<BlockedClient> _blocked = new();
     private readonly ConnectionEvent[] _events = new ConnectionEvent[256];
     private readonly ActiveExpiry _expiry;
+
+    /// <summary>The context the cron serves blocked clients with (an expired stream); not a client of its own.</summary>
+    private CommandContext? _cronContext;
     private Thread? _thread;
     private volatile bool _stopping;
     private readonly ConnectionEvent[] _busyEvents = new ConnectionEvent[64];
@@ -586,6 +589,14 @@ internal sealed class DataPlaneThread
             _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));
         }
         _expiry.RunCycle(ServerClock.UnixMs, budgetMs: Math.Max(1, 250 / Math.Max(1, _server.Options.Hz)));
+        // An expired stream a blocked XREADGROUP waits on: its waiters learn the key is gone (UNBLOCKED), as Redis's expiry does.
+        if (BlockingRegistry.HasReady)
+        {
+            // Waiters may live on any thread (replies go through their mailboxes); this thread may have no client.
+            _cronContext ??= new CommandContext(new ClientSession(0, -1, this, _server.Limits, "cron", "cron"), _server, this);
+            _cronContext.NowMs = ServerClock.UnixMs;
+            _server.Blocking.ServeReady(_cronContext);
+        }
         int timeout = _server.Options.Timeout;
         if (_sessions.Count == 0) return;
         long second = ServerClock.UnixMs / 1000;

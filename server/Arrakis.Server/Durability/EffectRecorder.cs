@@ -56,6 +56,17 @@ internal sealed class EffectRecorder(DurableLog log)
         r._buffer.Add(ctx.Session.Db, args);
     }
 
+    /// <summary>The running command changed data whose effect its handler logged itself (or that needs none, as
+    /// Redis's XREADGROUP dirtying without a change): its own arguments are not logged.</summary>
+    public static void SuppressDefault(CommandContext ctx)
+    {
+        var r = t_current;
+        if (r is null || r._frames.Count == 0) return;
+        var f = r._frames[^1];
+        f.Emitted = true;
+        r._frames[^1] = f;
+    }
+
     /// <summary>A key expired (lazily or actively) and was removed: logged as DEL.</summary>
     public static void Expired(int db, byte[] key)
     {

@@ -6,7 +6,7 @@ namespace Arrakis.Server.Durability;
 /// <summary>
 /// Loads an RDB file (ours or one redis-server wrote, any version up to 10) into the keyspace at
 /// startup, before clients connect. Keys already expired are skipped and counted, as a Redis master
-/// does. Function libraries are loaded after the keys. Anything the file holds that we cannot keep (modules), a database index
+/// does. Function libraries are loaded after the keys. Anything the file holds that we cannot keep (modules, 7.2 streams), a database index
 /// beyond <c>databases</c>, or a damaged file stops the load with a message naming the offset.
 /// </summary>
 internal static class RdbLoader
@@ -37,6 +37,8 @@ internal static class RdbLoader
                 continue;
             }
             var value = RdbValues.FromRdb(e.Value, out byte flags);
+            if (value is null && e.Value.Kind == RdbValueKind.Stream)
+                return new(keys, expired, $"Corrupt stream at key '{System.Text.Encoding.Latin1.GetString(e.Key)}': its nodes are not a stream's layout");
             if (value is null) continue; // an empty collection: Redis skips those too
             var stripe = keyspace.StripeFor(e.Key);
             lock (stripe.Gate)

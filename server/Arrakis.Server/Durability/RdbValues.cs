@@ -21,6 +21,7 @@ internal static class RdbValues
         HashValue h => RdbValue.FromHash(h.Entries.ToList(), h.IsListpack ? RdbEncodingHint.Compact : RdbEncodingHint.Table),
         SortedSetValue z => RdbValue.FromSortedSet(z.Ascending().Select(p => new KeyValuePair<byte[], double>(p.Member, p.Score)).ToList(),
             z.IsListpack ? RdbEncodingHint.Compact : RdbEncodingHint.Table),
+        Commands.Streams.StreamValue x => Commands.Streams.StreamRdb.ToRdb(x),
         _ => throw new InvalidOperationException("unknown value type " + value.GetType()),
     };
 
@@ -49,6 +50,8 @@ internal static class RdbValues
                 var zset = new SortedSetValue();
                 foreach (var (member, score) in v.Scored) zset.Set(member, score);
                 return zset;
+            case RdbValueKind.Stream:
+                return Commands.Streams.StreamRdb.FromRdb(v.Stream!, out _);
             default:
                 return null;
         }

@@ -27,6 +27,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         ref var e = ref table.Slot(slot);
         if (e.ExpireAt != 0 && e.ExpireAt <= NowMs && !Keyspace.Loading)
         {
+            if (e.Value is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Durability.EffectRecorder.Expired(Index, key.ToArray());
@@ -74,6 +75,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         int slot = table.Find(key, hash);
         if (slot >= 0 && table.Slot(slot).ExpireAt is var old && old != 0 && old <= NowMs && !Keyspace.Loading)
         {
+            if (table.Slot(slot).Value is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Durability.EffectRecorder.Expired(Index, key.ToArray());
@@ -87,6 +89,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         }
         Keyspace.Watches.Touch(Index, key);
         ref var e = ref table.Slot(slot);
+        if (e.Value is Commands.Streams.StreamValue && value is not Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
         e.Value = value;
         e.Flags = flags;
         e.LastAccess = ServerClock.Seconds;
@@ -96,7 +99,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
             if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, e.Key!, expireAt);
         }
         stats.Dirty++;
-        if (value is ListValue or SortedSetValue) Keyspace.Blocking?.SignalReady(Index, key);
+        if (value is ListValue or SortedSetValue or Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
     }
 
     /// <summary>Replaces the value of an existing live key in place (keeps the expiry).</summary>
@@ -126,7 +129,9 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public bool Delete(ReadOnlySpan<byte> key)
     {
         if (!TryFind(key, out var table, out int slot)) return false;
+        bool stream = table.Slot(slot).Value is Commands.Streams.StreamValue;
         table.RemoveAt(slot);
+        if (stream) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
         stats.Dirty++;
         Keyspace.Watches.Touch(Index, key);
         return true;

@@ -14,4 +14,7 @@ public enum Compare
     /// <summary>Milliseconds within 500 of the other (PTTL: the two servers are asked one after the
     /// other, and on a busy machine that takes more than a millisecond).</summary>
     NearMilliseconds,
+    /// <summary>Same shape and strings; integers equal except stream times read one server after the other:
+    /// Unix-ms timestamps within 5 s, idle times (XPENDING rows, XINFO CONSUMERS) within 2 s.</summary>
+    NearTimes,
 }

@@ -56,6 +56,7 @@ public sealed class DifferentialHarness : IDisposable
             Compare.TypeOnly => ov.Type == tv.Type,
             Compare.NearInteger => ov.Type == tv.Type && (ov.Type != RespType.Integer || Math.Abs(ov.Integer - tv.Integer) <= 1),
             Compare.NearMilliseconds => ov.Type == tv.Type && (ov.Type != RespType.Integer || Math.Abs(ov.Integer - tv.Integer) <= 500),
+            Compare.NearTimes => NearTimes(ov, tv),
             _ => false,
         };
         if (!same)
@@ -68,6 +69,29 @@ public sealed class DifferentialHarness : IDisposable
     public void AssertNoDifferences()
     {
         Assert.True(_differences.Count == 0, $"{_differences.Count} of {Count} replies differ:\n" + string.Join("\n", _differences.Take(15)));
+    }
+
+    /// <summary>Equal shape and strings; integers equal, except times: Unix-ms timestamps within 5 s, and
+    /// idle times (an XPENDING row's third element, the value after "idle") within 2 s.</summary>
+    private static bool NearTimes(RespValue a, RespValue b, bool idle = false)
+    {
+        if (a.Type != b.Type || (a.Items is null) != (b.Items is null)) return false;
+        if (a.Items is not null)
+        {
+            if (a.Items.Length != b.Items!.Length) return false;
+            bool pendingRow = a.Items.Length == 4 && a.Items[0].Type == RespType.BulkString && a.Items[1].Type == RespType.BulkString && a.Items[2].Type == RespType.Integer;
+            for (int i = 0; i < a.Items.Length; i++)
+            {
+                bool tolerant = (pendingRow && i == 2) || (i > 0 && a.Items[i - 1].Type == RespType.BulkString && a.Items[i - 1].Text == "idle");
+                if (!NearTimes(a.Items[i], b.Items[i], tolerant)) return false;
+            }
+            return true;
+        }
+        if (a.Type != RespType.Integer) return (a.Bytes ?? []).AsSpan().SequenceEqual(b.Bytes ?? []);
+        long x = a.Integer, y = b.Integer;
+        if (x == y) return true;
+        if (idle) return Math.Abs(x - y) <= 2000;
+        return x >= 1_000_000_000_000 && y >= 1_000_000_000_000 && Math.Abs(x - y) <= 5000;
     }
 
     private static string Normalize(RespValue v) =>

@@ -13,8 +13,10 @@ public static class KeyContent
             "set" => c.Call("SMEMBERS", key),
             "hash" => c.Call("HGETALL", key),
             "zset" => c.Call("ZRANGE", key, "0", "-1", "WITHSCORES"),
+            "stream" => c.Call("XINFO", "STREAM", key, "FULL", "COUNT", "0"),
             _ => c.Call("TYPE", key),
         };
+        if (type is "stream") return type + ":" + v; // entries, groups, PELs and consumers, times included
         var items = v.Items?.Select(i => i.Text).ToList() ?? [v.Text];
         if (type is "set") items.Sort(StringComparer.Ordinal);
         if (type is "hash") items = items.Chunk(2).Select(p => p[0] + "=" + p[1]).Order(StringComparer.Ordinal).ToList();

@@ -28,6 +28,14 @@ public sealed class SnapshotDifferentialTests : IDisposable
         c.Call("ZADD", "zset", "1", "a", "2.5", "b", "-inf", "c");
         c.Call(["ZADD", "bigzset", .. Enumerable.Range(0, 300).SelectMany(i => new[] { (i / 3.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture), "m" + i })]);
         c.Call("PFADD", "hll", "a", "b", "c");
+        for (int i = 1; i <= 450; i++) c.Call("XADD", "stream", $"{i}-{i % 3}", "f", "v" + i, "n", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        c.Call("XADD", "stream", "500-0", "other", new string('x', 5000));
+        c.Call("XDEL", "stream", "2-2", "100-1", "450-0");
+        c.Call("XGROUP", "CREATE", "stream", "g", "0");
+        c.Call("XREADGROUP", "GROUP", "g", "alice", "COUNT", "7", "STREAMS", "stream", ">");
+        c.Call("XGROUP", "CREATE", "stream", "h", "$", "ENTRIESREAD", "3");
+        c.Call("XGROUP", "CREATECONSUMER", "stream", "h", "bob");
+        c.Call("XGROUP", "CREATE", "emptystream", "g", "$", "MKSTREAM");
         c.Call("SELECT", "5");
         c.Call("SET", "in5", "yes");
         c.Call("HSET", "h5", "k", "v");

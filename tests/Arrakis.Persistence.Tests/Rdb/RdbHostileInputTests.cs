@@ -23,6 +23,7 @@ public sealed class RdbHostileInputTests
         w.WriteEntry("lh"u8, Hash(RdbEncodingHint.Compact, ("f", "v")));
         w.WriteEntry("th"u8, Hash(RdbEncodingHint.Table, ("f", "v"), ("g", "w")));
         w.WriteEntry("lz"u8, Zset(RdbEncodingHint.Compact, ("a", 1.5), ("b", 2)));
+        w.WriteEntry("st"u8, Stream());
         w.SelectDb(2, 1, 0);
         w.WriteEntry("tz"u8, Zset(RdbEncodingHint.Table, ("a", -1), ("b", double.PositiveInfinity)));
         w.Finish();
@@ -35,7 +36,10 @@ public sealed class RdbHostileInputTests
         var file = SmallFile();
         var (status, entries, reader) = RdbFileBuilder.ReadAll(new TrickleStream(file, 1));
         Assert.True(status == RdbReadStatus.End, reader.Error);
-        Assert.Equal(9, entries.Count);
+        Assert.Equal(10, entries.Count);
+        var st = entries.Single(e => e.Key.AsSpan().SequenceEqual("st"u8)).Value.Stream!;
+        Assert.Equal("alice", System.Text.Encoding.ASCII.GetString(st.Groups[0].Consumers[0].Name));
+        Assert.Equal(1_800_000_000_000, st.Groups[0].Pending[0].DeliveryTime);
         Assert.Equal(1_900_000_000_000, entries[0].ExpireAtMs);
         Assert.Equal(2, entries[^1].Db);
         Assert.Equal(["redis-ver", "redis-bits", "ctime", "used-mem", "aof-base"], reader.Aux.Select(a => a.Key));
@@ -149,7 +153,7 @@ public sealed class RdbHostileInputTests
         file[^1] ^= 1;
         var (status, entries, reader) = RdbFileBuilder.ReadAll(file);
         Assert.Equal(RdbReadStatus.BadChecksum, status);
-        Assert.Equal(9, entries.Count);
+        Assert.Equal(10, entries.Count);
         Assert.Equal(file.Length - 8, reader.ErrorOffset);
     }
 }

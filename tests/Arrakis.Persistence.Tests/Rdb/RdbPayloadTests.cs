@@ -77,7 +77,7 @@ public sealed class RdbPayloadTests
         byte[] body = [RdbFormat.TypeHashListpack, 0x03, 0x01, 0x02, 0x03];
         Assert.Equal(RdbReadStatus.Corrupt, RdbPayload.TryDecode(WithFooter(body), out _, out var error));
         Assert.Contains("offset", error);
-        Assert.Equal(RdbReadStatus.UnsupportedType, RdbPayload.TryDecode(WithFooter([RdbFormat.TypeStreamListpacks2, 0]), out _, out error));
+        Assert.Equal(RdbReadStatus.UnsupportedType, RdbPayload.TryDecode(WithFooter([RdbFormat.TypeStreamListpacks3, 0]), out _, out error));
         Assert.Contains("stream", error);
     }
 

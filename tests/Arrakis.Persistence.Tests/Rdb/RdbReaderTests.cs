@@ -71,8 +71,6 @@ public sealed class RdbReaderTests
 
     [Theory]
     [InlineData(RdbFormat.TypeModule2, "module")]
-    [InlineData(RdbFormat.TypeStreamListpacks, "stream")]
-    [InlineData(RdbFormat.TypeStreamListpacks2, "stream")]
     [InlineData(RdbFormat.TypeStreamListpacks3, "stream")]
     [InlineData(RdbFormat.OpFunctionPreGa, "function")]
     [InlineData(RdbFormat.OpModuleAux, "module")]

@@ -10,6 +10,23 @@ internal static class RdbTestValues
 
     public static RdbValue Str(string s) => RdbValue.FromString(B(s));
 
+    /// <summary>A one-node stream as Redis 7.0 lays it out (entry 1-1 with f=v), a group with one pending entry and its consumer.</summary>
+    public static RdbValue Stream()
+    {
+        var s = new RdbStream { Length = 1, LastId = (1, 1), FirstId = (1, 1), EntriesAdded = 1 };
+        var key = new byte[16];
+        key[7] = 1;
+        key[15] = 1;
+        s.Nodes.Add((key, Arrakis.Persistence.Rdb.Encodings.ListpackBuilder.Build(new[] { "1", "0", "1", "f", "0", "2", "0", "0", "v", "4" }.Select(B))));
+        var g = new RdbStreamGroup { Name = B("g"), LastId = (1, 1), EntriesRead = 1 };
+        g.Pending.Add((key, 1_800_000_000_000, 2));
+        var c = new RdbStreamConsumer { Name = B("alice"), SeenTime = 1_800_000_000_001 };
+        c.Pending.Add(key);
+        g.Consumers.Add(c);
+        s.Groups.Add(g);
+        return RdbValue.FromStream(s);
+    }
+
     public static RdbValue List(params string[] items) => RdbValue.FromList(items.Select(B).ToList());
 
     public static RdbValue Set(RdbEncodingHint hint, params string[] items) => RdbValue.FromSet(items.Select(B).ToList(), hint);

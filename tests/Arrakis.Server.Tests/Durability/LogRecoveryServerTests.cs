@@ -33,6 +33,7 @@ public sealed class LogRecoveryServerTests
                     "+set" => string.Join(",", Call(c, $"SMEMBERS {k}").Split("\r\n").Order(StringComparer.Ordinal)),
                     "+hash" => string.Join(",", Call(c, $"HGETALL {k}").Split("\r\n").Order(StringComparer.Ordinal)),
                     "+zset" => Call(c, $"ZRANGE {k} 0 -1 WITHSCORES"),
+                    "+stream" => StreamState(c, k),
                     _ => type,
                 };
                 string ttl = Call(c, $"PEXPIRETIME {k}").Trim();
@@ -41,6 +42,18 @@ public sealed class LogRecoveryServerTests
         }
         Call(c, "SELECT 0");
         return string.Join("\n", lines);
+    }
+
+    /// <summary>XINFO STREAM FULL (every entry, PEL and consumer) with consumers' seen-time masked: a replayed
+    /// XCLAIM or consumer creation sees the replay's clock, as on a Redis replica.</summary>
+    internal static string StreamState(Arrakis.IoBypass.Transport.InMemory.InMemoryClient c, string key)
+    {
+        var parts = Call(c, $"XINFO STREAM {key} FULL COUNT 0").Split("\r\n");
+        for (int i = 0; i + 2 < parts.Length; i++)
+        {
+            if (parts[i] == "seen-time") parts[i + 1] = ":masked";
+        }
+        return string.Join("|", parts);
     }
 
     [Fact]

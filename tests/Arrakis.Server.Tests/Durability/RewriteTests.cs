@@ -66,6 +66,11 @@ public sealed class RewriteTests : IDisposable
             {
                 for (int i = 0; i < 300; i++) Call(c, $"RPUSH list{i % 7} {i}");
                 Call(c, "SET ttl v EX 1000");
+                // Streams go into the new base as RDB_TYPE_STREAM_LISTPACKS_2, groups and PELs included.
+                for (int i = 0; i < 250; i++) Call(c, $"XADD stream * n {i}");
+                Call(c, "XGROUP CREATE stream g 0");
+                Call(c, "XREADGROUP GROUP g alice COUNT 10 STREAMS stream >");
+                Call(c, "XTRIM stream MAXLEN ~ 120");
             }
             using var stop = new CancellationTokenSource();
             var writer = new Thread(() =>
@@ -84,6 +89,8 @@ public sealed class RewriteTests : IDisposable
                 var deadline = DateTime.UtcNow.AddSeconds(20);
                 while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
                 Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
+                Call(c, "XREADGROUP GROUP g bob COUNT 3 STREAMS stream >");
+                Call(c, "XADD stream * after rewrite");
                 Thread.Sleep(50);
             }
             stop.Cancel();

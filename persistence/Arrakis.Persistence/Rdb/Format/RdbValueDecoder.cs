@@ -6,7 +6,7 @@ namespace Arrakis.Persistence.Rdb.Format;
 /// <summary>
 /// Decodes a value body of a given RDB type (rdbLoadObject): every encoding Redis 7.0 writes and
 /// the older ones it still loads (LIST, ZSET with string scores, ziplists, QUICKLIST with
-/// ziplist nodes, intset, zipmap, SET listpack of 7.2). Modules and streams yield
+/// ziplist nodes, intset, zipmap, SET listpack of 7.2), streams (6.x and 7.0). Modules and 7.2 streams yield
 /// UnsupportedType. Duplicate members/fields and NaN scores are Corrupt, as in Redis.
 /// </summary>
 internal static class RdbValueDecoder
@@ -16,7 +16,7 @@ internal static class RdbValueDecoder
 
     /// <summary>Whether <paramref name="type"/> is a value type this decoder reads (not module, stream).</summary>
     public static bool IsSupported(byte type) => IsValueType(type) && type is not (RdbFormat.TypeModulePreGa or RdbFormat.TypeModule2
-        or RdbFormat.TypeStreamListpacks or RdbFormat.TypeStreamListpacks2 or RdbFormat.TypeStreamListpacks3);
+        or RdbFormat.TypeStreamListpacks3);
 
     /// <summary>
     /// Reads the body. True with a value; true with null for an empty aggregate (Redis skips
@@ -28,6 +28,9 @@ internal static class RdbValueDecoder
         long at = input.Position;
         switch (type)
         {
+            case RdbFormat.TypeStreamListpacks:
+            case RdbFormat.TypeStreamListpacks2:
+                return RdbStreamCodec.TryRead(input, type, out value);
             case RdbFormat.TypeString:
                 if (!input.TryReadString(out byte[] s)) return false;
                 value = RdbValue.FromString(s);

@@ -21,7 +21,7 @@ internal static class RdbValueEncoder
     /// <summary>The RDB type byte for <paramref name="v"/>. Throws ArgumentException for an empty aggregate (a bug: Redis never stores one).</summary>
     public static byte TypeOf(RdbValue v)
     {
-        if (v.Kind != RdbValueKind.String && v.Count == 0)
+        if (v.Kind is not (RdbValueKind.String or RdbValueKind.Stream) && v.Count == 0)
             throw new ArgumentException("Redis never stores an empty " + v.Kind, nameof(v));
         bool compact = v.Hint == RdbEncodingHint.Compact;
         return v.Kind switch
@@ -30,6 +30,7 @@ internal static class RdbValueEncoder
             RdbValueKind.List => RdbFormat.TypeListQuicklist2,
             RdbValueKind.Set => compact && AllIntegers(v.Elements!) ? RdbFormat.TypeSetIntset : RdbFormat.TypeSet,
             RdbValueKind.Hash => compact ? RdbFormat.TypeHashListpack : RdbFormat.TypeHash,
+            RdbValueKind.Stream => RdbFormat.TypeStreamListpacks2,
             _ => compact ? RdbFormat.TypeZsetListpack : RdbFormat.TypeZset2,
         };
     }
@@ -40,6 +41,7 @@ internal static class RdbValueEncoder
         switch (type)
         {
             case RdbFormat.TypeString: o.WriteString(v.String!); break;
+            case RdbFormat.TypeStreamListpacks2: RdbStreamCodec.Write(o, v.Stream!); break;
             case RdbFormat.TypeListQuicklist2: WriteQuicklist(o, v.Elements!); break;
             case RdbFormat.TypeSetIntset: o.WriteString(Intset.Encode(v.Elements!.Select(Parse))); break;
             case RdbFormat.TypeSet:

@@ -31,6 +31,8 @@ internal static class MemoryUsage
         SetValue s => ObjectHeader + 24 + Elements(s.Count, s.Members, samples, m => Array(m.Length) + Reference + IndexEntryBytes),
         SortedSetValue z when z.IsListpack => ObjectHeader + 24 + Array(z.PackedLength),
         SortedSetValue z => ObjectHeader + 24 + Elements(z.Count, z.Ascending(), samples, e => Array(e.Member.Length) + SkipNodeBytes + IndexEntryBytes + 8),
+        Streams.StreamValue x => ObjectHeader + 64 + x.Nodes.Sum(n => ObjectHeader + 16 + Array(n.Lp.Length)) + (x.Groups?.Values.Sum(g =>
+            ObjectHeader + 48 + g.Pending.Count * (ObjectHeader + 64L) + g.Consumers.Values.Sum(c => ObjectHeader + Array(c.Name.Length) + c.Pending.Count * 48L)) ?? 0),
         _ => ObjectHeader,
     };
 

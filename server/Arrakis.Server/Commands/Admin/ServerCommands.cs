@@ -81,6 +81,7 @@ internal static class ServerCommands
             }
             c.Stats.Dirty += removed;
             ks.AverageTtl[db] = 0;
+            c.Server.Blocking.SignalDatabase(db); // blocked XREADGROUPs learn their stream is gone
         }
         finally
         {

@@ -36,6 +36,7 @@ internal static class KeyCommands
         HashValue => "hash",
         SetValue => "set",
         SortedSetValue => "zset",
+        StreamValue => "stream",
         _ => "none",
     };
 

@@ -5,4 +5,6 @@ internal enum BlockedOn
 {
     List,
     SortedSet,
+    /// <summary>XREAD / XREADGROUP with BLOCK (Redis's BLOCKED_STREAM): re-run on every ready signal of the key.</summary>
+    Stream,
 }

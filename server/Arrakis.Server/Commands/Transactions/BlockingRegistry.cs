@@ -114,12 +114,24 @@ internal sealed class BlockingRegistry
                 if (!_queues.TryGetValue((db, key), out var q)) continue;
                 waiters = q.ToArray();
             }
+            bool exhausted = false;
             foreach (var w in waiters)
             {
+                if (w.On == BlockedOn.Stream)
+                {
+                    // XREAD/XREADGROUP decide themselves (new entries, or the group or key gone).
+                    TryServe(c, w, key);
+                    continue;
+                }
+                if (exhausted) continue;
                 var holds = HeldType(c, db, key);
-                if (holds is null) break; // nothing left to serve
+                if (holds is null)
+                {
+                    exhausted = true; // nothing left to serve
+                    continue;
+                }
                 if (holds != w.On) continue; // waits for another type: stays blocked, in its place
-                if (!TryServe(c, w, key)) break;
+                if (!TryServe(c, w, key)) exhausted = true;
             }
         }
     }
