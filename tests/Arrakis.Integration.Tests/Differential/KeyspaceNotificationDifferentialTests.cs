@@ -74,6 +74,7 @@ public sealed class KeyspaceNotificationDifferentialTests(ServerPairFixture serv
     [Theory]
     [InlineData("KEA")]
     [InlineData("Enm")]
+    [InlineData("KEgn")]
     public void Every_command_publishes_the_events_redis_publishes(string classes)
     {
         var ours = Events(servers.Arrakis, classes);

@@ -154,8 +154,8 @@ internal static class KeyCommands
             return;
         }
         db.Delete(src);
+        db.Set(dst, value, expireAt, flags: flags); // the destination's "new" event comes first, as in Redis
         db.Notify(K.Generic, "rename_from", src);
-        db.Set(dst, value, expireAt, flags: flags);
         db.Notify(K.Generic, "rename_to", dst);
         if (nx) c.Reply.WriteInteger(1);
         else c.Reply.WriteOk();
