@@ -25,7 +25,12 @@ internal static class FunctionCommands
         };
         h["function|flush"] = c =>
         {
-            if (c.ArgCount > 3 || (c.ArgCount == 3 && !c.ArgIs(2, "SYNC") && !c.ArgIs(2, "ASYNC")))
+            if (c.ArgCount > 3)
+            {
+                c.Error($"ERR unknown subcommand or wrong number of arguments for '{c.ArgText(1)}'. Try FUNCTION HELP.");
+                return;
+            }
+            if (c.ArgCount == 3 && !c.ArgIs(2, "SYNC") && !c.ArgIs(2, "ASYNC"))
             {
                 c.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
                 return;

@@ -131,6 +131,8 @@ public sealed class ScriptingDifferentialTests(ServerPairFixture servers)
         h.Run("FUNCTION", "DELETE", "lib1");
         h.Run("FUNCTION", "LIST");
         h.Run("FUNCTION", "FLUSH", "bogus");
+        h.Run("FUNCTION", "FLUSH", "async", "x");
+        h.Run("SCRIPT", "FLUSH", "async", "x");
         h.Run("FUNCTION", "RESTORE", "abc");
         h.Run("FUNCTION", "RESTORE", "abc", "badpolicy");
         h.Run("FUNCTION", "FLUSH", "SYNC");
