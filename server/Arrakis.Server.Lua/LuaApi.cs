@@ -32,8 +32,11 @@ internal static unsafe partial class LuaApi
     [LibraryImport(Shim, EntryPoint = "arr_used_memory")]
     public static partial long UsedMemory(nint L);
 
-    [LibraryImport(Lua, EntryPoint = "lua_close")]
+    [LibraryImport(Shim, EntryPoint = "arr_close")]
     public static partial void Close(nint L);
+
+    [LibraryImport(Shim, EntryPoint = "arr_set_memory_limit")]
+    public static partial void SetMemoryLimit(nint L, long bytes);
 
     [LibraryImport(Lua, EntryPoint = "lua_gettop")]
     [SuppressGCTransition]
@@ -109,7 +112,8 @@ internal static unsafe partial class LuaApi
     [LibraryImport(Lua, EntryPoint = "lua_next")]
     public static partial int Next(nint L, int index);
 
-    [LibraryImport(Lua, EntryPoint = "lua_pcall")]
+    /// <summary>lua_pcall with the state's memory cap armed (the shim's arr_protected_call).</summary>
+    [LibraryImport(Shim, EntryPoint = "arr_protected_call")]
     public static partial int PCall(nint L, int nargs, int nresults, int errfunc);
 
     [LibraryImport(Lua, EntryPoint = "luaL_loadbuffer")]

@@ -168,6 +168,9 @@ internal sealed unsafe class LuaState : IDisposable
     /// <summary>Calls <see cref="ILuaHost.Hook"/> every <paramref name="instructions"/> (0: never).</summary>
     public void SetHook(int instructions) => LuaApi.SetHook(_main, instructions);
 
+    /// <summary>Caps the bytes scripts may make this state hold (0: none); past it a script fails with out of memory.</summary>
+    public void SetMemoryLimit(long bytes) => LuaApi.SetMemoryLimit(_main, bytes);
+
     /// <summary>Runs a full collection (SCRIPT FLUSH).</summary>
     public void CollectGarbage() => LuaApi.Gc(_main, 2 /* LUA_GCCOLLECT */, 0);
 

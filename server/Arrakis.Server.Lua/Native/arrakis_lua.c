@@ -21,6 +21,41 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include <stdlib.h>
+
+/* Each state's allocator: counts what Lua holds and refuses to grow past `limit` while a script
+ * runs in protected mode (`armed`). Never refused while C# code runs (a callback, or C# pushing
+ * values before a call): there a failed allocation would raise, and a longjmp over managed frames
+ * is undefined. */
+typedef struct arr_memory {
+    size_t used;
+    size_t limit; /* 0: none */
+    int armed;
+} arr_memory;
+
+static void *arr_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    arr_memory *m = (arr_memory *)ud;
+    if (nsize == 0) {
+        free(ptr);
+        m->used -= osize;
+        return NULL;
+    }
+    if (m->armed && m->limit != 0 && nsize > osize && m->used + (nsize - osize) > m->limit) return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p != NULL) m->used = m->used - osize + nsize;
+    return p;
+}
+
+static arr_memory *arr_memory_of(lua_State *L)
+{
+    void *ud;
+    lua_getallocf(L, &ud);
+    return (arr_memory *)ud;
+}
+
+void arr_close(lua_State *L);
+
 typedef int (*arr_callback)(lua_State *L, int id);
 typedef int (*arr_hook_callback)(lua_State *L);
 
@@ -31,7 +66,11 @@ static arr_hook_callback g_hook;
 static int arr_trampoline(lua_State *L)
 {
     int id = (int)lua_tointeger(L, lua_upvalueindex(1));
+    arr_memory *m = arr_memory_of(L);
+    int armed = m->armed;
+    m->armed = 0;
     int n = g_callback(L, id);
+    m->armed = armed;
     if (n < 0) return lua_error(L);
     return n;
 }
@@ -52,7 +91,12 @@ void arr_push_callback(lua_State *L, int id)
 static void arr_count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    if (g_hook(L)) lua_error(L); /* C# pushed the error value */
+    arr_memory *m = arr_memory_of(L);
+    int armed = m->armed;
+    m->armed = 0;
+    int stop = g_hook(L);
+    m->armed = armed;
+    if (stop) lua_error(L); /* C# pushed the error value */
 }
 
 /* Every `count` instructions, asks C# whether to stop (count <= 0 removes the hook). */
@@ -188,8 +232,10 @@ lua_State *arr_new_state(const char *cjson_path, const char *bit_path, char *err
         snprintf(error, size, "liblua5.1.so.0: %s", dlerror());
         return NULL;
     }
-    lua_State *L = luaL_newstate();
+    arr_memory *memory = calloc(1, sizeof(arr_memory));
+    lua_State *L = memory == NULL ? NULL : lua_newstate(arr_alloc, memory);
     if (L == NULL) {
+        free(memory);
         snprintf(error, size, "out of memory creating a Lua state");
         return NULL;
     }
@@ -201,18 +247,18 @@ lua_State *arr_new_state(const char *cjson_path, const char *bit_path, char *err
         lua_pushstring(L, lib->name);
         if (lua_pcall(L, 1, 0, 0) != 0) {
             snprintf(error, size, "opening %s: %s", lib->name, lua_tostring(L, -1));
-            lua_close(L);
+            arr_close(L);
             return NULL;
         }
     }
     if (arr_open_shared(L, cjson_path, "luaopen_cjson", "cjson", error, size) != 0
         || arr_open_shared(L, bit_path, "luaopen_bit", "bit", error, size) != 0) {
-        lua_close(L);
+        arr_close(L);
         return NULL;
     }
     if (lua_cpcall(L, arr_open_own, NULL) != 0) {
         snprintf(error, size, "opening cmsgpack/struct: %s", lua_tostring(L, -1));
-        lua_close(L);
+        arr_close(L);
         return NULL;
     }
     return L;
@@ -221,5 +267,30 @@ lua_State *arr_new_state(const char *cjson_path, const char *bit_path, char *err
 /* Bytes Lua holds (used_memory_lua). */
 long long arr_used_memory(lua_State *L)
 {
-    return (long long)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + lua_gc(L, LUA_GCCOUNTB, 0);
+    return (long long)arr_memory_of(L)->used;
+}
+
+/* Caps what scripts may make Lua hold (0: no cap). */
+void arr_set_memory_limit(lua_State *L, long long bytes)
+{
+    arr_memory_of(L)->limit = bytes > 0 ? (size_t)bytes : 0;
+}
+
+/* lua_pcall with the memory cap armed: a script that allocates past it gets LUA_ERRMEM. */
+int arr_protected_call(lua_State *L, int nargs, int nresults, int errfunc)
+{
+    arr_memory *m = arr_memory_of(L);
+    int armed = m->armed;
+    m->armed = 1;
+    int status = lua_pcall(L, nargs, nresults, errfunc);
+    m->armed = armed;
+    return status;
+}
+
+/* Closes the state and frees its allocator's bookkeeping. */
+void arr_close(lua_State *L)
+{
+    arr_memory *m = arr_memory_of(L);
+    lua_close(L);
+    free(m);
 }

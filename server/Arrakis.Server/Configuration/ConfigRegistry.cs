@@ -72,6 +72,7 @@ internal static class ConfigRegistry
                 return null;
             }),
             Mutable("hll-sparse-max-bytes", o => o.HllSparseMaxBytes.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 0, int.MaxValue, x => o.HllSparseMaxBytes = (int)x)),
+            Mutable("arrakis-lua-max-memory", o => o.LuaMaxMemory.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 0, long.MaxValue, x => o.LuaMaxMemory = x)),
             Mutable("arrakis-idle-spin-us", o => o.IdleSpinMicroseconds.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, -1, 1_000_000, x => o.IdleSpinMicroseconds = (int)x)),
         };
         var known = list.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);

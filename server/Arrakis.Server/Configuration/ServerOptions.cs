@@ -30,6 +30,9 @@ public sealed class ServerOptions
 
     /// <summary>busy-reply-threshold (alias lua-time-limit): after this many ms a script makes other clients get BUSY.</summary>
     public long BusyReplyThresholdMs { get; set; } = 5000;
+
+    /// <summary>arrakis-lua-max-memory: what scripts may make each Lua interpreter hold (0: no cap; Redis 7.0 has none).</summary>
+    public long LuaMaxMemory { get; set; } = 1L << 30;
     public int SlowlogMaxLen { get; set; } = 128;
     /// <summary>
     /// Data-plane threads. Default: one per core but one, leaving a core for the kernel's network

@@ -167,6 +167,7 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
         LuaStatus status;
         try
         {
+            lua.SetMemoryLimit(Server.Options.LuaMaxMemory);
             lua.SetHook(LoadHookInstructions);
             status = lua.PCall(0, 0, 0);
         }

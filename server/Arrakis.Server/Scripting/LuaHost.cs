@@ -121,12 +121,18 @@ internal abstract class LuaHost(ServerState server) : ILuaHost
         _running = run;
         try
         {
+            lua.SetMemoryLimit(Server.Options.LuaMaxMemory);
             lua.SetHook(HookInstructions);
             var status = lua.PCall(argCount, 1, handler);
             lua.SetHook(0);
             if (run.Abandoned) Durability.EffectRecorder.Current?.DiscardPending();
             if (status == LuaStatus.Ok) LuaToResp.Write(lua, ctx.Reply, run.Resp);
             else ReplyError(run, lua, status);
+            if (status == LuaStatus.OutOfMemory)
+            {
+                lua.SetTop(0);
+                lua.CollectGarbage(); // give back what the script left before it hit the cap
+            }
         }
         finally
         {

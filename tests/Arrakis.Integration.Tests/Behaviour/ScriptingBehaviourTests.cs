@@ -87,6 +87,22 @@ public sealed class ScriptingBehaviourTests
     }
 
     [Fact]
+    public void Lua_memory_is_capped_and_the_server_goes_on()
+    {
+        using var server = ServerProcess.StartArrakis("--arrakis-lua-max-memory", "64mb");
+        using var c = new RespConnection(server.Port);
+        var reply = c.Call("EVAL", "local t = {} for i = 1, 1e8 do t[i] = i end return #t", "0");
+        Assert.StartsWith("ERR Error running script (call to ", reply.Text);
+        Assert.EndsWith("): out of memory", reply.Text);
+        Assert.Equal("0 not enough memory", string.Join(" ", c.Call("EVAL", "local ok, e = pcall(string.rep, 'x', 100 * 1024 * 1024) return {ok and 1 or 0, e}", "0").Items!.Select(i => i.Text)));
+        long used = long.Parse(c.Call("INFO", "memory").Text.Split("\r\n").First(l => l.StartsWith("used_memory_lua:", StringComparison.Ordinal))[16..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(used, 1, 64L << 20);
+        Assert.Equal(100000, c.Call("EVAL", "local t = {} for i = 1, 1e5 do t[i] = i end return #t", "0").Integer);
+        Assert.Equal("OK", c.Call("CONFIG", "SET", "arrakis-lua-max-memory", "0").Text);
+        Assert.Equal(100L << 20, c.Call("EVAL", "return #string.rep('x', 100 * 1024 * 1024)", "0").Integer);
+    }
+
+    [Fact]
     public void A_busy_function_is_stopped_by_FUNCTION_KILL()
     {
         using var server = ServerProcess.StartArrakis("--busy-reply-threshold", "100");
