@@ -98,19 +98,38 @@ internal static class RedisLibrary
     /// <summary>Pushes {err=message}; for redis.call it is raised, for redis.pcall returned.</summary>
     public static int ErrorTable(LuaState lua, string message, bool raise)
     {
-        lua.NewTable(0, 1);
+        lua.NewTable();
         lua.PushString(message);
         lua.RawSetField(-2, "err");
+        MarkCounted(lua);
         return raise ? -1 : 1;
+    }
+
+    /// <summary>Redis marks the error tables of redis.call/pcall (already counted in errorstats) with
+    /// ignore_error_stats_update = true, after err; scripts can see the field.</summary>
+    public static void MarkCounted(LuaState lua)
+    {
+        lua.PushBoolean(true);
+        lua.RawSetField(-2, "ignore_error_stats_update");
     }
 
     private static int Reply(LuaState lua, string field)
     {
         if (lua.Top != 1 || lua.TypeAt(1) != LuaType.String) return ErrorTable(lua, "ERR wrong number or type of arguments", raise: false);
         var text = lua.ToBytes(1);
-        if (field == "err" && text.Length > 0 && text[0] == '-') text = text[1..];
-        lua.NewTable(0, 1);
-        lua.PushBytes(text);
+        lua.NewTable();
+        if (field == "err")
+        {
+            // Redis's luaPushErrorBuff: the text (one leading '-' dropped) is "CODE message" when it has a
+            // space; without one it gets the code "ERR ".
+            var t = text.Length > 0 && text[0] == '-' ? text[1..] : text;
+            byte[] message = t.IndexOf((byte)' ') >= 0 ? t.ToArray() : [.. "ERR "u8, .. t];
+            lua.PushBytes(message);
+        }
+        else
+        {
+            lua.PushBytes(text);
+        }
         lua.RawSetField(-2, field);
         return 1;
     }

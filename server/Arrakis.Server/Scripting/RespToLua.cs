@@ -41,6 +41,7 @@ internal static class RespToLua
                 return true;
             case (byte)'-':
                 PushField(lua, "err", line);
+                RedisLibrary.MarkCounted(lua);
                 return true;
             case (byte)':':
                 Utf8Parser.TryParse(line, out long integer, out _);
@@ -60,7 +61,11 @@ internal static class RespToLua
                 var body = buf.Slice(pos, length);
                 pos += length + 2;
                 if (type == '$') lua.PushBytes(body);
-                else if (type == '!') PushField(lua, "err", body);
+                else if (type == '!')
+                {
+                    PushField(lua, "err", body);
+                    RedisLibrary.MarkCounted(lua);
+                }
                 else PushVerbatim(lua, body);
                 return true;
             }
@@ -144,7 +149,7 @@ internal static class RespToLua
 
     private static void PushField(LuaState lua, string field, ReadOnlySpan<byte> value)
     {
-        lua.NewTable(0, 1);
+        lua.NewTable();
         lua.PushBytes(value);
         lua.RawSetField(-2, field);
     }

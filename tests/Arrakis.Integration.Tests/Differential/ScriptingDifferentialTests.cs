@@ -140,6 +140,61 @@ public sealed class ScriptingDifferentialTests(ServerPairFixture servers)
         h.AssertNoDifferences();
     }
 
+    public static TheoryData<RespVersion, int> Seeds => new() { { RespVersion.Resp2, 11 }, { RespVersion.Resp3, 12 }, { RespVersion.Resp2, 13 } };
+
+    /// <summary>Seeded random scripts: redis.call/pcall of random commands over a few keys, results returned
+    /// raw, nested, as types or through cjson, with and without redis.setresp(3).</summary>
+    [Theory, MemberData(nameof(Seeds))]
+    public void Random_scripts_match_redis(RespVersion protocol, int seed)
+    {
+        using var h = new DifferentialHarness(servers, protocol);
+        var rng = new Random(seed);
+        string K() => "'k" + rng.Next(4) + "'";
+        string V() => rng.Next(5) switch { 0 => rng.Next(-5, 100).ToString(System.Globalization.CultureInfo.InvariantCulture), 1 => "1.5", 2 => "'x'", 3 => "''", _ => "'v" + rng.Next(3) + "'" };
+        string[] calls =
+        [
+            "'set', {k}, {v}", "'get', {k}", "'incr', {k}", "'incrbyfloat', {k}, {v}", "'append', {k}, {v}", "'del', {k}, {k}",
+            "'exists', {k}", "'type', {k}", "'hset', {k}, 'f', {v}, 'g', {v}", "'hgetall', {k}", "'hmget', {k}, 'f', 'nope'",
+            "'hincrby', {k}, 'f', {v}", "'lpush', {k}, {v}, {v}", "'lrange', {k}, 0, -1", "'lpop', {k}", "'zadd', {k}, {v}, 'm'",
+            "'zrange', {k}, 0, -1, 'WITHSCORES'", "'zscore', {k}, 'm'", "'zincrby', {k}, {v}, 'm'", "'sadd', {k}, {v}", "'scard', {k}",
+            "'sismember', {k}, {v}", "'mget', {k}, {k}", "'xadd', {k}, '1-' .. {n}, 'f', {v}", "'xlen', {k}", "'xrange', {k}, '-', '+'",
+            "'strlen', {k}", "'getrange', {k}, 0, 2", "'expire', {k}, 100", "'ttl', {k}", "'persist', {k}", "'setnx', {k}, {v}",
+            "'bogus', {k}", "'get'", "'set', {k}", "'object', 'encoding', {k}", "'ping'", "'echo', {v}",
+        ];
+        string Call()
+        {
+            string c = calls[rng.Next(calls.Length)];
+            while (c.Contains("{k}")) c = ReplaceFirst(c, "{k}", K());
+            while (c.Contains("{v}")) c = ReplaceFirst(c, "{v}", V());
+            c = c.Replace("{n}", rng.Next(1, 50).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return (rng.Next(3) == 0 ? "redis.call(" : "redis.pcall(") + c + ")";
+        }
+        for (int i = 0; i < 150; i++)
+        {
+            var sb = new System.Text.StringBuilder();
+            if (rng.Next(3) == 0) sb.Append("redis.setresp(3) ");
+            int n = rng.Next(1, 4);
+            for (int j = 0; j < n; j++) sb.Append("local r").Append(j).Append(" = ").Append(Call()).Append(' ');
+            string last = "r" + (n - 1);
+            sb.Append(rng.Next(6) switch
+            {
+                0 => "return {" + string.Join(", ", Enumerable.Range(0, n).Select(j => "r" + j)) + "}",
+                1 => "return type(" + last + ")",
+                2 => "return cjson.encode({" + last + "})",
+                3 => "if type(" + last + ") == 'table' then return " + last + ".ok or " + last + ".err or #" + last + " end return " + last,
+                _ => "return " + last,
+            });
+            h.Run("EVAL", sb.ToString(), "0");
+        }
+        h.AssertNoDifferences();
+    }
+
+    private static string ReplaceFirst(string s, string what, string with)
+    {
+        int i = s.IndexOf(what, StringComparison.Ordinal);
+        return s[..i] + with + s[(i + what.Length)..];
+    }
+
     [Fact]
     public void Function_dump_restores_on_the_other_server()
     {
@@ -205,7 +260,10 @@ public sealed class ScriptingDifferentialTests(ServerPairFixture servers)
         "redis.setresp(3) return {map={x={set={y=true}}}}",
         "return 1/0", "return -1/0", "return 0/0", "return 2^63", "return -2^63", "return 1e300", "return 2^53+1",
         "return redis.error_reply('x y')", "return redis.error_reply('-x y')", "return redis.error_reply()", "return redis.error_reply(5)",
-        "local e = redis.error_reply('x y'); return e.err", "return redis.status_reply('FOO')", "return redis.status_reply()",
+        "local e = redis.error_reply('x y'); return e.err",
+        "return cjson.encode({redis.error_reply('x'), redis.error_reply('-x'), redis.error_reply('x y'), redis.error_reply('-x y'), redis.error_reply('-'), redis.error_reply(''), redis.error_reply('- y')})",
+        "return redis.error_reply('-x')", "return redis.error_reply('')", "return cjson.encode(redis.pcall('bogus'))",
+        "return redis.pcall('bogus').ignore_error_stats_update", "local ok, e = xpcall(function() redis.call('bogus') end, function(m) return m end); return cjson.encode(e)", "return redis.status_reply('FOO')", "return redis.status_reply()",
         "return redis.status_reply('a','b')",
         "print(x)", "x = 1", "_G.x = 1", "redis.call = nil", "string.len = nil", "setmetatable(_G, nil)", "rawset(_G,'x',1)",
         "return loadfile", "return dofile", "return os", "return io", "return debug", "return require", "return newproxy",
