@@ -15,7 +15,11 @@ internal static class Commands
 {
     // proto-max-bulk-len at Redis's minimum (1 MB): keeps bit offsets and LCS tables small enough
     // that an input cannot make one execution allocate hundreds of megabytes.
-    private static readonly CommandHarness Harness = new(new ServerOptions { Threads = 1, ProtoMaxBulkLen = 1024 * 1024 });
+    // Lua capped at 64 MB per interpreter for the same reason.
+    private static readonly CommandHarness Harness = new(new ServerOptions { Threads = 1, ProtoMaxBulkLen = 1024 * 1024, LuaMaxMemory = 64L << 20 });
+
+    /// <summary>The server state behind the harness.</summary>
+    public static Arrakis.Server.Runtime.ServerState State => Harness.State;
 
     /// <summary>CommandHarness copies a request into the session's first input buffer (16 KB) and does
     /// not grow it: targets cut their inputs so that every request fits.</summary>

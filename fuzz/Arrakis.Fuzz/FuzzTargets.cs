@@ -17,5 +17,6 @@ internal static class FuzzTargets
         ["rdb"] = RdbTarget.Run,
         ["packet"] = PacketTarget.Run,
         ["stack"] = StackTarget.Run,
+        ["script"] = ScriptTarget.Run,
     };
 }

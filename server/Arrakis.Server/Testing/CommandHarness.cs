@@ -17,9 +17,12 @@ public sealed class CommandHarness : IDisposable
     private readonly ClientSession _session;
     private readonly CommandContext _context;
 
+    /// <summary>The server behind the harness (fuzz targets stop runaway scripts through it).</summary>
+    internal ServerState State { get; }
+
     public CommandHarness(ServerOptions? options = null)
     {
-        var state = new ServerState(options ?? new ServerOptions { Threads = 1 });
+        var state = State = new ServerState(options ?? new ServerOptions { Threads = 1 });
         var thread = new DataPlaneThread(0, 1, state, new InMemoryNetwork().CreateSource(), NullLogger.Instance);
         _session = new ClientSession(1, 1, thread, state.Limits, "harness:0", "harness:0") { Authenticated = true };
         _context = new CommandContext(_session, state, thread);

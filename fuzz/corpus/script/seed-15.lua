@@ -1,0 +1,1 @@
+return {set={a=true}, err='e'}

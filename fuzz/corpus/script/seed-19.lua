@@ -1,0 +1,1 @@
+return bit.bxor(1,2)

@@ -1,0 +1,1 @@
+return redis.pcall('hgetall', KEYS[2])

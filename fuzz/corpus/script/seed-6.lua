@@ -1,0 +1,1 @@
+return {map={a=1}, double=1.5}

@@ -1,0 +1,1 @@
+return cjson.encode(cjson.decode('[1,{"a":2}]'))

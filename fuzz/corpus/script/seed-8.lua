@@ -1,0 +1,1 @@
+return cmsgpack.unpack(cmsgpack.pack({1,2,{a=1}}))

@@ -1,0 +1,1 @@
+return struct.pack('>i4', 5)
