@@ -55,10 +55,10 @@ public sealed class ListpackTests
     public void EncodeBacklen_UsesRedisLayout()
     {
         Span<byte> b = stackalloc byte[5];
-        Assert.Equal(1, ListpackBuilder.EncodeBacklen(127, b));
-        Assert.Equal(2, ListpackBuilder.EncodeBacklen(128, b));
+        Assert.Equal(1, ListpackEncoding.EncodeBacklen(127, b));
+        Assert.Equal(2, ListpackEncoding.EncodeBacklen(128, b));
         Assert.Equal(new byte[] { 1, 128 }, b[..2].ToArray());
-        Assert.Equal(3, ListpackBuilder.EncodeBacklen(16383, b));
-        Assert.Equal(5, ListpackBuilder.EncodeBacklen(268435455, b));
+        Assert.Equal(3, ListpackEncoding.EncodeBacklen(16383, b));
+        Assert.Equal(5, ListpackEncoding.EncodeBacklen(268435455, b));
     }
 }

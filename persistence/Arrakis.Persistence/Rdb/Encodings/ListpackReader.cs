@@ -70,7 +70,7 @@ internal static class ListpackReader
         long entryLen = header + Math.Max(0, strLen);
         if (entryLen > avail) return false;
         Span<byte> back = stackalloc byte[5];
-        int backLen = ListpackBuilder.EncodeBacklen((ulong)entryLen, back);
+        int backLen = ListpackEncoding.EncodeBacklen((ulong)entryLen, back);
         if (entryLen + backLen > avail) return false;
         if (!lp.Slice(start + (int)entryLen, backLen).SequenceEqual(back[..backLen])) return false;
         element = strLen >= 0 ? lp.Slice(start + header, (int)strLen).ToArray() : RedisNumbers.FormatInt64(intVal);

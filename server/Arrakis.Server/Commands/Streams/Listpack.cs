@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Arrakis.Persistence.Rdb.Encodings;
 using Arrakis.Protocol;
 
 namespace Arrakis.Server.Commands.Streams;
@@ -76,7 +77,7 @@ internal static class Listpack
     public static int Next(byte[] lp, int pos)
     {
         int entry = EntryLength(lp, pos);
-        return pos + entry + BacklenSize(entry);
+        return pos + entry + ListpackEncoding.BacklenSize((ulong)entry);
     }
 
     /// <summary>Position of the element before the one at <paramref name="pos"/> (pos may be the terminator); -1 at the first.</summary>
@@ -103,10 +104,10 @@ internal static class Listpack
         Span<byte> enc = stackalloc byte[9];
         int encLen;
         ReadOnlySpan<byte> payload = default;
-        if (element.Length <= 20 && RespNumber.TryParseInt64(element, out long v)) encLen = EncodeInt(v, enc);
+        if (element.Length <= 20 && RespNumber.TryParseInt64(element, out long v)) encLen = ListpackEncoding.EncodeInt(v, enc);
         else
         {
-            encLen = EncodeStringHeader(element.Length, enc);
+            encLen = ListpackEncoding.EncodeStringHeader(element.Length, enc);
             payload = element;
         }
         Insert(ref lp, Bytes(lp) - 1, enc[..encLen], payload, 0);
@@ -115,7 +116,7 @@ internal static class Listpack
     public static void AppendInteger(ref byte[] lp, long value)
     {
         Span<byte> enc = stackalloc byte[9];
-        int encLen = EncodeInt(value, enc);
+        int encLen = ListpackEncoding.EncodeInt(value, enc);
         Insert(ref lp, Bytes(lp) - 1, enc[..encLen], default, 0);
     }
 
@@ -123,9 +124,9 @@ internal static class Listpack
     public static void ReplaceInteger(ref byte[] lp, int pos, long value)
     {
         Span<byte> enc = stackalloc byte[9];
-        int encLen = EncodeInt(value, enc);
+        int encLen = ListpackEncoding.EncodeInt(value, enc);
         int old = EntryLength(lp, pos);
-        Insert(ref lp, pos, enc[..encLen], default, old + BacklenSize(old));
+        Insert(ref lp, pos, enc[..encLen], default, old + ListpackEncoding.BacklenSize((ulong)old));
     }
 
     /// <summary>Number of elements (counted when the header says 65535).</summary>
@@ -145,7 +146,7 @@ internal static class Listpack
     private static void Insert(ref byte[] lp, int pos, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> payload, int removed)
     {
         int entry = enc.Length + payload.Length;
-        int back = BacklenSize(entry);
+        int back = ListpackEncoding.BacklenSize((ulong)entry);
         int added = entry + back;
         int total = Bytes(lp);
         int newTotal = total - removed + added;
@@ -157,7 +158,7 @@ internal static class Listpack
         Buffer.BlockCopy(lp, pos + removed, lp, pos + added, tail);
         enc.CopyTo(lp.AsSpan(pos));
         payload.CopyTo(lp.AsSpan(pos + enc.Length));
-        EncodeBacklen((ulong)entry, lp.AsSpan(pos + entry));
+        ListpackEncoding.EncodeBacklen((ulong)entry, lp.AsSpan(pos + entry));
         BinaryPrimitives.WriteUInt32LittleEndian(lp, (uint)newTotal);
         if (removed == 0)
         {
@@ -175,57 +176,5 @@ internal static class Listpack
         if ((b & 0xF0) == 0xE0) return 2 + (((b & 0x0F) << 8) | lp[pos + 1]);
         if (b == 0xF0) return 5 + (int)BinaryPrimitives.ReadUInt32LittleEndian(lp.AsSpan(pos + 1));
         return b switch { 0xF1 => 3, 0xF2 => 4, 0xF3 => 5, _ => 9 };
-    }
-
-    private static int BacklenSize(int l) => l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-
-    private static void EncodeBacklen(ulong l, Span<byte> buf)
-    {
-        int n = BacklenSize((int)l);
-        for (int i = 0; i < n; i++)
-        {
-            int shift = 7 * (n - 1 - i);
-            byte b = (byte)((l >> shift) & 127);
-            buf[i] = i == 0 ? b : (byte)(b | 128);
-        }
-    }
-
-    private static int EncodeInt(long v, Span<byte> enc)
-    {
-        if (v >= 0 && v <= 127)
-        {
-            enc[0] = (byte)v;
-            return 1;
-        }
-        if (v >= -4096 && v <= 4095)
-        {
-            ulong u = (ulong)v & 0x1FFF;
-            enc[0] = (byte)(0xC0 | (u >> 8));
-            enc[1] = (byte)u;
-            return 2;
-        }
-        int size = v >= short.MinValue && v <= short.MaxValue ? 2 : v >= -8388608 && v <= 8388607 ? 3
-            : v >= int.MinValue && v <= int.MaxValue ? 4 : 8;
-        enc[0] = size switch { 2 => 0xF1, 3 => 0xF2, 4 => 0xF3, _ => 0xF4 };
-        for (int i = 0; i < size; i++) enc[1 + i] = (byte)((ulong)v >> (8 * i));
-        return 1 + size;
-    }
-
-    private static int EncodeStringHeader(int len, Span<byte> enc)
-    {
-        if (len < 64)
-        {
-            enc[0] = (byte)(0x80 | len);
-            return 1;
-        }
-        if (len < 4096)
-        {
-            enc[0] = (byte)(0xE0 | (len >> 8));
-            enc[1] = (byte)len;
-            return 2;
-        }
-        enc[0] = 0xF0;
-        BinaryPrimitives.WriteUInt32LittleEndian(enc[1..], (uint)len);
-        return 5;
     }
 }
