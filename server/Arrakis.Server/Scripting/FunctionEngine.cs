@@ -37,30 +37,15 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
         return true;
     }
 
-    public int LibraryCount
-    {
-        get
-        {
-            lock (Gate) return _libraries.Count;
-        }
-    }
+    public int LibraryCount => Figure(ref _libraryCount, () => _libraries.Count);
 
-    public int FunctionCount
-    {
-        get
-        {
-            lock (Gate) return _functions.Count;
-        }
-    }
+    public int FunctionCount => Figure(ref _functionCount, () => _functions.Count);
 
     /// <summary>Bytes of library code (part of used_memory_scripts).</summary>
-    public long CodeBytes
-    {
-        get
-        {
-            lock (Gate) return _libraries.Values.Sum(l => (long)l.Code.Length);
-        }
-    }
+    public long CodeBytes => Figure(ref _codeBytes, () => _libraries.Values.Sum(l => (long)l.Code.Length));
+
+    private int _libraryCount, _functionCount;
+    private long _codeBytes;
 
     /// <summary>The libraries' code in name order (FUNCTION DUMP, snapshots).</summary>
     public List<byte[]> Codes()
@@ -343,10 +328,5 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
             }
             return null;
         }
-    }
-
-    public bool HasLibrary(string name)
-    {
-        lock (Gate) return _libraries.ContainsKey(name);
     }
 }

@@ -31,12 +31,25 @@ internal abstract class LuaHost(ServerState server) : ILuaHost
     /// <summary>The script or function running now (null when none).</summary>
     public ScriptRun? Running => _running;
 
-    /// <summary>Bytes Lua holds (used_memory_lua / used_memory_vm_functions).</summary>
-    public long UsedMemory
+    /// <summary>Bytes Lua holds (used_memory_lua / used_memory_vm_functions): as of now, or as of the
+    /// end of the last call when a script is running (INFO must not wait for it).</summary>
+    public long UsedMemory => Figure(ref _usedMemory, () => Lua?.UsedMemory ?? 0);
+
+    private long _usedMemory;
+
+    /// <summary>A figure for INFO and FUNCTION STATS read under the gate when it is free, else its last
+    /// value: those commands run while a script holds the gate (FUNCTION STATS even while it is busy).</summary>
+    protected T Figure<T>(ref T cache, Func<T> read)
     {
-        get
+        if (!Gate.TryEnter()) return cache;
+        try
         {
-            lock (Gate) return Lua?.UsedMemory ?? 0;
+            cache = read();
+            return cache;
+        }
+        finally
+        {
+            Gate.Exit();
         }
     }
 

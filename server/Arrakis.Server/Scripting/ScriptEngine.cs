@@ -18,17 +18,14 @@ namespace Arrakis.Server.Scripting;
 /// </remarks>
 internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
 {
-    private readonly Dictionary<string, byte[]> _bodies = new(StringComparer.Ordinal);
+    /// <summary>Cached scripts by SHA1, with their shebang flags (the compiled functions live in the Lua registry).</summary>
+    private readonly Dictionary<string, ScriptFlags> _scripts = new(StringComparer.Ordinal);
     private long _bodyBytes;
 
     /// <summary>Cached scripts (number_of_cached_scripts).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (Gate) return _bodies.Count;
-        }
-    }
+    public int Count => Figure(ref _count, () => _scripts.Count);
+
+    private int _count;
 
     /// <summary>Bytes of cached script bodies (used_memory_scripts_eval).</summary>
     public long BodyBytes => Interlocked.Read(ref _bodyBytes);
@@ -61,7 +58,7 @@ internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
             if (bySha)
             {
                 sha = Encoding.Latin1.GetString(ctx.Arg(1)).ToLowerInvariant();
-                if (sha.Length != 40 || !_bodies.ContainsKey(sha))
+                if (sha.Length != 40 || !_scripts.ContainsKey(sha))
                 {
                     ctx.Error("NOSCRIPT No matching script. Please use EVAL.");
                     return;
@@ -70,9 +67,9 @@ internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
             else
             {
                 sha = Sha1Hex(ctx.Arg(1));
-                if (!_bodies.ContainsKey(sha) && !Compile(ctx, ctx.Arg(1), sha, out _)) return;
+                if (!_scripts.ContainsKey(sha) && !Compile(ctx, ctx.Arg(1), sha, out _)) return;
             }
-            var flags = ScriptFlagNames.ParseShebang(_bodies[sha], out _, out _) ?? ScriptFlags.EvalCompat;
+            var flags = _scripts[sha];
             if (readOnly && (flags & (ScriptFlags.EvalCompat | ScriptFlags.NoWrites)) == 0)
             {
                 ctx.Error("ERR Can not execute a script with write flag using *_ro command.");
@@ -115,7 +112,7 @@ internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
         {
             if (!EnsureState(ctx)) return;
             string sha = Sha1Hex(ctx.Arg(2));
-            if (!_bodies.ContainsKey(sha) && !Compile(ctx, ctx.Arg(2), sha, out _)) return;
+            if (!_scripts.ContainsKey(sha) && !Compile(ctx, ctx.Arg(2), sha, out _)) return;
             ctx.Reply.WriteBulk(sha);
         }
     }
@@ -129,7 +126,7 @@ internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
             for (int i = 2; i < ctx.ArgCount; i++)
             {
                 string sha = Encoding.Latin1.GetString(ctx.Arg(i)).ToLowerInvariant();
-                ctx.Reply.WriteInteger(_bodies.ContainsKey(sha) ? 1 : 0);
+                ctx.Reply.WriteInteger(_scripts.ContainsKey(sha) ? 1 : 0);
             }
         }
     }
@@ -139,7 +136,7 @@ internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
     {
         lock (Gate)
         {
-            _bodies.Clear();
+            _scripts.Clear();
             Interlocked.Exchange(ref _bodyBytes, 0);
             ResetState();
         }
@@ -172,7 +169,7 @@ internal sealed class ScriptEngine(ServerState server) : LuaHost(server)
         Lua.PushValue(1);
         Lua.RawSet(2);
         Lua.SetTop(0);
-        _bodies[sha] = body.ToArray();
+        _scripts[sha] = flags;
         Interlocked.Add(ref _bodyBytes, body.Length);
         return true;
     }

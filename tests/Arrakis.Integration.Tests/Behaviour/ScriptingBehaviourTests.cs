@@ -105,7 +105,7 @@ public sealed class ScriptingBehaviourTests
     [Fact]
     public void A_busy_function_is_stopped_by_FUNCTION_KILL()
     {
-        using var server = ServerProcess.StartArrakis("--busy-reply-threshold", "100");
+        using var server = ServerProcess.StartArrakis("--threads", "2", "--busy-reply-threshold", "100");
         using var runner = new RespConnection(server.Port, timeoutMs: 30000);
         Assert.Equal("spinlib", runner.Call("FUNCTION", "LOAD", "#!lua name=spinlib\nredis.register_function('spin', function() " + Spin + " end)").Text);
         runner.SendRaw(RespConnection.Encode(["FCALL"u8.ToArray(), "spin"u8.ToArray(), "0"u8.ToArray()]));
@@ -113,8 +113,21 @@ public sealed class ScriptingBehaviourTests
         using var other = new RespConnection(server.Port);
         Assert.Equal("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.", other.Call("GET", "k").Text);
         Assert.Equal("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.", other.Call("SCRIPT", "KILL").Text);
-        var stats = other.Call("FUNCTION", "STATS");
-        Assert.Equal("spin", stats.Items![1].Items![1].Text);
+        // FUNCTION STATS answers on every thread while the function runs (it must not wait for the script).
+        var more = Enumerable.Range(0, 3).Select(_ => new RespConnection(server.Port, timeoutMs: 5000)).ToList();
+        try
+        {
+            foreach (var c in more.Append(other))
+            {
+                var stats = c.Call("FUNCTION", "STATS");
+                Assert.Equal("spin", stats.Items![1].Items![1].Text);
+                Assert.Equal(1, stats.Items[3].Items![1].Items![1].Integer);
+            }
+        }
+        finally
+        {
+            more.ForEach(c => c.Dispose());
+        }
         Assert.Equal("OK", other.Call("FUNCTION", "KILL").Text);
         Assert.StartsWith("ERR Script killed by user with FUNCTION KILL... script: spin, on @user_function:", runner.ReadReply().Value.Text);
     }
