@@ -43,17 +43,17 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                     {
                         if (cursor >= slots) cursor = 0;
                         ref var e = ref table.Slot(cursor);
-                        if (e.Key is not null && e.ExpireAt != 0 && e.ExpireAt <= nowUnixMs)
+                        if (e.Record != 0 && e.ExpireAt != 0 && e.ExpireAt <= nowUnixMs)
                         {
-                            var expiredKey = e.Key;
+                            var expiredKey = table.KeyArray(cursor);
                             keyspace.Watches.Touch(db, expiredKey);
-                            if (e.Value is Commands.Streams.StreamValue) keyspace.Blocking?.SignalReady(db, expiredKey);
+                            if (table.ObjectAt(cursor) is Commands.Streams.StreamValue) keyspace.Blocking?.SignalReady(db, expiredKey);
                             table.RemoveAt(cursor);
                             Durability.EffectRecorder.Expired(db, expiredKey);
                             keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", db, expiredKey);
                             stats.ExpiredKeys++;
                         }
-                        else if (e.Key is not null && e.ExpireAt != 0)
+                        else if (e.Record != 0 && e.ExpireAt != 0)
                         {
                             ttlSum += e.ExpireAt - nowUnixMs;
                             ttlSamples++;

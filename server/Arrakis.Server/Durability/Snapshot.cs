@@ -106,8 +106,8 @@ internal sealed class Snapshot
             for (int slot = 0; slot < table.SlotCount; slot++)
             {
                 ref var e = ref table.Slot(slot);
-                if (e.Key is null || e.Value is null) continue;
-                writer.WriteEntry(e.Key, RdbValues.ToRdb(e.Value), e.ExpireAt);
+                if (e.Record == 0) continue;
+                writer.WriteEntry(table.KeyAt(slot), RdbValues.ToRdb(table.ValueObject(slot)), e.ExpireAt);
                 Interlocked.Increment(ref Keys);
             }
         }

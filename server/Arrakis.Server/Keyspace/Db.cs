@@ -27,7 +27,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         ref var e = ref table.Slot(slot);
         if (e.ExpireAt != 0 && e.ExpireAt <= NowMs && !Keyspace.Loading)
         {
-            if (e.Value is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
+            if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Durability.EffectRecorder.Expired(Index, key.ToArray());
@@ -40,76 +40,119 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         return true;
     }
 
-    /// <summary>The value of a live key, or null; counts a keyspace hit or miss.</summary>
-    public object? Get(ReadOnlySpan<byte> key)
+    /// <summary>The value of a live key, or null; counts a keyspace hit or miss. A string comes back as an
+    /// array: a copy of an inline one (hot paths read strings in place through <see cref="TryFindCounted"/>).</summary>
+    public object? Get(ReadOnlySpan<byte> key) => TryFindCounted(key, out var table, out int slot) ? table.ValueObject(slot) : null;
+
+    /// <summary><see cref="TryFind"/> that counts a keyspace hit or miss (and notifies keymiss).</summary>
+    public bool TryFindCounted(ReadOnlySpan<byte> key, out KeyTable table, out int slot)
     {
-        if (TryFind(key, out var table, out int slot))
+        if (TryFind(key, out table, out slot))
         {
             stats.KeyspaceHits++;
-            return Readable(ref table.Slot(slot));
+            return true;
         }
         stats.KeyspaceMisses++;
         Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.KeyMiss, "keymiss", Index, key);
-        return null;
+        return false;
     }
 
-    /// <summary>The value of a live key without counting hits (for writes).</summary>
-    public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? Readable(ref table.Slot(slot)) : null;
-
-    /// <summary>A slot's value as readers expect it: a string being grown by APPEND/SETRANGE/SETBIT
-    /// becomes its exact-length array again (once; the value itself does not change).</summary>
-    private static object? Readable(ref KeyEntry e)
-    {
-        if (e.Value is Commands.Strings.GrowableString g) e.Value = g.ToExact();
-        return e.Value;
-    }
+    /// <summary>The value of a live key without counting hits (for writes); a string as in <see cref="Get"/>.</summary>
+    public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? table.ValueObject(slot) : null;
 
     public bool Exists(ReadOnlySpan<byte> key) => TryFind(key, out _, out _);
 
     /// <summary>Sets a key's value. <paramref name="keepTtl"/> keeps an existing expiry, else it is cleared
-    /// (or set to <paramref name="expireAt"/> when not 0).</summary>
+    /// (or set to <paramref name="expireAt"/> when not 0). An array is a string, copied inline into the
+    /// table (use <see cref="SetObject"/> for an array the caller goes on changing in place).</summary>
     public void Set(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
     {
-        int hash = KeyTable.Hash(key);
+        if (value is byte[] s) SetString(key, s, expireAt, keepTtl, flags);
+        else SetObject(key, value, expireAt, keepTtl, flags);
+    }
+
+    /// <summary><see cref="Set"/> of a string, stored inline (an overwrite of the same size class reuses its record).</summary>
+    public void SetString(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
+    {
+        var table = Prepare(key, out int hash, out int slot);
+        if (slot < 0) slot = AddNew(table, key, hash, table.AddString(key, hash, value));
+        else
+        {
+            if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
+            table.SetString(slot, value);
+        }
+        Finish(table, slot, key, expireAt, keepTtl, flags);
+    }
+
+    /// <summary><see cref="Set"/> of a value kept by reference (collections, or an array changed in place afterwards).</summary>
+    public void SetObject(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
+    {
+        var table = Prepare(key, out int hash, out int slot);
+        if (slot < 0) slot = AddNew(table, key, hash, table.AddObject(key, hash, value));
+        else
+        {
+            if (table.ObjectAt(slot) is Commands.Streams.StreamValue && value is not Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
+            table.SetObject(slot, value);
+        }
+        Finish(table, slot, key, expireAt, keepTtl, flags);
+        if (value is ListValue or SortedSetValue or Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
+    }
+
+    /// <summary>The key's table and live slot (-1 when missing; an expired key is removed first).</summary>
+    private KeyTable Prepare(ReadOnlySpan<byte> key, out int hash, out int slot)
+    {
+        hash = KeyTable.Hash(key);
         var table = Keyspace[Keyspace.StripeOf(hash)].Table(Index);
-        int slot = table.Find(key, hash);
+        slot = table.Find(key, hash);
         if (slot >= 0 && table.Slot(slot).ExpireAt is var old && old != 0 && old <= NowMs && !Keyspace.Loading)
         {
-            if (table.Slot(slot).Value is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
+            if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
             table.RemoveAt(slot);
             stats.ExpiredKeys++;
             Durability.EffectRecorder.Expired(Index, key.ToArray());
             Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.Expired, "expired", Index, key);
             slot = -1;
         }
-        if (slot < 0)
-        {
-            slot = table.Add(key.ToArray(), hash, value);
-            Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.New, "new", Index, key);
-        }
+        return table;
+    }
+
+    private int AddNew(KeyTable table, ReadOnlySpan<byte> key, int hash, int slot)
+    {
+        Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.New, "new", Index, key);
+        return slot;
+    }
+
+    private void Finish(KeyTable table, int slot, ReadOnlySpan<byte> key, long expireAt, bool keepTtl, byte flags)
+    {
         Keyspace.Watches.Touch(Index, key);
         ref var e = ref table.Slot(slot);
-        if (e.Value is Commands.Streams.StreamValue && value is not Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
-        e.Value = value;
         e.Flags = flags;
         e.LastAccess = ServerClock.Seconds;
         if (!keepTtl)
         {
             table.SetExpire(slot, expireAt);
-            if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, e.Key!, expireAt);
+            if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, key.ToArray(), expireAt);
         }
         stats.Dirty++;
-        if (value is ListValue or SortedSetValue or Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
     }
 
-    /// <summary>Replaces the value of an existing live key in place (keeps the expiry).</summary>
+    /// <summary>Replaces the value of an existing live key in place (keeps the expiry); the object is kept by
+    /// reference (an array too: callers that change it in place later rely on that).</summary>
     public void Replace(KeyTable table, int slot, object value, byte flags)
     {
-        ref var e = ref table.Slot(slot);
-        e.Value = value;
-        e.Flags = flags;
+        table.SetObject(slot, value);
+        table.Slot(slot).Flags = flags;
         stats.Dirty++;
-        Keyspace.Watches.Touch(Index, e.Key);
+        Keyspace.Watches.Touch(Index, table.KeyAt(slot));
+    }
+
+    /// <summary>Replaces the value of an existing live key with a string stored inline (keeps the expiry).</summary>
+    public void ReplaceString(KeyTable table, int slot, ReadOnlySpan<byte> value, byte flags)
+    {
+        table.SetString(slot, value);
+        table.Slot(slot).Flags = flags;
+        stats.Dirty++;
+        Keyspace.Watches.Touch(Index, table.KeyAt(slot));
     }
 
     /// <summary>After a collection was changed in place: counts the change and invalidates WATCHes on the key.</summary>
@@ -129,7 +172,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public bool Delete(ReadOnlySpan<byte> key)
     {
         if (!TryFind(key, out var table, out int slot)) return false;
-        bool stream = table.Slot(slot).Value is Commands.Streams.StreamValue;
+        bool stream = table.ObjectAt(slot) is Commands.Streams.StreamValue;
         table.RemoveAt(slot);
         if (stream) Keyspace.Blocking?.SignalReady(Index, key); // a blocked XREADGROUP learns the key is gone
         stats.Dirty++;
@@ -148,9 +191,9 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public void SetExpire(KeyTable table, int slot, long expireAt)
     {
         table.SetExpire(slot, expireAt);
-        if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, table.Slot(slot).Key!, expireAt);
+        if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, table.KeyArray(slot), expireAt);
         stats.Dirty++;
-        Keyspace.Watches.Touch(Index, table.Slot(slot).Key);
+        Keyspace.Watches.Touch(Index, table.KeyAt(slot));
     }
 
     public ThreadStats Stats => stats;

@@ -1,10 +1,15 @@
 namespace Arrakis.Server.Keyspace;
 
-/// <summary>A slot of a <see cref="KeyTable"/>. A free slot has a null <see cref="Key"/>.</summary>
+/// <summary>
+/// A slot of a <see cref="KeyTable"/>: 32 bytes and no references (the garbage collector never
+/// scans the slot arrays). The key, and a string value small enough, live in the table's
+/// <see cref="RecordHeap"/>; any other value is in the table's object list at <see cref="Handle"/>.
+/// A free slot has <see cref="Record"/> 0.
+/// </summary>
 internal struct KeyEntry
 {
-    public byte[]? Key;
-    public object? Value;
+    /// <summary>Address of the record in the table's heap: key length, value length, key, inline value.</summary>
+    public long Record;
 
     /// <summary>Absolute expiry in Unix milliseconds; 0 = persistent.</summary>
     public long ExpireAt;
@@ -14,9 +19,27 @@ internal struct KeyEntry
     /// <summary>Next slot in the bucket chain or in the free list; -1 ends it.</summary>
     public int Next;
 
-    /// <summary>Last access, in seconds of the server clock (OBJECT IDLETIME).</summary>
-    public uint LastAccess;
+    /// <summary>-1: the value is the string inline in the record; else its index in the table's object list.</summary>
+    public int Handle;
+
+    private uint _meta; // low 8 bits: EntryFlags; high 24 bits: last access (Redis's 24-bit LRU clock, in seconds)
 
     /// <summary><see cref="EntryFlags"/>.</summary>
-    public byte Flags;
+    public byte Flags
+    {
+        readonly get => (byte)_meta;
+        set => _meta = (_meta & ~0xFFu) | value;
+    }
+
+    /// <summary>Last access, in seconds of the server clock modulo 2^24 (about 194 days, as Redis's LRU clock).</summary>
+    public uint LastAccess
+    {
+        readonly get => _meta >> 8;
+        set => _meta = (_meta & 0xFFu) | (value << 8);
+    }
+
+    /// <summary>Seconds since the last access (OBJECT IDLETIME), across the 24-bit clock's wrap as Redis computes it.</summary>
+    public readonly long IdleSeconds(long nowSeconds) => ((uint)nowSeconds - LastAccess) & 0xFFFFFF;
+
+    public readonly bool IsInlineString => Handle < 0;
 }

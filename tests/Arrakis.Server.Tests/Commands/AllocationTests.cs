@@ -45,12 +45,39 @@ public sealed class AllocationTests
     }
 
     [Fact]
-    public void Set_of_an_existing_key_allocates_only_the_stored_value()
+    public void Set_and_incr_of_an_existing_key_allocate_nothing()
     {
+        // The key's record is rewritten in place when the new value is of its size class, else moved
+        // to another record of the table's heap: no array per value (issue 12).
         using var h = new CommandHarness();
-        var set = Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$16\r\nxxxxxxxxxxxxxxxx\r\n");
-        long perRequest = AllocatedBy(() => h.Execute(set), 1000) / 1000;
-        Assert.InRange(perRequest, 16, 48); // a 16-byte array: 24 bytes of header + 16 of data
+        var sets = new[] { "xxxxxxxxxxxxxxxx", "yyyyyyyyyyyyyy", new string('z', 300), "12" }
+            .Select(v => Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n${v.Length}\r\n{v}\r\n")).ToArray();
+        int i = 0;
+        Assert.Equal(0, AllocatedBy(() => h.Execute(sets[i++ % sets.Length]), 1000));
+        var incr = Encoding.ASCII.GetBytes("*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n");
+        Assert.Equal(0, AllocatedBy(() => h.Execute(incr), 1000));
+        var incrBy = Encoding.ASCII.GetBytes("*3\r\n$6\r\nINCRBY\r\n$1\r\nn\r\n$10\r\n1000000000\r\n"); // grows past its size class
+        Assert.Equal(0, AllocatedBy(() => h.Execute(incrBy), 1000));
+        Assert.Equal(":1002000001003\r\n", h.ExecuteToString("*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n"u8));
+    }
+
+    [Fact]
+    public void Set_of_a_new_key_allocates_nothing_when_the_table_has_room()
+    {
+        // Deleted keys leave their slots and records on free lists: new keys take them without allocating.
+        // Growing a table allocates its bigger arrays (amortised: see the second half).
+        using var h = new CommandHarness();
+        var sets = Enumerable.Range(0, 20000).Select(n => Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$16\r\nkey:{n:D12}\r\n$16\r\nvalue:{n:D10}\r\n")).ToArray();
+        var dels = Enumerable.Range(0, 20000).Select(n => Encoding.ASCII.GetBytes($"*2\r\n$3\r\nDEL\r\n$16\r\nkey:{n:D12}\r\n")).ToArray();
+        long grown = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var s in sets) h.Execute(s);
+        grown = GC.GetAllocatedBytesForCurrentThread() - grown;
+        Assert.True(grown / 20000 < 256, $"adding 20,000 keys allocated {grown / 20000} bytes per key");
+        foreach (var d in dels) h.Execute(d);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var s in sets) h.Execute(s);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(":20000\r\n", h.ExecuteToString("*1\r\n$6\r\nDBSIZE\r\n"u8));
     }
 
     [Fact]

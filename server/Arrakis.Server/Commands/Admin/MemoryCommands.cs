@@ -60,7 +60,7 @@ internal static class MemoryCommands
         }
         c.Stats.KeyspaceHits++;
         ref var e = ref table.Slot(slot);
-        c.Reply.WriteInteger(MemoryUsage.OfKey(e.Key!, e.Value!, (int)Math.Min(samples, int.MaxValue)));
+        c.Reply.WriteInteger(MemoryUsage.OfKey(table, slot, (int)Math.Min(samples, int.MaxValue)));
     }
 
     /// <summary>Everything MEMORY STATS and DOCTOR report, measured once.</summary>

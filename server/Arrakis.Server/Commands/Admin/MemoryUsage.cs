@@ -3,14 +3,14 @@ using Arrakis.Server.Keyspace;
 namespace Arrakis.Server.Commands.Admin;
 
 /// <summary>
-/// MEMORY USAGE: the bytes a key holds in this server's managed layout (the table slot, the key's
-/// array, the value's objects and arrays), measured on the element arrays themselves; for big
+/// MEMORY USAGE: the bytes a key holds in this server's layout (the table slot and bucket, the record
+/// of the key and an inline string rounded to its size class, an object value's objects and arrays), measured on the element arrays themselves; for big
 /// collections Redis's way: sample <c>samples</c> elements (0: all) and extrapolate.
 /// </summary>
 internal static class MemoryUsage
 {
     private const int ObjectHeader = 16, ArrayHeader = 24, Reference = 8;
-    private const int SlotBytes = 40 + 4;             // KeyEntry plus its bucket index
+    private const int SlotBytes = 32 + 4;             // KeyEntry plus its bucket index
     private const int IndexEntryBytes = 24;           // a Dictionary entry: hash, next, key/value references
     private const int SkipNodeBytes = ObjectHeader + 5 * Reference + 2 * ArrayHeader + 2 * 8 * 2; // ~1.33 levels, rounded up
 
@@ -18,7 +18,8 @@ internal static class MemoryUsage
 
     private static long Align(long n) => (n + 7) & ~7L;
 
-    public static long OfKey(byte[] key, object value, int samples) => SlotBytes + Array(key.Length) + OfValue(value, samples);
+    public static long OfKey(KeyTable table, int slot, int samples) =>
+        SlotBytes + table.RecordBytes(slot) + (table.ObjectAt(slot) is { } value ? Reference + OfValue(value, samples) : 0);
 
     public static long OfValue(object value, int samples) => value switch
     {

@@ -21,7 +21,7 @@ internal static class HyperLogLogCommands
     private static bool TryLoad(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? hll, bool read = false)
     {
         hll = null;
-        if (!StringValues.TryGet(c, db, key, out var s, countHits: read)) return false;
+        if (!StringValues.TryGetMutable(c, db, key, out var s, countHits: read)) return false;
         if (s is null) return true;
         if (!HyperLogLog.IsValid(s))
         {
@@ -49,7 +49,7 @@ internal static class HyperLogLogCommands
         if (hll is null)
         {
             hll = HyperLogLogSparse.Create();
-            db.Set(key, hll, flags: EntryFlags.RawString);
+            db.SetObject(key, hll, flags: EntryFlags.RawString);
             changed = true;
         }
         var original = hll;
@@ -125,7 +125,7 @@ internal static class HyperLogLogCommands
         if (target is null)
         {
             target = HyperLogLogSparse.Create();
-            db.Set(dst, target, flags: EntryFlags.RawString);
+            db.SetObject(dst, target, flags: EntryFlags.RawString);
         }
         var original = target;
         if (useDense && HyperLogLog.IsSparse(target))

@@ -102,7 +102,7 @@ internal static class DumpCommands
         }
         db.Set(key, value, expireAt: ttl);
         if (idle >= 0 && db.TryFind(key, out var table, out int slot, touch: false))
-            table.Slot(slot).LastAccess = (uint)Math.Max(0L, Runtime.ServerClock.Seconds - Math.Min(idle, (long)uint.MaxValue));
+            table.Slot(slot).LastAccess = (uint)(Runtime.ServerClock.Seconds - Math.Min(idle, 0xFFFFFFL)) & 0xFFFFFF; // Redis's 24-bit clock
         db.Notify(K.Generic, "restore", key);
         c.Reply.WriteOk();
     }

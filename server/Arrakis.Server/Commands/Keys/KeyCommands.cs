@@ -40,6 +40,9 @@ internal static class KeyCommands
         _ => "none",
     };
 
+    /// <summary>TYPE of a live slot (a string without copying it).</summary>
+    public static string TypeName(KeyTable table, int slot) => table.IsString(slot) ? "string" : TypeName(table.ObjectAt(slot)!);
+
     private static void Del(CommandContext c)
     {
         var db = c.Db;
@@ -69,7 +72,7 @@ internal static class KeyCommands
     private static void Type(CommandContext c)
     {
         var db = c.Db;
-        if (db.TryFind(c.Arg(1), out var table, out int slot, touch: false)) c.Reply.WriteSimpleString(TypeName(table.Slot(slot).Value!));
+        if (db.TryFind(c.Arg(1), out var table, out int slot, touch: false)) c.Reply.WriteSimpleString(TypeName(table, slot));
         else c.Reply.WriteSimpleString("none"u8);
     }
 
@@ -90,8 +93,8 @@ internal static class KeyCommands
                 for (int i = 0; i < t.SlotCount; i++)
                 {
                     ref var e = ref t.Slot(i);
-                    if (e.Key is null || (e.ExpireAt != 0 && e.ExpireAt <= c.NowMs)) continue;
-                    if (all || Glob.Match(pattern, e.Key)) found.Add(e.Key);
+                    if (e.Record == 0 || (e.ExpireAt != 0 && e.ExpireAt <= c.NowMs)) continue;
+                    if (all || Glob.Match(pattern, t.KeyAt(i))) found.Add(t.KeyArray(i));
                 }
             }
         }
@@ -119,8 +122,8 @@ internal static class KeyCommands
                 for (int k = 0; k < slots; k++)
                 {
                     ref var e = ref t.Slot((first + k) % slots);
-                    if (e.Key is null || (e.ExpireAt != 0 && e.ExpireAt <= c.NowMs)) continue;
-                    c.Reply.WriteBulk(e.Key);
+                    if (e.Record == 0 || (e.ExpireAt != 0 && e.ExpireAt <= c.NowMs)) continue;
+                    c.Reply.WriteBulk(t.KeyAt((first + k) % slots));
                     return;
                 }
             }
@@ -145,7 +148,7 @@ internal static class KeyCommands
             return;
         }
         ref var e = ref table.Slot(slot);
-        object value = e.Value!;
+        object value = table.ValueObject(slot);
         long expireAt = e.ExpireAt;
         byte flags = e.Flags;
         if (nx && db.Exists(dst))
@@ -205,7 +208,7 @@ internal static class KeyCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        target.Set(dst, ValueKinds.Clone(e.Value!), e.ExpireAt, flags: (byte)(e.Flags | EntryFlags.Unshared));
+        target.Set(dst, ValueKinds.Clone(table.ValueObject(slot)), e.ExpireAt, flags: (byte)(e.Flags | EntryFlags.Unshared));
         target.Notify(K.Generic, "copy_to", dst);
         c.Reply.WriteInteger(1);
     }
@@ -237,7 +240,7 @@ internal static class KeyCommands
             return;
         }
         ref var e = ref table.Slot(slot);
-        target.Set(key, e.Value!, e.ExpireAt, flags: e.Flags);
+        target.Set(key, table.ValueObject(slot), e.ExpireAt, flags: e.Flags);
         db.Delete(key);
         db.Notify(K.Generic, "move_from", key);
         target.Notify(K.Generic, "move_to", key);
@@ -256,16 +259,16 @@ internal static class KeyCommands
         switch (what)
         {
             case 'e':
-                c.Reply.WriteBulk(ValueKinds.Encoding(e.Value!, e.Flags));
+                c.Reply.WriteBulk(ValueKinds.Encoding(table.ValueObject(slot), e.Flags));
                 break;
             case 'i':
-                c.Reply.WriteInteger(Math.Max(0, Runtime.ServerClock.Seconds - e.LastAccess));
+                c.Reply.WriteInteger(e.IdleSeconds(Runtime.ServerClock.Seconds));
                 break;
             case 'f':
                 c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
                 break;
             default:
-                c.Reply.WriteInteger(StringValues.IsShared(e.Value!, e.Flags) ? int.MaxValue : 1);
+                c.Reply.WriteInteger(StringValues.IsShared(table.ValueObject(slot), e.Flags) ? int.MaxValue : 1);
                 break;
         }
     }

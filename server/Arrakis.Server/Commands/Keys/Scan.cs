@@ -35,12 +35,12 @@ internal static class Scan
                 for (; slot < slots && visited < count; slot++)
                 {
                     ref var e = ref t!.Slot(slot);
-                    if (e.Key is null) continue;
+                    if (e.Record == 0) continue;
                     visited++;
                     if (e.ExpireAt != 0 && e.ExpireAt <= c.NowMs) continue;
-                    if (pattern is not null && !Glob.Match(pattern, e.Key)) continue;
-                    if (type is not null && KeyCommands.TypeName(e.Value!) != type) continue;
-                    found.Add(e.Key);
+                    if (pattern is not null && !Glob.Match(pattern, t.KeyAt(slot))) continue;
+                    if (type is not null && KeyCommands.TypeName(t, slot) != type) continue;
+                    found.Add(t.KeyArray(slot));
                 }
                 if (slot >= slots)
                 {

@@ -54,7 +54,7 @@ internal static class BitCommands
         if (length < 0)
         {
             var v = new byte[bytes];
-            db.Set(key, v, flags: EntryFlags.RawString);
+            db.SetObject(key, v, flags: EntryFlags.RawString);
             created = true;
             return v;
         }
@@ -87,7 +87,7 @@ internal static class BitCommands
             if (!created && !grown)
             {
                 db.TryFind(c.Arg(1), out var table, out int slot);
-                db.Replace(table, slot, table.Slot(slot).Value!, EntryFlags.RawString);
+                db.Replace(table, slot, table.ObjectAt(slot)!, EntryFlags.RawString);
             }
             db.Notify(K.String, "setbit", c.Arg(1));
         }

@@ -47,8 +47,8 @@ internal static class StringCommands
 
     private static void Get(CommandContext c)
     {
-        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
-        if (v is null) c.Reply.WriteNull();
+        if (!StringValues.TryRead(c, c.Db, c.Arg(1), out var v, out bool found)) return;
+        if (!found) c.Reply.WriteNull();
         else c.Reply.WriteBulk(v);
     }
 
@@ -60,8 +60,8 @@ internal static class StringCommands
         var key = c.Arg(1);
         if (o.Value.Get)
         {
-            if (!StringValues.TryGet(c, db, key, out var old)) return;
-            if (old is null) c.Reply.WriteNull();
+            if (!StringValues.TryRead(c, db, key, out var old, out bool had)) return;
+            if (!had) c.Reply.WriteNull();
             else c.Reply.WriteBulk(old);
         }
         bool found = db.Exists(key);
@@ -70,7 +70,7 @@ internal static class StringCommands
             if (!o.Value.Get) c.Reply.WriteNull();
             return;
         }
-        db.Set(key, c.ArgBytes(2), o.Value.ExpireAt, keepTtl: o.Value.KeepTtl);
+        db.SetString(key, c.Arg(2), o.Value.ExpireAt, keepTtl: o.Value.KeepTtl);
         db.Notify(K.String, "set", key);
         if (o.Value.ExpireAt != 0) db.Notify(K.Generic, "expire", key);
         if (!o.Value.Get) c.Reply.WriteOk();
@@ -84,7 +84,7 @@ internal static class StringCommands
             c.Reply.WriteInteger(0);
             return;
         }
-        db.Set(c.Arg(1), c.ArgBytes(2));
+        db.SetString(c.Arg(1), c.Arg(2));
         db.Notify(K.String, "set", c.Arg(1));
         c.Reply.WriteInteger(1);
     }
@@ -104,7 +104,7 @@ internal static class StringCommands
             return;
         }
         var db = c.Db;
-        db.Set(c.Arg(1), c.ArgBytes(3), c.NowMs + ms);
+        db.SetString(c.Arg(1), c.Arg(3), c.NowMs + ms);
         db.Notify(K.String, "set", c.Arg(1));
         db.Notify(K.Generic, "expire", c.Arg(1));
         c.Reply.WriteOk();
@@ -152,25 +152,25 @@ internal static class StringCommands
     private static void GetDel(CommandContext c)
     {
         var db = c.Db;
-        if (!StringValues.TryGet(c, db, c.Arg(1), out var v)) return;
-        if (v is null)
+        if (!StringValues.TryRead(c, db, c.Arg(1), out var v, out bool found)) return;
+        if (!found)
         {
             c.Reply.WriteNull();
             return;
         }
+        c.Reply.WriteBulk(v); // before the delete frees the record it reads
         db.Delete(c.Arg(1));
         db.Notify(K.Generic, "del", c.Arg(1));
-        c.Reply.WriteBulk(v);
     }
 
     private static void GetSet(CommandContext c)
     {
         var db = c.Db;
-        if (!StringValues.TryGet(c, db, c.Arg(1), out var v)) return;
-        db.Set(c.Arg(1), c.ArgBytes(2));
+        if (!StringValues.TryRead(c, db, c.Arg(1), out var v, out bool found)) return;
+        if (!found) c.Reply.WriteNull();
+        else c.Reply.WriteBulk(v); // before the write reuses the record it reads
+        db.SetString(c.Arg(1), c.Arg(2));
         db.Notify(K.String, "set", c.Arg(1));
-        if (v is null) c.Reply.WriteNull();
-        else c.Reply.WriteBulk(v);
     }
 
     private static void MGet(CommandContext c)
@@ -179,7 +179,7 @@ internal static class StringCommands
         c.Reply.WriteArrayHeader(c.ArgCount - 1);
         for (int i = 1; i < c.ArgCount; i++)
         {
-            if (db.Get(c.Arg(i)) is byte[] v) c.Reply.WriteBulk(v); // Db.Get turns a grown string back into its exact array
+            if (db.TryFindCounted(c.Arg(i), out var table, out int slot) && table.TryGetString(slot, out var v)) c.Reply.WriteBulk(v);
             else c.Reply.WriteNull();
         }
     }
@@ -205,7 +205,7 @@ internal static class StringCommands
         }
         for (int i = 1; i < c.ArgCount; i += 2)
         {
-            db.Set(c.Arg(i), c.ArgBytes(i + 1));
+            db.SetString(c.Arg(i), c.Arg(i + 1));
             db.Notify(K.String, "set", c.Arg(i));
         }
         if (nx) c.Reply.WriteInteger(1);
@@ -220,7 +220,7 @@ internal static class StringCommands
         var add = c.Arg(2);
         if (length < 0)
         {
-            db.Set(key, add.ToArray());
+            db.SetString(key, add);
             db.Notify(K.String, "append", key);
             c.Reply.WriteInteger(add.Length);
             return;
@@ -236,15 +236,15 @@ internal static class StringCommands
 
     private static void StrLen(CommandContext c)
     {
-        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
-        c.Reply.WriteInteger(v?.Length ?? 0);
+        if (!StringValues.TryRead(c, c.Db, c.Arg(1), out var v, out _)) return;
+        c.Reply.WriteInteger(v.Length);
     }
 
     private static void GetRange(CommandContext c)
     {
         if (!c.TryArgLong(2, out long start) || !c.TryArgLong(3, out long end)) return;
-        if (!StringValues.TryGet(c, c.Db, c.Arg(1), out var v)) return;
-        if (v is null)
+        if (!StringValues.TryRead(c, c.Db, c.Arg(1), out var v, out bool found)) return;
+        if (!found)
         {
             c.Reply.WriteBulk(ReadOnlySpan<byte>.Empty);
             return;
@@ -261,7 +261,7 @@ internal static class StringCommands
         if (end < 0) end = 0;
         if (end >= len) end = len - 1;
         if (start > end || len == 0) c.Reply.WriteBulk(ReadOnlySpan<byte>.Empty);
-        else c.Reply.WriteBulk(v.AsSpan((int)start, (int)(end - start + 1)));
+        else c.Reply.WriteBulk(v.Slice((int)start, (int)(end - start + 1)));
     }
 
     private static void SetRange(CommandContext c)
@@ -310,9 +310,9 @@ internal static class StringCommands
     {
         var db = c.Db;
         var key = c.Arg(1);
-        if (!StringValues.TryGet(c, db, key, out var v, countHits: false)) return;
+        if (!StringValues.TryRead(c, db, key, out var v, out bool found, countHits: false)) return;
         long current = 0;
-        if (v is not null && !RespNumber.TryParseInt64(v, out current))
+        if (found && !RespNumber.TryParseInt64(v, out current))
         {
             c.Error(Errors.NotInteger);
             return;
@@ -324,12 +324,12 @@ internal static class StringCommands
         }
         long result = current + by;
         Span<byte> tmp = stackalloc byte[24];
-        var bytes = tmp[..RespNumber.FormatInt64(result, tmp)].ToArray();
-        if (v is null) db.Set(key, bytes);
+        var bytes = tmp[..RespNumber.FormatInt64(result, tmp)];
+        if (!found) db.SetString(key, bytes);
         else
         {
             db.TryFind(key, out var table, out int slot);
-            db.Replace(table, slot, bytes, 0);
+            db.ReplaceString(table, slot, bytes, 0);
         }
         db.Notify(K.String, "incrby", key);
         c.Reply.WriteInteger(result);
@@ -354,7 +354,7 @@ internal static class StringCommands
         else
         {
             db.TryFind(key, out var table, out int slot);
-            db.Replace(table, slot, result, EntryFlags.NoIntEncoding);
+            db.ReplaceString(table, slot, result, EntryFlags.NoIntEncoding);
         }
         db.Notify(K.String, "incrbyfloat", key);
         c.Reply.WriteBulk(result);

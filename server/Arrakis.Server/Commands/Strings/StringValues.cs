@@ -2,7 +2,9 @@ using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Commands.Strings;
 
-/// <summary>Shared helpers for string-valued keys (strings are stored as exact-length byte arrays).</summary>
+/// <summary>Shared helpers for string-valued keys. A string lives inline in its key's record (see
+/// <see cref="KeyTable"/>), or as an object while something changes it in place (an exact array for
+/// HyperLogLogs, a <see cref="GrowableString"/> for APPEND, SETRANGE, SETBIT and BITFIELD).</summary>
 internal static class StringValues
 {
     /// <summary>Redis's string size limit (proto-max-bulk-len) for values built by APPEND, SETRANGE, SETBIT.</summary>
@@ -17,18 +19,42 @@ internal static class StringValues
         return false;
     }
 
-    /// <summary>Reads a string key: true with the value (null when missing); false after replying WRONGTYPE.</summary>
-    public static bool TryGet(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? value, bool countHits = true)
+    /// <summary>Reads a string key in place: true with <paramref name="found"/> and the value (valid until the
+    /// key changes); false after replying WRONGTYPE.</summary>
+    public static bool TryRead(CommandContext c, in Db db, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value, out bool found, bool countHits = true)
     {
-        object? o = countHits ? db.Get(key) : db.Peek(key);
-        if (o is null or byte[])
-        {
-            value = (byte[]?)o;
-            return true;
-        }
-        value = null;
+        value = default;
+        found = countHits ? db.TryFindCounted(key, out var table, out int slot) : db.TryFind(key, out table, out slot);
+        if (!found || table.TryGetString(slot, out value)) return true;
         c.WrongType();
         return false;
+    }
+
+    /// <summary>Reads a string key as an array (a copy of an inline one): true with the value (null when
+    /// missing); false after replying WRONGTYPE.</summary>
+    public static bool TryGet(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? value, bool countHits = true)
+    {
+        value = null;
+        if (!TryRead(c, db, key, out var span, out bool found, countHits)) return false;
+        if (found) value = span.ToArray();
+        return true;
+    }
+
+    /// <summary>Reads a string key as the array kept in its slot, which the caller may change in place (an
+    /// inline string becomes that array, once): true with the value (null when missing); false after WRONGTYPE.</summary>
+    public static bool TryGetMutable(CommandContext c, in Db db, ReadOnlySpan<byte> key, out byte[]? value, bool countHits = true)
+    {
+        value = null;
+        bool found = countHits ? db.TryFindCounted(key, out var table, out int slot) : db.TryFind(key, out table, out slot);
+        if (!found) return true;
+        if (!table.IsString(slot))
+        {
+            c.WrongType();
+            return false;
+        }
+        value = table.ValueObject(slot) as byte[] ?? throw new InvalidOperationException("a string's value object is not an array");
+        if (table.ObjectAt(slot) != value) table.SetObject(slot, value);
+        return true;
     }
 
     /// <summary>
@@ -39,18 +65,13 @@ internal static class StringValues
     {
         length = -1;
         if (!db.TryFind(key, out var table, out int slot)) return true;
-        switch (table.Slot(slot).Value)
+        if (table.TryGetString(slot, out var value))
         {
-            case GrowableString g:
-                length = g.Length;
-                return true;
-            case byte[] b:
-                length = b.Length;
-                return true;
-            default:
-                c.WrongType();
-                return false;
+            length = value.Length;
+            return true;
         }
+        c.WrongType();
+        return false;
     }
 
     /// <summary>The existing string key as a <see cref="GrowableString"/> kept in its slot (converted
@@ -58,8 +79,10 @@ internal static class StringValues
     public static GrowableString Growable(in Db db, ReadOnlySpan<byte> key)
     {
         db.TryFind(key, out var table, out int slot);
-        ref var e = ref table.Slot(slot);
-        if (e.Value is not GrowableString g) e.Value = g = new GrowableString((byte[])e.Value!);
+        if (table.ObjectAt(slot) is GrowableString g) return g;
+        table.TryGetString(slot, out var value);
+        g = new GrowableString(value);
+        table.SetObject(slot, g);
         return g;
     }
 

@@ -1,0 +1,130 @@
+using System.Buffers.Binary;
+
+namespace Arrakis.Server.Keyspace;
+
+/// <summary>
+/// The bytes of one <see cref="KeyTable"/>'s records (keys and inline string values) in a few large
+/// byte arrays that hold no references, so the garbage collector never walks them and a record costs
+/// no object. Records up to <see cref="MaxSmall"/> bytes are carved from shared pages (bump allocation,
+/// then per-size-class free lists in 8-byte steps: a freed record is reused in place by the next one
+/// of its class); a larger one gets a page of its own, dropped when it is freed.
+/// </summary>
+/// <remarks>
+/// An address is <c>(page + 1) &lt;&lt; 32 | offset</c>, so 0 is never an address. Pages are allocated
+/// pinned (the pinned object heap): they are never moved by compaction. Not thread-safe: the owning
+/// stripe's lock is held.
+/// </remarks>
+internal sealed class RecordHeap
+{
+    public const int Granule = 8;
+    public const int MaxSmall = 1024;
+    private const int FirstPageSize = 512;
+    private const int MaxPageSize = 64 * 1024;
+
+    private byte[]?[] _pages = new byte[]?[4];
+    private int _pageCount;
+    private int[] _freePages = [];
+    private int _freePageCount;
+    private int _smallPages;
+    private int _current = -1;
+    private int _bump;
+    private readonly long[] _free = new long[MaxSmall / Granule + 1];
+
+    /// <summary>Bytes of the pages this heap holds.</summary>
+    public long Reserved { get; private set; }
+
+    /// <summary>Bytes of live records (rounded to their size class).</summary>
+    public long Used { get; private set; }
+
+    public static int Rounded(int size) => (size + Granule - 1) & ~(Granule - 1);
+
+    /// <summary>A block of at least <paramref name="size"/> bytes (contents undefined).</summary>
+    public long Allocate(int size)
+    {
+        int rounded = Rounded(Math.Max(size, Granule));
+        Used += rounded;
+        if (rounded > MaxSmall) return AllocateLarge(rounded);
+        int cls = rounded / Granule;
+        long head = _free[cls];
+        if (head != 0)
+        {
+            _free[cls] = BinaryPrimitives.ReadInt64LittleEndian(Span(head, Granule));
+            return head;
+        }
+        if (_current < 0 || _pages[_current]!.Length - _bump < rounded) NewSmallPage(rounded);
+        long address = Address(_current, _bump);
+        _bump += rounded;
+        return address;
+    }
+
+    /// <summary>Returns the block at <paramref name="address"/> that was allocated with <paramref name="size"/>.</summary>
+    public void Free(long address, int size)
+    {
+        int rounded = Rounded(Math.Max(size, Granule));
+        Used -= rounded;
+        if (rounded > MaxSmall)
+        {
+            int page = PageOf(address);
+            Reserved -= _pages[page]!.Length;
+            _pages[page] = null;
+            if (_freePageCount == _freePages.Length) Array.Resize(ref _freePages, Math.Max(4, _freePages.Length * 2));
+            _freePages[_freePageCount++] = page;
+            return;
+        }
+        PushFree(address, rounded);
+    }
+
+    /// <summary>True when a block allocated with <paramref name="oldSize"/> also fits <paramref name="newSize"/>
+    /// without waste (same size class): it can be rewritten in place.</summary>
+    public static bool SameClass(int oldSize, int newSize) =>
+        Rounded(Math.Max(oldSize, Granule)) == Rounded(Math.Max(newSize, Granule));
+
+    public Span<byte> Span(long address, int length) => _pages[PageOf(address)].AsSpan((int)address, length);
+
+    /// <summary>The page holding <paramref name="address"/> and the block's offset in it.</summary>
+    public byte[] Page(long address, out int offset)
+    {
+        offset = (int)address;
+        return _pages[PageOf(address)]!;
+    }
+
+    private static int PageOf(long address) => (int)(address >> 32) - 1;
+
+    private static long Address(int page, int offset) => ((long)(page + 1) << 32) | (uint)offset;
+
+    private void PushFree(long address, int rounded)
+    {
+        int cls = rounded / Granule;
+        BinaryPrimitives.WriteInt64LittleEndian(Span(address, Granule), _free[cls]);
+        _free[cls] = address;
+    }
+
+    private void NewSmallPage(int needed)
+    {
+        if (_current >= 0)
+        {
+            int rest = _pages[_current]!.Length - _bump; // the tail of the old page becomes a free block
+            if (rest >= Granule) PushFree(Address(_current, _bump), Math.Min(rest, MaxSmall) & ~(Granule - 1));
+        }
+        int size = Math.Max(needed, Math.Min(MaxPageSize, FirstPageSize << Math.Min(_smallPages, 16)));
+        _smallPages++;
+        _current = NewPage(size);
+        _bump = 0;
+    }
+
+    private long AllocateLarge(int size) => Address(NewPage(size), 0);
+
+    private int NewPage(int size)
+    {
+        int index;
+        if (_freePageCount > 0) index = _freePages[--_freePageCount];
+        else
+        {
+            if (_pageCount == _pages.Length) Array.Resize(ref _pages, _pages.Length * 2);
+            index = _pageCount++;
+        }
+        _pages[index] = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+        Reserved += size;
+        return index;
+    }
+}
