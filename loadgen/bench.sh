@@ -56,7 +56,11 @@ common=(--rounds "$rounds" --test-time "$seconds" --warmup 1 --clients 50 --key-
 run() { # name, then workload options
   local name="$1"; shift
   echo "== $name"
+  redis-cli -p "$arrakis_port" config resetstat >/dev/null
   "${loadgen[@]}" compare "${targets[@]}" "${common[@]}" --out "$out/$name" --title "$name" "$@" | tee "$out/$name.txt"
+  # The runtime's own GC figures for arrakis over this workload (its rounds and warm-ups): count and pauses.
+  redis-cli -p "$arrakis_port" info stats | tr -d '\r' | grep '^arrakis_gc_' > "$out/$name/gc.txt"
+  tr '\n' ' ' < "$out/$name/gc.txt"; echo
 }
 run set-p1  --command "SET __key__ __data__" --data-size 16 --pipeline 1
 run set-p16 --command "SET __key__ __data__" --data-size 16 --pipeline 16
@@ -75,6 +79,10 @@ run open-loop-half-redis-peak --ratio 1:10 --data-size 1024 --pipeline 1 --rate 
   echo
   for f in set-p1 set-p16 get-p1 get-p16 mix-1to10-1k open-loop-half-redis-peak; do
     cat "$out/$f/compare.md"
+    echo
+    echo "arrakis GC during this workload (INFO stats, from the runtime's GC events):"
+    echo
+    sed 's/^/    /' "$out/$f/gc.txt"
     echo
     echo "![throughput]($f/throughput.png) ![latency]($f/latency.png)"
     echo

@@ -52,10 +52,11 @@ internal static class CompareRunner
                 s.P50.Add(RunResult.PercentileMs(r.Totals, 50));
                 s.P99.Add(RunResult.PercentileMs(r.Totals, 99));
                 s.P999.Add(RunResult.PercentileMs(r.Totals, 99.9));
+                s.P9999.Add(RunResult.PercentileMs(r.Totals, 99.99));
                 s.Errors += r.Totals.Errors;
                 s.Latency.Add(r.Totals.Latency);
                 Console.WriteLine(FormattableString.Invariant(
-                    $"round {round}/{rounds} {s.Target.Name,-10} {s.OpsPerSecond[^1],12:F0} ops/s  p50 {s.P50[^1]:F3} ms  p99 {s.P99[^1]:F3} ms  p99.9 {s.P999[^1]:F3} ms"));
+                    $"round {round}/{rounds} {s.Target.Name,-10} {s.OpsPerSecond[^1],12:F0} ops/s  p50 {s.P50[^1]:F3} ms  p99 {s.P99[^1]:F3} ms  p99.9 {s.P999[^1]:F3} ms  p99.99 {s.P9999[^1]:F3} ms"));
             }
         }
         string table = Markdown(summaries, title ?? Describe(o), rounds);
@@ -86,12 +87,12 @@ internal static class CompareRunner
         var sb = new StringBuilder();
         sb.Append("### ").Append(title).Append('\n').Append('\n');
         sb.Append(string.Create(inv, $"Medians of {rounds} alternating rounds; ratio = this target / {summaries[0].Target.Name}.\n\n"));
-        sb.Append("| target | ops/s | ratio | p50 ms | p99 ms | p99.9 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.Append("| target | ops/s | ratio | p50 ms | p99 ms | p99.9 ms | p99.99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         double baseOps = TargetSummary.Median(summaries[0].OpsPerSecond);
         foreach (var s in summaries)
         {
             double ops = TargetSummary.Median(s.OpsPerSecond);
-            sb.Append(string.Create(inv, $"| {s.Target.Name} | {ops:F0} | {(baseOps > 0 ? ops / baseOps : 0):F2} | {TargetSummary.Median(s.P50):F3} | {TargetSummary.Median(s.P99):F3} | {TargetSummary.Median(s.P999):F3} | {s.Errors} |\n"));
+            sb.Append(string.Create(inv, $"| {s.Target.Name} | {ops:F0} | {(baseOps > 0 ? ops / baseOps : 0):F2} | {TargetSummary.Median(s.P50):F3} | {TargetSummary.Median(s.P99):F3} | {TargetSummary.Median(s.P999):F3} | {TargetSummary.Median(s.P9999):F3} | {s.Errors} |\n"));
         }
         return sb.ToString();
     }
@@ -112,6 +113,7 @@ internal static class CompareRunner
                 ["median_p50_ms"] = TargetSummary.Median(s.P50),
                 ["median_p99_ms"] = TargetSummary.Median(s.P99),
                 ["median_p999_ms"] = TargetSummary.Median(s.P999),
+                ["median_p9999_ms"] = TargetSummary.Median(s.P9999),
                 ["rounds_ops_per_sec"] = new JsonArray(s.OpsPerSecond.Select(v => (JsonNode)v).ToArray()),
                 ["errors"] = s.Errors,
             });

@@ -10,6 +10,8 @@ internal sealed class TargetSummary(CompareTarget target)
     public List<double> P50 { get; } = new();
     public List<double> P99 { get; } = new();
     public List<double> P999 { get; } = new();
+
+    public List<double> P9999 { get; } = new();
     public long Errors { get; set; }
     public LongHistogram Latency { get; } = new(1, Engine.CommandStats.MaxLatencyUs, 3);
 

@@ -15,6 +15,7 @@ internal sealed class ServerState
     public ServerState(ServerOptions options, CommandTable? commands = null)
     {
         Options = options;
+        _ = GcPauses.Instance; // listening from the start: INFO's arrakis_gc_* figures
         Keyspace = new Keyspace.Keyspace(options.Databases);
         Commands = commands ?? CommandTable.Default;
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();

@@ -13,6 +13,7 @@ internal static class ConfigCommands
         h["config|resetstat"] = c =>
         {
             foreach (var s in c.Server.ThreadStats) s.Reset();
+            Runtime.GcPauses.Instance.Reset();
             c.Reply.WriteOk();
         };
     }

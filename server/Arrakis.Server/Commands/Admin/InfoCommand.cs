@@ -177,6 +177,14 @@ internal static class InfoCommand
                 F("unexpected_error_replies", 0);
                 F("arrakis_command_failures", s.Sum(t => t.HandlerFailures));
                 F("arrakis_loop_failures", s.Sum(t => t.LoopFailures));
+                var gc = Runtime.GcPauses.Instance.Read();
+                F("arrakis_gc_gen0_collections", gc.Gen0);
+                F("arrakis_gc_gen1_collections", gc.Gen1);
+                F("arrakis_gc_gen2_collections", gc.Gen2);
+                F("arrakis_gc_pauses", gc.Pauses);
+                F("arrakis_gc_pause_total_us", gc.TotalUs);
+                F("arrakis_gc_pause_max_us", gc.MaxUs);
+                F("arrakis_gc_pauses_over_1ms", gc.Over1ms);
                 // A user-space network stack's own counters (--net xdp), summed by name over the threads.
                 var net = new List<(string Name, long Value)>();
                 foreach (var source in s.Sources)

@@ -1,0 +1,79 @@
+using System.Diagnostics.Tracing;
+
+namespace Arrakis.Server.Runtime;
+
+/// <summary>
+/// Collections and the pauses they cause, from the runtime's own GC events (an in-process listener on
+/// Microsoft-Windows-DotNETRuntime, GC keyword, informational level: a few events per collection, none per
+/// allocation). A pause runs from GCSuspendEEBegin to GCRestartEEEnd: the time every managed thread,
+/// the data-plane loops included, stood still. INFO stats shows the figures (arrakis_gc_*); CONFIG
+/// RESETSTAT starts them again.
+/// </summary>
+internal sealed class GcPauses : EventListener
+{
+    private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
+    private const long GcKeyword = 0x1;
+    private const int RestartEEEnd = 3, SuspendEEBegin = 9;
+
+    private static GcPauses? _instance;
+    private long _suspendedAt;
+    private long _pauses, _totalTicks, _maxTicks, _over1ms;
+    private readonly long[] _collectionsAtReset = new long[3];
+
+    /// <summary>Starts listening (once per process).</summary>
+    public static GcPauses Instance
+    {
+        get
+        {
+            if (Volatile.Read(ref _instance) is { } i) return i;
+            var created = new GcPauses();
+            if (Interlocked.CompareExchange(ref _instance, created, null) is { } other)
+            {
+                created.Dispose();
+                return other;
+            }
+            return created;
+        }
+    }
+
+    protected override void OnEventSourceCreated(EventSource source)
+    {
+        if (source.Name == RuntimeSource) EnableEvents(source, EventLevel.Informational, (EventKeywords)GcKeyword);
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (e.EventId == SuspendEEBegin) _suspendedAt = e.TimeStamp.Ticks;
+        else if (e.EventId == RestartEEEnd && _suspendedAt != 0)
+        {
+            long ticks = Math.Max(0, e.TimeStamp.Ticks - _suspendedAt);
+            _suspendedAt = 0;
+            lock (_collectionsAtReset)
+            {
+                _pauses++;
+                _totalTicks += ticks;
+                if (ticks > _maxTicks) _maxTicks = ticks;
+                if (ticks > TimeSpan.TicksPerMillisecond) _over1ms++;
+            }
+        }
+    }
+
+    /// <summary>The figures since the start or the last <see cref="Reset"/>.</summary>
+    public (long Gen0, long Gen1, long Gen2, long Pauses, long TotalUs, long MaxUs, long Over1ms) Read()
+    {
+        lock (_collectionsAtReset)
+        {
+            return (GC.CollectionCount(0) - _collectionsAtReset[0], GC.CollectionCount(1) - _collectionsAtReset[1],
+                GC.CollectionCount(2) - _collectionsAtReset[2], _pauses, _totalTicks / 10, _maxTicks / 10, _over1ms);
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_collectionsAtReset)
+        {
+            for (int g = 0; g < 3; g++) _collectionsAtReset[g] = GC.CollectionCount(g);
+            _pauses = _totalTicks = _maxTicks = _over1ms = 0;
+        }
+    }
+}
