@@ -16,7 +16,7 @@ internal static class RdbValues
     {
         byte[] s => RdbValue.FromString(s),
         GrowableString g => RdbValue.FromString(g.ToExact()),
-        ListValue l => RdbValue.FromList(Enumerable.Range(0, l.Count).Select(i => l[i]).ToList()),
+        ListValue l => RdbValue.FromList(Enumerable.Range(0, l.Count).Select(i => l[i].ToArray()).ToList()),
         SetValue s => RdbValue.FromSet(s.Members.ToList(), s.IsIntset ? RdbEncodingHint.Compact : RdbEncodingHint.Table),
         HashValue h => RdbValue.FromHash(h.Entries.ToList(), h.IsListpack ? RdbEncodingHint.Compact : RdbEncodingHint.Table),
         SortedSetValue z => RdbValue.FromSortedSet(z.Ascending().Select(p => new KeyValuePair<byte[], double>(p.Member, p.Score)).ToList(),

@@ -25,7 +25,7 @@ internal static class MemoryUsage
     {
         byte[] s => Array(s.Length),
         GrowableString g => ObjectHeader + 8 + Array(g.Buffer.Length),
-        ListValue l => ObjectHeader + 16 + Array((long)l.Capacity * Reference) + Elements(l.Count, Enumerable.Range(0, l.Count).Select(i => l[i]), samples, e => Array(e.Length)),
+        ListValue l => ObjectHeader + 24 + l.AllocatedBytes,
         HashValue h when h.IsListpack => ObjectHeader + 24 + Array(h.PackedLength),
         HashValue h => ObjectHeader + 24 + Elements(h.Count, h.Entries, samples, e => Array(e.Key.Length) + Array(e.Value.Length) + 2 * Reference + IndexEntryBytes),
         SetValue s when s.IsIntset => ObjectHeader + 24 + Array(8L * s.Count),

@@ -221,13 +221,13 @@ internal static class SortCommand
             case ListValue l when dontSort:
                 if (end >= start)
                 {
-                    for (long i = start; i <= end; i++) items.Add(l[(int)(desc ? l.Count - 1 - i : i)]);
+                    for (long i = start; i <= end; i++) items.Add(l[(int)(desc ? l.Count - 1 - i : i)].ToArray());
                     end -= start;
                     start = 0;
                 }
                 break;
             case ListValue l:
-                for (int i = 0; i < l.Count; i++) items.Add(l[i]);
+                for (int i = 0; i < l.Count; i++) items.Add(l[i].ToArray());
                 break;
             case SetValue s:
                 items.AddRange(s.Members);

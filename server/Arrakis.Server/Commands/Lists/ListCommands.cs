@@ -96,13 +96,13 @@ internal static class ListCommands
         }
         if (!hasCount)
         {
-            c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
+            ListCommands.PopTo(c, list, left);
         }
         else
         {
             long n = Math.Min(count, list.Count);
             c.Reply.WriteArrayHeader(n);
-            for (long i = 0; i < n; i++) c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
+            for (long i = 0; i < n; i++) ListCommands.PopTo(c, list, left);
         }
         db.Modified(key, K.List, left ? "lpop" : "rpop");
         CollectionValues.DeleteIfEmpty(db, key, list.Count);
@@ -152,7 +152,7 @@ internal static class ListCommands
             c.Error(Errors.IndexOutOfRange);
             return;
         }
-        list[(int)index] = c.ArgBytes(3);
+        list.Set((int)index, c.Arg(3));
         db.Modified(c.Arg(1), K.List, "lset");
         c.Reply.WriteOk();
     }
@@ -336,6 +336,21 @@ internal static class ListCommands
         c.Reply.WriteBulk(element);
     }
 
+    /// <summary>Replies with the element at one end and removes it (written from the list's own bytes, no copy).</summary>
+    public static void PopTo(CommandContext c, ListValue list, bool left)
+    {
+        if (left)
+        {
+            c.Reply.WriteBulk(list.First);
+            list.RemoveFirst();
+        }
+        else
+        {
+            c.Reply.WriteBulk(list.Last);
+            list.RemoveLast();
+        }
+    }
+
     /// <summary>The move itself (also used when a blocked BLMOVE is served). The caller checked both types.</summary>
     public static byte[] MoveElement(CommandContext c, ListValue source, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst, bool fromLeft, bool toLeft)
     {
@@ -380,7 +395,7 @@ internal static class ListCommands
         c.Reply.WriteArrayHeader(2);
         c.Reply.WriteBulk(key);
         c.Reply.WriteArrayHeader(n);
-        for (long i = 0; i < n; i++) c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
+        for (long i = 0; i < n; i++) ListCommands.PopTo(c, list, left);
         var db = c.Db;
         db.Modified(key, K.List, left ? "lpop" : "rpop");
         CollectionValues.DeleteIfEmpty(db, key, list.Count);

@@ -1,71 +1,158 @@
 namespace Arrakis.Server.Commands.Lists;
 
 /// <summary>
-/// A Redis list: a ring buffer of elements with O(1) push and pop at both ends and O(1) access by
-/// index. OBJECT ENCODING answers "quicklist", as Redis 7.0 does for every list.
+/// A Redis list as Redis 7.0 keeps it: a quicklist, a sequence of nodes that each pack up to 8 KiB of
+/// elements into one byte array (list-max-listpack-size -2). An element costs its bytes plus a length
+/// before and a back-length after (one byte each below 128 bytes), so a list of short elements takes
+/// about what it holds and a few objects per 8 KiB, never one object per element.
 /// </summary>
-/// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
+/// <remarks>
+/// Push and pop at either end are O(1) (nodes keep free room at both ends). Access by index walks
+/// nodes by their counts, then entries; a cursor remembers the last position, so the loops of LRANGE,
+/// LREM, LPOS and LINSERT step from one element to the next in O(1). Spans returned by the indexer are
+/// valid until the list changes. Not thread-safe: the caller holds the key's stripe lock.
+/// </remarks>
 internal sealed class ListValue
 {
-    private byte[][] _items = new byte[4][];
-    private int _head;
+    /// <summary>Packed bytes per node before a new node is started (Redis's 8 KiB default).</summary>
+    public const int NodeBytes = 8192;
+
+    private Node[] _nodes = [];
+    private int _nodeCount;
+
+    // The cursor: element _curIndex is in node _curNode at byte _curOffset (-1 = unset).
+    private int _curIndex = -1, _curNode, _curOffset;
 
     public int Count { get; private set; }
 
-    /// <summary>Slots of the ring buffer (for memory accounting).</summary>
-    public int Capacity => _items.Length;
-
-    public byte[] this[int index]
+    /// <summary>Bytes held by the nodes' arrays (MEMORY USAGE).</summary>
+    public long AllocatedBytes
     {
-        get => _items[(_head + index) & (_items.Length - 1)];
-        set => _items[(_head + index) & (_items.Length - 1)] = value;
+        get
+        {
+            long n = (long)_nodes.Length * 8;
+            for (int i = 0; i < _nodeCount; i++) n += 24 + 32 + _nodes[i].Buffer.Length;
+            return n;
+        }
     }
 
-    public void PushLeft(byte[] item)
+    public int NodeCount => _nodeCount;
+
+    public ReadOnlySpan<byte> this[int index]
     {
-        Grow();
-        _head = (_head - 1) & (_items.Length - 1);
-        _items[_head] = item;
-        Count++;
+        get
+        {
+            Seek(index);
+            var node = _nodes[_curNode];
+            return Entry.Data(node.Buffer, _curOffset);
+        }
     }
 
-    public void PushRight(byte[] item)
+    public ReadOnlySpan<byte> First => this[0];
+
+    public ReadOnlySpan<byte> Last => this[Count - 1];
+
+    public void PushLeft(ReadOnlySpan<byte> item)
     {
-        Grow();
-        _items[(_head + Count) & (_items.Length - 1)] = item;
+        int size = Entry.Size(item.Length);
+        if (_nodeCount == 0 || (_nodes[0].Used + size > NodeBytes && _nodes[0].Count > 0)) InsertNode(0, new Node(size, atEnd: false));
+        _nodes[0].Prepend(item, size);
         Count++;
+        _curIndex = -1;
+    }
+
+    public void PushRight(ReadOnlySpan<byte> item)
+    {
+        int size = Entry.Size(item.Length);
+        if (_nodeCount == 0 || (_nodes[_nodeCount - 1].Used + size > NodeBytes && _nodes[_nodeCount - 1].Count > 0)) InsertNode(_nodeCount, new Node(size, atEnd: true));
+        _nodes[_nodeCount - 1].Append(item, size);
+        Count++;
+        _curIndex = -1;
     }
 
     public byte[] PopLeft()
     {
-        var item = _items[_head];
-        _items[_head] = null!;
-        _head = (_head + 1) & (_items.Length - 1);
-        Count--;
+        var item = First.ToArray();
+        RemoveFirst();
         return item;
     }
 
     public byte[] PopRight()
     {
-        int i = (_head + Count - 1) & (_items.Length - 1);
-        var item = _items[i];
-        _items[i] = null!;
-        Count--;
+        var item = Last.ToArray();
+        RemoveLast();
         return item;
     }
 
-    /// <summary>Inserts before position <paramref name="index"/> (0..Count).</summary>
-    public void Insert(int index, byte[] item)
+    public void RemoveFirst() => RemoveAt(0);
+
+    public void RemoveLast() => RemoveAt(Count - 1);
+
+    /// <summary>Replaces element <paramref name="index"/>.</summary>
+    public void Set(int index, ReadOnlySpan<byte> item)
     {
-        PushRight(item);
-        for (int i = Count - 1; i > index; i--) this[i] = this[i - 1];
-        this[index] = item;
+        Seek(index);
+        _nodes[_curNode].Replace(_curOffset, item);
+        _curIndex = -1;
     }
 
+    /// <summary>Inserts before position <paramref name="index"/> (0..Count).</summary>
+    public void Insert(int index, ReadOnlySpan<byte> item)
+    {
+        if (index == 0)
+        {
+            PushLeft(item);
+            return;
+        }
+        if (index == Count)
+        {
+            PushRight(item);
+            return;
+        }
+        Seek(index);
+        var node = _nodes[_curNode];
+        int size = Entry.Size(item.Length);
+        if (node.Used + size > NodeBytes && node.Count > 1)
+        {
+            // Split the full node at the insertion point (as Redis splits a listpack node).
+            int at = _curNode;
+            var tail = node.SplitAt(_curOffset);
+            InsertNode(at + 1, tail);
+            if (node.Count == 0)
+            {
+                RemoveNode(at);
+                at--;
+            }
+            _nodes[at + 1].Prepend(item, size);
+        }
+        else node.InsertAt(_curOffset, item, size);
+        Count++;
+        _curIndex = -1;
+    }
+
+    /// <summary>Removes element <paramref name="index"/>; the cursor stays on the element that takes its place.</summary>
     public void RemoveAt(int index)
     {
-        for (int i = index; i < Count - 1; i++) this[i] = this[i + 1];
-        PopRight();
+        Seek(index);
+        var node = _nodes[_curNode];
+        _curOffset = node.RemoveAt(_curOffset);
+        Count--;
+        if (node.Count == 0)
+        {
+            RemoveNode(_curNode);
+            if (_curNode < _nodeCount && index < Count) _curOffset = _nodes[_curNode].Start;
+            else _curIndex = -1;
+            return;
+        }
+        if (_curOffset == node.End)
+        {
+            if (_curNode + 1 < _nodeCount)
+            {
+                _curNode++;
+                _curOffset = _nodes[_curNode].Start;
+            }
+            else _curIndex = -1;
+        }
     }
 
     /// <summary>Keeps elements [start, end] (inclusive, already clamped), drops the rest.</summary>
@@ -76,32 +163,306 @@ internal sealed class ListValue
             Clear();
             return;
         }
-        var kept = new byte[end - start + 1][];
-        for (int i = 0; i < kept.Length; i++) kept[i] = this[start + i];
-        Clear();
-        foreach (var k in kept) PushRight(k);
+        var kept = new ListValue();
+        for (int i = start; i <= end; i++) kept.PushRight(this[i]);
+        _nodes = kept._nodes;
+        _nodeCount = kept._nodeCount;
+        Count = kept.Count;
+        _curIndex = -1;
     }
 
     public void Clear()
     {
-        _items = new byte[4][];
-        _head = 0;
+        _nodes = [];
+        _nodeCount = 0;
         Count = 0;
+        _curIndex = -1;
     }
 
     public ListValue Clone()
     {
-        var copy = new ListValue();
-        for (int i = 0; i < Count; i++) copy.PushRight(this[i]);
+        var copy = new ListValue { _nodes = new Node[_nodeCount], _nodeCount = _nodeCount, Count = Count };
+        for (int i = 0; i < _nodeCount; i++) copy._nodes[i] = _nodes[i].Clone();
         return copy;
     }
 
-    private void Grow()
+    /// <summary>Puts the cursor on element <paramref name="index"/> (0 &lt;= index &lt; Count).</summary>
+    private void Seek(int index)
     {
-        if (Count < _items.Length) return;
-        var bigger = new byte[_items.Length * 2][];
-        for (int i = 0; i < Count; i++) bigger[i] = this[i];
-        _items = bigger;
-        _head = 0;
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index));
+        if (_curIndex >= 0)
+        {
+            int delta = index - _curIndex;
+            if (delta == 0) return;
+            if (delta == 1 && StepForward()) return;
+            if (delta == -1 && StepBack()) return;
+        }
+        // Find the node by counts from the nearer end, then the entry from the nearer end of the node.
+        int node, first;
+        if (index < Count / 2)
+        {
+            node = 0;
+            first = 0;
+            while (first + _nodes[node].Count <= index) first += _nodes[node++].Count;
+        }
+        else
+        {
+            node = _nodeCount - 1;
+            first = Count - _nodes[node].Count;
+            while (first > index) first -= _nodes[--node].Count;
+        }
+        var n = _nodes[node];
+        int k = index - first, offset;
+        if (k <= n.Count / 2)
+        {
+            offset = n.Start;
+            for (int i = 0; i < k; i++) offset += Entry.SizeAt(n.Buffer, offset);
+        }
+        else
+        {
+            offset = n.End;
+            for (int i = n.Count; i > k; i--) offset -= Entry.SizeBefore(n.Buffer, offset);
+        }
+        _curIndex = index;
+        _curNode = node;
+        _curOffset = offset;
+    }
+
+    private bool StepForward()
+    {
+        var n = _nodes[_curNode];
+        int next = _curOffset + Entry.SizeAt(n.Buffer, _curOffset);
+        if (next == n.End)
+        {
+            if (_curNode + 1 >= _nodeCount) return false;
+            _curNode++;
+            next = _nodes[_curNode].Start;
+        }
+        _curOffset = next;
+        _curIndex++;
+        return true;
+    }
+
+    private bool StepBack()
+    {
+        var n = _nodes[_curNode];
+        if (_curOffset == n.Start)
+        {
+            if (_curNode == 0) return false;
+            _curNode--;
+            n = _nodes[_curNode];
+            _curOffset = n.End;
+        }
+        _curOffset -= Entry.SizeBefore(n.Buffer, _curOffset);
+        _curIndex--;
+        return true;
+    }
+
+    private void InsertNode(int at, Node node)
+    {
+        if (_nodeCount == _nodes.Length) Array.Resize(ref _nodes, Math.Max(1, _nodes.Length * 2));
+        Array.Copy(_nodes, at, _nodes, at + 1, _nodeCount - at);
+        _nodes[at] = node;
+        _nodeCount++;
+    }
+
+    private void RemoveNode(int at)
+    {
+        Array.Copy(_nodes, at + 1, _nodes, at, _nodeCount - at - 1);
+        _nodes[--_nodeCount] = null!;
+        if (_nodeCount == 0) _nodes = [];
+    }
+
+    /// <summary>One node: entries packed in Buffer[Start..End), free room on both sides.</summary>
+    private sealed class Node
+    {
+        public byte[] Buffer;
+        public int Start, End, Count;
+
+        public Node(int firstEntry, bool atEnd)
+        {
+            Buffer = new byte[Math.Max(firstEntry, 32)];
+            Start = End = atEnd ? 0 : Buffer.Length;
+        }
+
+        private Node(byte[] buffer, int start, int end, int count)
+        {
+            Buffer = buffer;
+            Start = start;
+            End = end;
+            Count = count;
+        }
+
+        public int Used => End - Start;
+
+        public Node Clone() => new((byte[])Buffer.Clone(), Start, End, Count);
+
+        public void Append(ReadOnlySpan<byte> item, int size)
+        {
+            if (Buffer.Length - End < size) Reshape(size, atEnd: true);
+            Entry.Write(Buffer.AsSpan(End, size), item);
+            End += size;
+            Count++;
+        }
+
+        public void Prepend(ReadOnlySpan<byte> item, int size)
+        {
+            if (Start < size) Reshape(size, atEnd: false);
+            Start -= size;
+            Entry.Write(Buffer.AsSpan(Start, size), item);
+            Count++;
+        }
+
+        public void InsertAt(int offset, ReadOnlySpan<byte> item, int size)
+        {
+            int shift = offset - Start;
+            if (Buffer.Length - End < size) Reshape(size, atEnd: true);
+            offset = Start + shift;
+            Buffer.AsSpan(offset, End - offset).CopyTo(Buffer.AsSpan(offset + size));
+            Entry.Write(Buffer.AsSpan(offset, size), item);
+            End += size;
+            Count++;
+        }
+
+        /// <summary>Removes the entry at <paramref name="offset"/>; returns where the entry after it now starts.</summary>
+        public int RemoveAt(int offset)
+        {
+            int size = Entry.SizeAt(Buffer, offset);
+            Count--;
+            if (offset == Start)
+            {
+                Start += size;
+                return Start;
+            }
+            Buffer.AsSpan(offset + size, End - offset - size).CopyTo(Buffer.AsSpan(offset));
+            End -= size;
+            return offset;
+        }
+
+        public void Replace(int offset, ReadOnlySpan<byte> item)
+        {
+            int old = Entry.SizeAt(Buffer, offset), size = Entry.Size(item.Length);
+            int shift = offset - Start;
+            if (size > old && Buffer.Length - End < size - old) Reshape(size - old, atEnd: true);
+            offset = Start + shift;
+            Buffer.AsSpan(offset + old, End - offset - old).CopyTo(Buffer.AsSpan(offset + size));
+            End += size - old;
+            Entry.Write(Buffer.AsSpan(offset, size), item);
+        }
+
+        /// <summary>Moves the entries from <paramref name="offset"/> on into a new node.</summary>
+        public Node SplitAt(int offset)
+        {
+            int moved = 0;
+            for (int o = offset; o < End; o += Entry.SizeAt(Buffer, o)) moved++;
+            var tail = new Node(Buffer.AsSpan(offset, End - offset).ToArray(), 0, End - offset, moved);
+            End = offset;
+            Count -= moved;
+            if (Count == 0) Start = End = 0;
+            return tail;
+        }
+
+        /// <summary>Makes room for <paramref name="needed"/> more bytes at one end: doubles the array (up to
+        /// the node limit plus the entry) with the new room on that side.</summary>
+        private void Reshape(int needed, bool atEnd)
+        {
+            int used = End - Start;
+            int length = Math.Max(used + needed, Math.Min(Math.Max(Buffer.Length * 2, 64), NodeBytes));
+            var bigger = new byte[length];
+            int start = atEnd ? 0 : length - used;
+            Buffer.AsSpan(Start, used).CopyTo(bigger.AsSpan(start));
+            Buffer = bigger;
+            Start = start;
+            End = start + used;
+        }
+    }
+
+    /// <summary>An entry: [varint length][bytes][back-length: the size of the first two, as a varint read
+    /// backwards]. Both are one byte for elements shorter than 126 bytes.</summary>
+    private static class Entry
+    {
+        public static int Size(int length)
+        {
+            int head = VarintSize(length) + length;
+            return head + VarintSize(head);
+        }
+
+        public static void Write(Span<byte> dest, ReadOnlySpan<byte> item)
+        {
+            int n = WriteVarint(dest, item.Length);
+            item.CopyTo(dest[n..]);
+            int head = n + item.Length;
+            // The back-length is read from the entry's end backwards: the last byte holds the lowest 7
+            // bits, the high bit of a byte saying that another byte (the next 7 bits) is to its left.
+            int back = VarintSize(head);
+            for (int i = 0; i < back; i++)
+            {
+                byte b = (byte)((head >> (7 * i)) & 0x7F);
+                if (i < back - 1) b |= 0x80;
+                dest[head + back - 1 - i] = b;
+            }
+        }
+
+        public static ReadOnlySpan<byte> Data(byte[] buffer, int offset)
+        {
+            int pos = offset;
+            int length = ReadVarint(buffer, ref pos);
+            return buffer.AsSpan(pos, length);
+        }
+
+        /// <summary>Size of the entry that starts at <paramref name="offset"/>.</summary>
+        public static int SizeAt(byte[] buffer, int offset)
+        {
+            int pos = offset;
+            int length = ReadVarint(buffer, ref pos);
+            int head = pos - offset + length;
+            return head + VarintSize(head);
+        }
+
+        /// <summary>Size of the entry that ends at <paramref name="end"/>.</summary>
+        public static int SizeBefore(byte[] buffer, int end)
+        {
+            int head = 0, i = 0, pos = end - 1;
+            while (true)
+            {
+                byte b = buffer[pos--];
+                head |= (b & 0x7F) << (7 * i);
+                i++;
+                if ((b & 0x80) == 0) break;
+            }
+            return head + i;
+        }
+
+        private static int VarintSize(int value)
+        {
+            int n = 1;
+            for (uint v = (uint)value; v >= 0x80; v >>= 7) n++;
+            return n;
+        }
+
+        private static int WriteVarint(Span<byte> dest, int value)
+        {
+            int n = 0;
+            uint v = (uint)value;
+            while (v >= 0x80)
+            {
+                dest[n++] = (byte)(v | 0x80);
+                v >>= 7;
+            }
+            dest[n++] = (byte)v;
+            return n;
+        }
+
+        private static int ReadVarint(byte[] src, ref int pos)
+        {
+            int result = 0, shift = 0;
+            while (true)
+            {
+                byte b = src[pos++];
+                result |= (b & 0x7F) << shift;
+                if (b < 0x80) return result;
+                shift += 7;
+            }
+        }
     }
 }

@@ -88,7 +88,7 @@ internal static class BlockingCommands
             if (list is null) continue;
             c.Reply.WriteArrayHeader(2);
             c.Reply.WriteBulk(key);
-            c.Reply.WriteBulk(left ? list.PopLeft() : list.PopRight());
+            ListCommands.PopTo(c, list, left);
             Durability.EffectRecorder.Replace(c, left ? "LPOP"u8.ToArray() : "RPOP"u8.ToArray(), key.ToArray());
             db.Modified(key, K.List, left ? "lpop" : "rpop");
             CollectionValues.DeleteIfEmpty(db, key, list.Count);
