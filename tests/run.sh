@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests use when missing: Debian's redis-server (the differential
+# Runs every test, then the integration suite again against the NativeAOT binary. Installs what the tests use when missing: Debian's redis-server (the differential
 # oracle), gcc, liblua5.1-0-dev, lua-cjson and lua-bitop (scripting), redis-tools (redis-cli), python3-redis (redis-py), tcpdump (reads the NIC middleware's pcap
 # captures), iproute2, ethtool and iputils-ping (the AF_XDP veth tests); restores NuGet packages.
 # Prints one closing line: "N passed, N failed, N skipped".
@@ -37,6 +37,15 @@ dotnet build Arrakis.sln -c Release --no-restore -nologo -v quiet -clp:ErrorsOnl
 log="$(mktemp)"
 dotnet test Arrakis.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The shipped form is the NativeAOT binary (server/publish-native.sh; it installs clang and zlib1g-dev when
+# missing): the integration suite runs a second time against it.
+if native="$(bash server/publish-native.sh)"; then
+  ARRAKIS_SERVER_BINARY="$native" dotnet test tests/Arrakis.Integration.Tests/Arrakis.Integration.Tests.csproj -c Release --no-build -nologo "$@" 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+else
+  echo "tests/run.sh: the NativeAOT publish failed" | tee -a "$log"
+  status=1
+fi
 awk '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
      }

@@ -17,11 +17,23 @@ internal sealed class KeyTable
 {
     private const int HeaderBytes = 8; // key length, value length (little-endian int32 each)
 
-    private int[] _buckets = new int[8]; // slot index + 1; 0 = empty
-    private KeyEntry[] _entries = new KeyEntry[8];
+    // Slots live in chunks of 1024 (32 KiB, under the large object threshold): growing adds a chunk and
+    // copies nothing, so a slot keeps its place and growth leaves no garbage (only the first chunk grows
+    // by doubling, up to a full chunk).
+    private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
+    private KeyEntry[][] _chunks = [new KeyEntry[8]];
+    private int _capacity = 8;
     private int _used;      // slots ever used (high-water mark)
     private int _freeList = -1;
+
+    // Buckets (slot index + 1; 0 = empty) chain slots through KeyEntry.Next. Growing or shrinking is
+    // Redis's incremental rehash: a second bucket array fills while each operation moves a few old
+    // buckets over, and lookups search both until the old one is empty.
+    private int[] _buckets = new int[8];
     private int _shift = 29; // 32 - log2(buckets)
+    private int[]? _next;
+    private int _nextShift;
+    private int _rehashIndex;
     private RecordHeap _heap = new();
     private object?[] _objects = [];
     private int _objectsUsed;
@@ -40,11 +52,14 @@ internal sealed class KeyTable
     public int ObjectCount => _objectsUsed - _freeHandleCount;
 
     /// <summary>Bytes this table holds: slots, buckets, record pages, the object list (not the objects).</summary>
-    public long OwnBytes => (long)_entries.Length * 32 + (long)_buckets.Length * 4 + _heap.Reserved + (long)_objects.Length * 8;
+    public long OwnBytes => (long)_capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + _heap.Reserved + (long)_objects.Length * 8;
 
-    internal ref KeyEntry Slot(int index) => ref _entries[index];
+    /// <summary>True while the buckets are being moved to a new array.</summary>
+    public bool Rehashing => _next is not null;
 
-    public bool IsLive(int index) => _entries[index].Record != 0;
+    internal ref KeyEntry Slot(int index) => ref _chunks[index >> ChunkShift][index & ChunkMask];
+
+    public bool IsLive(int index) => Slot(index).Record != 0;
 
     public static int Hash(ReadOnlySpan<byte> key)
     {
@@ -53,16 +68,26 @@ internal sealed class KeyTable
         return h.ToHashCode();
     }
 
-    private int BucketOf(int hash) => (int)(((uint)hash * 2654435769u) >> _shift);
+    private static int BucketOf(int hash, int shift) => (int)(((uint)hash * 2654435769u) >> shift);
 
     /// <summary>Slot index of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key, int hash)
     {
-        int i = _buckets[BucketOf(hash)] - 1;
-        var entries = _entries;
+        if (_next is not null) RehashStep(1);
+        int b = BucketOf(hash, _shift);
+        if (_next is null || b >= _rehashIndex)
+        {
+            int found = FindInChain(_buckets[b] - 1, key, hash);
+            if (found >= 0 || _next is null) return found;
+        }
+        return FindInChain(_next[BucketOf(hash, _nextShift)] - 1, key, hash);
+    }
+
+    private int FindInChain(int i, ReadOnlySpan<byte> key, int hash)
+    {
         while (i >= 0)
         {
-            ref var e = ref entries[i];
+            ref var e = ref Slot(i);
             if (e.Hash == hash && KeyOf(e.Record).SequenceEqual(key)) return i;
             i = e.Next;
         }
@@ -70,7 +95,7 @@ internal sealed class KeyTable
     }
 
     /// <summary>The key in a live slot (valid until the slot changes).</summary>
-    public ReadOnlySpan<byte> KeyAt(int index) => KeyOf(_entries[index].Record);
+    public ReadOnlySpan<byte> KeyAt(int index) => KeyOf(Slot(index).Record);
 
     /// <summary>The key in a live slot as a new array.</summary>
     public byte[] KeyArray(int index) => KeyAt(index).ToArray();
@@ -78,21 +103,21 @@ internal sealed class KeyTable
     /// <summary>True when the slot's value is a string (inline, or an array or grown string object).</summary>
     public bool IsString(int index)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref Slot(index);
         return e.Handle < 0 || _objects[e.Handle] is byte[] or Commands.Strings.GrowableString;
     }
 
     /// <summary>The value when it is an object (collection, or a string kept as an object); null for an inline string.</summary>
     public object? ObjectAt(int index)
     {
-        int h = _entries[index].Handle;
+        int h = Slot(index).Handle;
         return h < 0 ? null : _objects[h];
     }
 
     /// <summary>A string value's bytes (valid until the slot changes); false when the value is not a string.</summary>
     public bool TryGetString(int index, out ReadOnlySpan<byte> value)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref Slot(index);
         if (e.Handle < 0)
         {
             value = InlineValue(e.Record);
@@ -116,7 +141,7 @@ internal sealed class KeyTable
     /// the exact array of a grown one, which then replaces it).</summary>
     public object ValueObject(int index)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref Slot(index);
         if (e.Handle < 0) return InlineValue(e.Record).ToArray();
         var o = _objects[e.Handle]!;
         if (o is Commands.Strings.GrowableString g) _objects[e.Handle] = o = g.ToExact();
@@ -136,7 +161,7 @@ internal sealed class KeyTable
     /// <summary>Makes a live slot's value the string <paramref name="value"/>, inline (in place when its size class allows).</summary>
     public void SetString(int index, ReadOnlySpan<byte> value)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref Slot(index);
         if (e.Handle >= 0)
         {
             FreeHandle(e.Handle);
@@ -148,7 +173,7 @@ internal sealed class KeyTable
     /// <summary>Makes a live slot's value the object <paramref name="value"/>.</summary>
     public void SetObject(int index, object value)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref Slot(index);
         if (e.Handle >= 0)
         {
             _objects[e.Handle] = value;
@@ -161,16 +186,12 @@ internal sealed class KeyTable
     /// <summary>Removes the key in <paramref name="index"/>.</summary>
     public void RemoveAt(int index)
     {
-        ref var e = ref _entries[index];
-        int bucket = BucketOf(e.Hash);
-        int i = _buckets[bucket] - 1, prev = -1;
-        while (i != index)
-        {
-            prev = i;
-            i = _entries[i].Next;
-        }
-        if (prev < 0) _buckets[bucket] = e.Next + 1;
-        else _entries[prev].Next = e.Next;
+        if (_next is not null) RehashStep(4);
+        ref var e = ref Slot(index);
+        int old = BucketOf(e.Hash, _shift);
+        bool unlinked = (_next is null || old >= _rehashIndex) && Unlink(_buckets, old, index);
+        if (!unlinked && (_next is null || !Unlink(_next, BucketOf(e.Hash, _nextShift), index)))
+            throw new InvalidOperationException("a live slot is in no bucket chain");
         if (e.ExpireAt != 0) VolatileCount--;
         _heap.Free(e.Record, RecordSize(e.Record));
         if (e.Handle >= 0) FreeHandle(e.Handle);
@@ -178,11 +199,30 @@ internal sealed class KeyTable
         e.Next = _freeList;
         _freeList = index;
         Count--;
+        // Shrink below 1/8 full to twice the keys (memory back; SCAN's slot cursor is unaffected).
+        if (_next is null && _buckets.Length > 8 && Count < _buckets.Length / 8)
+            StartRehash(Math.Max(8, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Count * 2))));
+    }
+
+    /// <summary>Takes slot <paramref name="index"/> out of the chain of <paramref name="bucket"/>; false when it is not there.</summary>
+    private bool Unlink(int[] buckets, int bucket, int index)
+    {
+        int i = buckets[bucket] - 1, prev = -1;
+        while (i >= 0 && i != index)
+        {
+            prev = i;
+            i = Slot(i).Next;
+        }
+        if (i < 0) return false;
+        int next = Slot(index).Next;
+        if (prev < 0) buckets[bucket] = next + 1;
+        else Slot(prev).Next = next;
+        return true;
     }
 
     public void SetExpire(int index, long expireAt)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref Slot(index);
         if (e.ExpireAt == 0 && expireAt != 0) VolatileCount++;
         else if (e.ExpireAt != 0 && expireAt == 0) VolatileCount--;
         e.ExpireAt = expireAt;
@@ -191,7 +231,10 @@ internal sealed class KeyTable
     public void Clear()
     {
         _buckets = new int[8];
-        _entries = new KeyEntry[8];
+        _chunks = [new KeyEntry[8]];
+        _capacity = 8;
+        _next = null;
+        _rehashIndex = 0;
         _used = 0;
         _freeList = -1;
         _shift = 29;
@@ -213,27 +256,29 @@ internal sealed class KeyTable
         BinaryPrimitives.WriteInt32LittleEndian(span[4..], value.Length);
         key.CopyTo(span[HeaderBytes..]);
         value.CopyTo(span[(HeaderBytes + key.Length)..]);
+        if (_next is not null) RehashStep(4);
         int index;
         if (_freeList >= 0)
         {
             index = _freeList;
-            _freeList = _entries[index].Next;
+            _freeList = Slot(index).Next;
         }
         else
         {
-            if (_used == _entries.Length) Grow();
+            if (_used == _capacity) Grow();
             index = _used++;
         }
-        int bucket = BucketOf(hash);
-        ref var e = ref _entries[index];
+        var buckets = _next ?? _buckets; // while rehashing, new keys go to the new buckets
+        int bucket = BucketOf(hash, _next is null ? _shift : _nextShift);
+        ref var e = ref Slot(index);
         e = default;
         e.Record = record;
         e.Hash = hash;
         e.Handle = handle;
-        e.Next = _buckets[bucket] - 1;
-        _buckets[bucket] = index + 1;
+        e.Next = buckets[bucket] - 1;
+        buckets[bucket] = index + 1;
         Count++;
-        if (Count > _buckets.Length) Rehash(_buckets.Length * 2);
+        if (_next is null && Count > _buckets.Length) StartRehash(_buckets.Length * 2);
         return index;
     }
 
@@ -281,7 +326,7 @@ internal sealed class KeyTable
     }
 
     /// <summary>Bytes of the slot's record (MEMORY USAGE).</summary>
-    public int RecordBytes(int index) => RecordHeap.Rounded(RecordSize(_entries[index].Record));
+    public int RecordBytes(int index) => RecordHeap.Rounded(RecordSize(Slot(index).Record));
 
     private int NewHandle(object value)
     {
@@ -303,19 +348,61 @@ internal sealed class KeyTable
         _freeHandles[_freeHandleCount++] = h;
     }
 
-    private void Grow() => Array.Resize(ref _entries, _entries.Length * 2);
-
-    private void Rehash(int size)
+    private void Grow()
     {
-        _buckets = new int[size];
-        _shift = 32 - System.Numerics.BitOperations.Log2((uint)size);
-        for (int i = 0; i < _used; i++)
+        if (_capacity < ChunkSize)
         {
-            ref var e = ref _entries[i];
-            if (e.Record == 0) continue;
-            int bucket = BucketOf(e.Hash);
-            e.Next = _buckets[bucket] - 1;
-            _buckets[bucket] = i + 1;
+            Array.Resize(ref _chunks[0], Math.Min(ChunkSize, _capacity * 2));
+            _capacity = _chunks[0].Length;
+            return;
+        }
+        int chunk = _capacity >> ChunkShift;
+        if (chunk == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
+        _chunks[chunk] = new KeyEntry[ChunkSize];
+        _capacity += ChunkSize;
+    }
+
+    private void StartRehash(int size)
+    {
+        _next = new int[size];
+        _nextShift = 32 - System.Numerics.BitOperations.Log2((uint)size);
+        _rehashIndex = 0;
+        RehashStep(4);
+    }
+
+    /// <summary>Moves up to <paramref name="buckets"/> non-empty old buckets (visiting at most ten times as many
+    /// empty ones) to the new array; when the old one is empty, the new one replaces it.</summary>
+    private void RehashStep(int buckets)
+    {
+        var next = _next!;
+        int emptyVisits = buckets * 10;
+        while (buckets > 0 && _rehashIndex < _buckets.Length)
+        {
+            int i = _buckets[_rehashIndex] - 1;
+            if (i < 0)
+            {
+                _rehashIndex++;
+                if (--emptyVisits == 0) break;
+                continue;
+            }
+            while (i >= 0)
+            {
+                ref var e = ref Slot(i);
+                int following = e.Next;
+                int nb = BucketOf(e.Hash, _nextShift);
+                e.Next = next[nb] - 1;
+                next[nb] = i + 1;
+                i = following;
+            }
+            _buckets[_rehashIndex++] = 0;
+            buckets--;
+        }
+        if (_rehashIndex >= _buckets.Length)
+        {
+            _buckets = next;
+            _shift = _nextShift;
+            _next = null;
+            _rehashIndex = 0;
         }
     }
 }

@@ -195,6 +195,7 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
         }
         lua.SetTop(0);
         _libraries[name] = library;
+        Recount();
         error = null;
         return name;
     }
@@ -278,6 +279,16 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
             lua.RawSet(-3);
         }
         lua.Pop(1);
+        Recount();
+    }
+
+    /// <summary>The counts FUNCTION STATS and INFO read while a function holds the gate, kept current by every
+    /// change (a reader that finds the gate free reads them afresh anyway).</summary>
+    private void Recount()
+    {
+        _libraryCount = _libraries.Count;
+        _functionCount = _functions.Count;
+        _codeBytes = _libraries.Values.Sum(l => (long)l.Code.Length);
     }
 
     /// <summary>FUNCTION DELETE: false when there is no such library.</summary>
@@ -298,6 +309,7 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
         {
             _libraries.Clear();
             _functions.Clear();
+            Recount();
             ResetState();
         }
     }
@@ -319,6 +331,7 @@ internal sealed class FunctionEngine(ServerState server) : LuaHost(server)
             {
                 _libraries.Clear();
                 _functions.Clear();
+                Recount();
                 ResetState();
                 if (!TryEnsureState(out unavailable)) return "ERR Lua scripting is unavailable on this server: " + unavailable;
             }

@@ -26,20 +26,33 @@ public sealed class ServerProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>The program that runs arrakis-server and the arguments before the server's own: the NativeAOT
+    /// binary named by ARRAKIS_SERVER_BINARY (tests/run.sh runs this suite against it a second time), else
+    /// <c>dotnet arrakis-server.dll</c> of this build.</summary>
+    public static (string File, List<string> Prefix) ArrakisCommand()
+    {
+        string? native = Environment.GetEnvironmentVariable("ARRAKIS_SERVER_BINARY");
+        if (!string.IsNullOrEmpty(native)) return (native, []);
+        return ("dotnet", [Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll")]);
+    }
+
     public static ServerProcess StartArrakis(params string[] extra)
     {
         int port = FreePort.Next();
-        string dll = Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll");
-        var args = new List<string> { dll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var (file, args) = ArrakisCommand();
+        args.AddRange(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         args.AddRange(extra);
-        return Start("dotnet", args, port);
+        return Start(file, args, port);
     }
 
     /// <summary>Starts arrakis-server under prlimit with at most <paramref name="openFiles"/> file descriptors.</summary>
     public static ServerProcess StartArrakisWithFileLimit(int openFiles, params string[] extra)
     {
         int port = FreePort.Next();
-        var args = new List<string> { $"--nofile={openFiles}", "dotnet", Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var (file, prefix) = ArrakisCommand();
+        var args = new List<string> { $"--nofile={openFiles}", file };
+        args.AddRange(prefix);
+        args.AddRange(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         args.AddRange(extra);
         return Start("prlimit", args, port);
     }
@@ -74,9 +87,9 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Starts arrakis-server with exactly these arguments (config file first, if any) and environment.</summary>
     public static ServerProcess StartArrakisRaw(IEnumerable<string> args, int port, Dictionary<string, string>? env)
     {
-        var all = new List<string> { Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll") };
+        var (file, all) = ArrakisCommand();
         all.AddRange(args);
-        return Start("dotnet", all, port, env);
+        return Start(file, all, port, env);
     }
 
     public static ServerProcess StartRedis(params string[] extra)
@@ -112,9 +125,9 @@ public sealed class ServerProcess : IDisposable
     /// </summary>
     public static ServerProcess StartArrakisUntilReady(int port, params string[] args)
     {
-        var all = new List<string> { Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll") };
+        var (file, all) = ArrakisCommand();
         all.AddRange(args);
-        return Start("dotnet", all, port, env: null, waitReady: sp =>
+        return Start(file, all, port, env: null, waitReady: sp =>
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DateTime.UtcNow < deadline)
@@ -130,8 +143,9 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Runs arrakis-server with <paramref name="args"/> until it exits (a refused startup): exit code and output.</summary>
     public static (int Code, string Output) RunArrakisToExit(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "arrakis-server.dll"));
+        var (file, prefix) = ArrakisCommand();
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in prefix) psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

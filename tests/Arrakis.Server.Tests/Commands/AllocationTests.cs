@@ -65,6 +65,7 @@ public sealed class AllocationTests
     public void Set_of_a_new_key_allocates_nothing_when_the_table_has_room()
     {
         // Deleted keys leave their slots and records on free lists: new keys take them without allocating.
+        // (A table that falls below 1/8 full shrinks its buckets, as Redis's dict does, and grows them again.)
         // Growing a table allocates its bigger arrays (amortised: see the second half).
         using var h = new CommandHarness();
         var sets = Enumerable.Range(0, 20000).Select(n => Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$16\r\nkey:{n:D12}\r\n$16\r\nvalue:{n:D10}\r\n")).ToArray();
@@ -73,9 +74,9 @@ public sealed class AllocationTests
         foreach (var s in sets) h.Execute(s);
         grown = GC.GetAllocatedBytesForCurrentThread() - grown;
         Assert.True(grown / 20000 < 256, $"adding 20,000 keys allocated {grown / 20000} bytes per key");
-        foreach (var d in dels) h.Execute(d);
+        for (int n = 0; n < dels.Length; n += 2) h.Execute(dels[n]); // half: the buckets do not shrink
         long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (var s in sets) h.Execute(s);
+        for (int n = 0; n < sets.Length; n += 2) h.Execute(sets[n]);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(":20000\r\n", h.ExecuteToString("*1\r\n$6\r\nDBSIZE\r\n"u8));
     }

@@ -123,4 +123,39 @@ public sealed class KeyTableTests
             }
         }
     }
+
+    [Fact]
+    public void Growing_and_shrinking_rehash_incrementally_and_every_key_stays_findable()
+    {
+        var t = new KeyTable();
+        var keys = Enumerable.Range(0, 50_000).Select(i => Encoding.ASCII.GetBytes("key:" + i)).ToArray();
+        var slots = new int[keys.Length];
+        bool sawRehash = false;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            slots[i] = t.AddString(keys[i], KeyTable.Hash(keys[i]), keys[i]);
+            sawRehash |= t.Rehashing;
+            if (i % 997 == 0)
+            {
+                for (int j = 0; j <= i; j += 13) Assert.Equal(slots[j], t.Find(keys[j], KeyTable.Hash(keys[j])));
+            }
+        }
+        Assert.True(sawRehash, "the table never was between two bucket arrays");
+        for (int i = 0; i < keys.Length; i++) Assert.Equal(slots[i], t.Find(keys[i], KeyTable.Hash(keys[i])));
+        // Remove all but 100: the buckets shrink (incrementally too), the rest keep their slots.
+        long before = t.OwnBytes;
+        for (int i = 100; i < keys.Length; i++)
+        {
+            t.RemoveAt(t.Find(keys[i], KeyTable.Hash(keys[i])));
+            if (i % 1999 == 0)
+            {
+                for (int j = 0; j < 100; j++) Assert.Equal(slots[j], t.Find(keys[j], KeyTable.Hash(keys[j])));
+            }
+        }
+        for (int j = 0; j < 200; j++) t.Find(keys[j % 100], KeyTable.Hash(keys[j % 100])); // lookups finish a rehash
+        Assert.False(t.Rehashing);
+        Assert.Equal(100, t.Count);
+        for (int j = 0; j < 100; j++) Assert.Equal(slots[j], t.Find(keys[j], KeyTable.Hash(keys[j])));
+        Assert.True(before - t.OwnBytes >= 200_000, $"the bucket array did not shrink: {before} -> {t.OwnBytes} bytes"); // 65,536 buckets -> 256
+    }
 }

@@ -62,8 +62,8 @@ internal static class ListCommands
         }
         for (int i = 2; i < c.ArgCount; i++)
         {
-            if (left) list.PushLeft(c.ArgBytes(i));
-            else list.PushRight(c.ArgBytes(i));
+            if (left) list.PushLeft(c.Arg(i));
+            else list.PushRight(c.Arg(i));
         }
         db.Modified(key, K.List, left ? "lpush" : "rpush");
         c.Reply.WriteInteger(list.Count);
@@ -241,7 +241,7 @@ internal static class ListCommands
         for (int i = 0; i < list.Count; i++)
         {
             if (!pivot.SequenceEqual(list[i])) continue;
-            list.Insert(before ? i : i + 1, c.ArgBytes(4));
+            list.Insert(before ? i : i + 1, c.Arg(4));
             db.Modified(key, K.List, "linsert");
             c.Reply.WriteInteger(list.Count);
             return;

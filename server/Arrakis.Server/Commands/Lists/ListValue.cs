@@ -55,7 +55,7 @@ internal sealed class ListValue
     public void PushLeft(ReadOnlySpan<byte> item)
     {
         int size = Entry.Size(item.Length);
-        if (_nodeCount == 0 || (_nodes[0].Used + size > NodeBytes && _nodes[0].Count > 0)) InsertNode(0, new Node(size, atEnd: false));
+        if (_nodeCount == 0 || (_nodes[0].Used + size > NodeBytes && _nodes[0].Count > 0)) InsertNode(0, new Node(size, atEnd: false, full: _nodeCount > 0));
         _nodes[0].Prepend(item, size);
         Count++;
         _curIndex = -1;
@@ -64,7 +64,7 @@ internal sealed class ListValue
     public void PushRight(ReadOnlySpan<byte> item)
     {
         int size = Entry.Size(item.Length);
-        if (_nodeCount == 0 || (_nodes[_nodeCount - 1].Used + size > NodeBytes && _nodes[_nodeCount - 1].Count > 0)) InsertNode(_nodeCount, new Node(size, atEnd: true));
+        if (_nodeCount == 0 || (_nodes[_nodeCount - 1].Used + size > NodeBytes && _nodes[_nodeCount - 1].Count > 0)) InsertNode(_nodeCount, new Node(size, atEnd: true, full: _nodeCount > 0));
         _nodes[_nodeCount - 1].Append(item, size);
         Count++;
         _curIndex = -1;
@@ -279,9 +279,11 @@ internal sealed class ListValue
         public byte[] Buffer;
         public int Start, End, Count;
 
-        public Node(int firstEntry, bool atEnd)
+        /// <summary>A node for a first entry of <paramref name="firstEntry"/> bytes; <paramref name="full"/> when the
+        /// list already fills a node (it is long: start at the node size rather than grow to it by doubling).</summary>
+        public Node(int firstEntry, bool atEnd, bool full)
         {
-            Buffer = new byte[Math.Max(firstEntry, 32)];
+            Buffer = new byte[Math.Max(firstEntry, full ? NodeBytes : 32)];
             Start = End = atEnd ? 0 : Buffer.Length;
         }
 
