@@ -23,7 +23,7 @@ mkdir -p "$out"
 if [ ! -x /usr/bin/redis-server ] || ! command -v redis-cli >/dev/null; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
 fi
-dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+source "$root/loadgen/server-command.sh"
 dotnet build "$root/loadgen/Arrakis.LoadGen/Arrakis.LoadGen.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 loadgen=(dotnet "$root/loadgen/Arrakis.LoadGen/bin/Release/net10.0/arrakis-loadgen.dll")
 
@@ -35,7 +35,7 @@ trap cleanup EXIT
 wait_ready() { for _ in $(seq 1 100); do redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done; echo "bench.sh: server on $1 did not start" >&2; exit 1; }
 
 arrakis_port=$(free_port)
-dotnet "$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll" --port "$arrakis_port" >"$out/arrakis.log" 2>&1 &
+"${arrakis[@]}" --port "$arrakis_port" >"$out/arrakis.log" 2>&1 &
 pids+=($!)
 redis_port=$(free_port)
 /usr/bin/redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$out/redis.log" 2>&1 &

@@ -29,12 +29,11 @@ ip addr add "$addr/24" dev "$local_if"; ip link set "$local_if" up
 ip netns exec "$ns" ip addr add 198.18.93.2/24 dev "$peer_if"; ip netns exec "$ns" ip link set "$peer_if" up
 ethtool -K "$local_if" tx off tso off gso off gro off >/dev/null
 ip netns exec "$ns" ethtool -K "$peer_if" tx off tso off gso off gro off >/dev/null
-dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 dotnet build "$root/loadgen/Arrakis.LoadGen/Arrakis.LoadGen.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-dll="$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll"
+source "$root/loadgen/server-command.sh"
 redis-server --port 6400 --bind "$addr" --save "" --appendonly no --protected-mode no --daemonize no >"$work/redis.out" 2>&1 & pids+=($!)
-dotnet "$dll" --port 6401 --bind "$addr" --threads 1 >"$work/kernel.out" 2>&1 & pids+=($!)
-dotnet "$dll" --port 6402 --net xdp --net-if "$local_if" --threads 1 >"$work/xdp.out" 2>&1 & pids+=($!)
+"${arrakis[@]}" --port 6401 --bind "$addr" --threads 1 >"$work/kernel.out" 2>&1 & pids+=($!)
+"${arrakis[@]}" --port 6402 --net xdp --net-if "$local_if" --threads 1 >"$work/xdp.out" 2>&1 & pids+=($!)
 declare -A port=([redis]=6400 [kernel]=6401 [xdp]=6402) pid=([redis]=${pids[0]} [kernel]=${pids[1]} [xdp]=${pids[2]})
 bench() { ip netns exec "$ns" bash -c "ulimit -n 8192; redis-benchmark -h $addr $*" 2>/dev/null; }
 for name in redis kernel xdp; do

@@ -16,8 +16,7 @@ work="$(mktemp -d "${TMPDIR:-/var/tmp}/arrakis-bench.XXXXXX")"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-dll="$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll"
+source "$root/loadgen/server-command.sh"
 
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "no server on $1" >&2; exit 1; }
 warm() { # every server gets the same warm-up before it is measured (ours runs on a JIT: tier-0 code at first)
@@ -47,13 +46,13 @@ for round in $(seq 1 "$rounds"); do
   start_server rnolog redis-server --port $port --save "" --appendonly no --daemonize no
   wait_port $port; warm $port; run rnolog $port 1 "$n1" >> "$results"; run rnolog $port 50 "$n50" >> "$results"; stop_last
   port=7812
-  start_server ours dotnet "$dll" --port $port --appendonly yes --appendfsync always --dir "$work/ours" --aof-log-size 1gb
+  start_server ours "${arrakis[@]}" --port $port --appendonly yes --appendfsync always --dir "$work/ours" --aof-log-size 1gb
   wait_port $port; warm $port; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
   [ "$round" = 1 ] && grep -oE 'via (io_uring|sync)[^|]*' "$work/ours.out" | head -1 | sed 's/^/ours: log /' >&2
   redis-cli -p $port info persistence | grep -E 'arrakis_log_records_per_write' >&2 || true
   stop_last
   port=7813
-  start_server nolog dotnet "$dll" --port $port --appendonly no
+  start_server nolog "${arrakis[@]}" --port $port --appendonly no
   wait_port $port; warm $port; run nolog $port 1 "$n1" >> "$results"; run nolog $port 50 "$n50" >> "$results"; stop_last
 done
 

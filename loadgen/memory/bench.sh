@@ -11,8 +11,7 @@ declare -A units=([strings]=1000000 [hashes]=100000 [zsets]=100000 [bigzset]=100
 if [ ! -x /usr/bin/redis-server ] || ! command -v redis-cli >/dev/null; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
 fi
-dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-dll="$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll"
+source "$root/loadgen/server-command.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pid=""
 cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; }
@@ -21,7 +20,7 @@ rss() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "no server on $1" >&2; exit 1; }
 measure() { # server workload -> "empty after"
   local port; port=$(free_port)
-  if [ "$1" = arrakis ]; then dotnet "$dll" --port "$port" >/dev/null 2>&1 & else
+  if [ "$1" = arrakis ]; then "${arrakis[@]}" --port "$port" >/dev/null 2>&1 & else
     /usr/bin/redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & fi
   pid=$!
   wait_port "$port"; sleep 1

@@ -18,9 +18,59 @@ internal sealed class PackedZSet
     /// <summary>Reads the entry at <paramref name="pos"/> and moves past it.</summary>
     private ReadOnlySpan<byte> Read(ref int pos, out double score)
     {
-        score = BinaryPrimitives.ReadDoubleLittleEndian(_data.AsSpan(pos, 8));
-        pos += 8;
+        score = ReadScore(_data, ref pos);
         return PackedPairs.ReadItem(_data, ref pos);
+    }
+
+    // A score takes a tag byte and what it needs (as Redis's listpack keeps "3" shorter than "3.25"):
+    // an integer in int32 range as a zigzag varint, a value a float holds exactly in 4 bytes, else 8.
+    private const byte IntegerScore = 0, FloatScore = 1, DoubleScore = 2;
+
+    private static byte ScoreKind(double score) =>
+        score == Math.Floor(score) && score >= int.MinValue && score <= int.MaxValue && !(score == 0 && double.IsNegative(score)) ? IntegerScore
+        : (double)(float)score == score || double.IsNaN(score) ? FloatScore : DoubleScore;
+
+    private static int ScoreSize(double score) => ScoreKind(score) switch
+    {
+        IntegerScore => 1 + PackedPairs.VarintSize((int)ZigZag((int)score)),
+        FloatScore => 5,
+        _ => 9,
+    };
+
+    private static uint ZigZag(int v) => (uint)((v << 1) ^ (v >> 31));
+
+    private static int WriteScore(Span<byte> dest, double score)
+    {
+        byte kind = ScoreKind(score);
+        dest[0] = kind;
+        switch (kind)
+        {
+            case IntegerScore:
+                return 1 + PackedPairs.WriteVarint(dest[1..], (int)ZigZag((int)score));
+            case FloatScore:
+                BinaryPrimitives.WriteSingleLittleEndian(dest[1..], (float)score);
+                return 5;
+            default:
+                BinaryPrimitives.WriteDoubleLittleEndian(dest[1..], score);
+                return 9;
+        }
+    }
+
+    private static double ReadScore(ReadOnlySpan<byte> src, ref int pos)
+    {
+        byte kind = src[pos++];
+        switch (kind)
+        {
+            case IntegerScore:
+                uint z = (uint)PackedPairs.ReadVarint(src, ref pos);
+                return (int)(z >> 1) ^ -(int)(z & 1);
+            case FloatScore:
+                pos += 4;
+                return BinaryPrimitives.ReadSingleLittleEndian(src.Slice(pos - 4, 4));
+            default:
+                pos += 8;
+                return BinaryPrimitives.ReadDoubleLittleEndian(src.Slice(pos - 8, 8));
+        }
     }
 
     /// <summary>Offset of the member's entry and its rank, or -1.</summary>
@@ -95,11 +145,12 @@ internal sealed class PackedZSet
                 break;
             }
         }
-        int size = 8 + PackedPairs.ItemSize(member.Length);
+        int scoreSize = ScoreSize(score);
+        int size = scoreSize + PackedPairs.ItemSize(member.Length);
         var bigger = new byte[_data.Length + size];
         _data.AsSpan(0, insertAt).CopyTo(bigger);
-        BinaryPrimitives.WriteDoubleLittleEndian(bigger.AsSpan(insertAt, 8), score);
-        PackedPairs.WriteItem(bigger.AsSpan(insertAt + 8), member);
+        WriteScore(bigger.AsSpan(insertAt, scoreSize), score);
+        PackedPairs.WriteItem(bigger.AsSpan(insertAt + scoreSize), member);
         _data.AsSpan(insertAt).CopyTo(bigger.AsSpan(insertAt + size));
         _data = bigger;
         Count++;
