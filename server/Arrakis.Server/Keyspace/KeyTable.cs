@@ -52,7 +52,10 @@ internal sealed class KeyTable
     public int ObjectCount => _objectsUsed - _freeHandleCount;
 
     /// <summary>Bytes this table holds: slots, buckets, record pages, the object list (not the objects).</summary>
-    public long OwnBytes => (long)_capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + _heap.Reserved + (long)_objects.Length * 8;
+    public long OwnBytes => IndexBytes + _heap.Reserved;
+
+    /// <summary>Bytes of the index alone (MEMORY STATS overhead): slots, buckets and the object list.</summary>
+    public long IndexBytes => (long)_capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + (long)_objects.Length * 8;
 
     /// <summary>True while the buckets are being moved to a new array.</summary>
     public bool Rehashing => _next is not null;

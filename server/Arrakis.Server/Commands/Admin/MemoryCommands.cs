@@ -82,7 +82,7 @@ internal static class MemoryCommands
                 foreach (var t in stripe.Tables)
                 {
                     if (t is null) continue;
-                    tables += MemoryUsage.Array(t.SlotCount * 44L);
+                    tables += t.IndexBytes; // slots, buckets, object list (keys and values are dataset)
                     keys += t.Count;
                 }
             }
