@@ -6,8 +6,9 @@ namespace Arrakis.Server.Keyspace;
 /// The bytes of one <see cref="KeyTable"/>'s records (keys and inline string values) in a few large
 /// byte arrays that hold no references, so the garbage collector never walks them and a record costs
 /// no object. Records up to <see cref="MaxSmall"/> bytes are carved from shared pages (bump allocation,
-/// then per-size-class free lists in 8-byte steps: a freed record is reused in place by the next one
-/// of its class); a larger one gets a page of its own, dropped when it is freed.
+/// then per-size-class free lists, in 8-byte steps up to 512 bytes and 64-byte steps above: a freed
+/// record is reused in place by the next one of its class); a larger one gets a page of its own,
+/// dropped when it is freed.
 /// </summary>
 /// <remarks>
 /// An address is <c>(page + 1) &lt;&lt; 32 | offset</c>, so 0 is never an address. Pages are allocated
@@ -17,7 +18,8 @@ namespace Arrakis.Server.Keyspace;
 internal sealed class RecordHeap
 {
     public const int Granule = 8;
-    public const int MaxSmall = 1024;
+    public const int MaxSmall = 4096;
+    private const int FineLimit = 512, CoarseGranule = 64;
     private const int FirstPageSize = 512;
     private const int MaxPageSize = 64 * 1024;
 
@@ -28,7 +30,7 @@ internal sealed class RecordHeap
     private int _smallPages;
     private int _current = -1;
     private int _bump;
-    private readonly long[] _free = new long[MaxSmall / Granule + 1];
+    private readonly long[] _free = new long[ClassOf(MaxSmall) + 1];
 
     /// <summary>Bytes of the pages this heap holds.</summary>
     public long Reserved { get; private set; }
@@ -36,7 +38,10 @@ internal sealed class RecordHeap
     /// <summary>Bytes of live records (rounded to their size class).</summary>
     public long Used { get; private set; }
 
-    public static int Rounded(int size) => (size + Granule - 1) & ~(Granule - 1);
+    /// <summary>The size of the class <paramref name="size"/> falls in.</summary>
+    public static int Rounded(int size) => size <= FineLimit ? (size + Granule - 1) & ~(Granule - 1) : (size + CoarseGranule - 1) & ~(CoarseGranule - 1);
+
+    private static int ClassOf(int rounded) => rounded <= FineLimit ? rounded / Granule : FineLimit / Granule + (rounded - FineLimit) / CoarseGranule;
 
     /// <summary>A block of at least <paramref name="size"/> bytes (contents undefined).</summary>
     public long Allocate(int size)
@@ -44,7 +49,7 @@ internal sealed class RecordHeap
         int rounded = Rounded(Math.Max(size, Granule));
         Used += rounded;
         if (rounded > MaxSmall) return AllocateLarge(rounded);
-        int cls = rounded / Granule;
+        int cls = ClassOf(rounded);
         long head = _free[cls];
         if (head != 0)
         {
@@ -94,17 +99,20 @@ internal sealed class RecordHeap
 
     private void PushFree(long address, int rounded)
     {
-        int cls = rounded / Granule;
+        int cls = ClassOf(rounded);
         BinaryPrimitives.WriteInt64LittleEndian(Span(address, Granule), _free[cls]);
         _free[cls] = address;
     }
+
+    /// <summary>The largest class size not above <paramref name="bytes"/> (for a page's leftover tail).</summary>
+    private static int FloorClass(int bytes) => bytes <= FineLimit ? bytes & ~(Granule - 1) : bytes & ~(CoarseGranule - 1);
 
     private void NewSmallPage(int needed)
     {
         if (_current >= 0)
         {
             int rest = _pages[_current]!.Length - _bump; // the tail of the old page becomes a free block
-            if (rest >= Granule) PushFree(Address(_current, _bump), Math.Min(rest, MaxSmall) & ~(Granule - 1));
+            if (rest >= Granule) PushFree(Address(_current, _bump), FloorClass(Math.Min(rest, MaxSmall)));
         }
         int size = Math.Max(needed, Math.Min(MaxPageSize, FirstPageSize << Math.Min(_smallPages, 16)));
         _smallPages++;

@@ -1,4 +1,5 @@
 using System.Text;
+using Arrakis.Protocol;
 using Arrakis.Integration.Tests.Infrastructure;
 
 namespace Arrakis.Integration.Tests.Behaviour;
@@ -76,5 +77,32 @@ public sealed class MemoryFootprintTests
         double perElement = (Settled(server, c) - strings) / 1_000_000.0;
         // Redis 7.0's quicklist: 18.6 bytes per 16-byte element in the same benchmark.
         Assert.True(perElement <= 18.6, $"10 lists of 100k 16-byte elements: {perElement:F1} bytes per element");
+    }
+
+    private static long AllocatedSinceStart(RespConnection c)
+    {
+        string stats = c.Call("MEMORY", "MALLOC-STATS").Text!;
+        const string label = "total allocated since start: ";
+        int at = stats.IndexOf(label, StringComparison.Ordinal);
+        Assert.True(at >= 0, stats);
+        int end = stats.IndexOf('\n', at);
+        return long.Parse(stats.AsSpan(at + label.Length, end - at - label.Length), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Requests_one_at_a_time_through_the_network_path_allocate_nothing()
+    {
+        // Pipeline 1: every request is its own turn of the data-plane loop (poll, read, execute, send).
+        // A closure made per turn once cost ~20 bytes per request and regular collections.
+        using var server = ServerProcess.StartArrakis();
+        using var c = new RespConnection(server.Port);
+        Assert.Equal("OK", c.Call("SET", "k", "0123456789abcdef").Text);
+        string[] get = ["GET", "k"], set = ["SET", "k", "0123456789abcdef"];
+        for (int i = 0; i < 20_000; i++) Assert.NotEqual(RespType.Error, c.Call(i % 2 == 0 ? get : set).Type); // warm up
+        long before = AllocatedSinceStart(c);
+        const int requests = 20_000;
+        for (int i = 0; i < requests; i++) c.Call(i % 2 == 0 ? get : set);
+        long perRequest = (AllocatedSinceStart(c) - before) / requests;
+        Assert.True(perRequest <= 2, $"{perRequest} bytes allocated per request");
     }
 }
