@@ -12,6 +12,8 @@ public class CommandExecutionBenchmarks
     private CommandHarness _harness = null!;
     private readonly byte[] _get = Encoding.ASCII.GetBytes("*2\r\n$3\r\nGET\r\n$16\r\nkey:000000000042\r\n");
     private readonly byte[] _set = Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$16\r\nkey:000000000042\r\n$16\r\nxxxxxxxxxxxxxxxx\r\n");
+    private readonly byte[] _setNew = Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$16\r\nkey:000000000043\r\n$16\r\nxxxxxxxxxxxxxxxx\r\n");
+    private readonly byte[] _delNew = Encoding.ASCII.GetBytes("*2\r\n$3\r\nDEL\r\n$16\r\nkey:000000000043\r\n");
     private readonly byte[] _incr = Encoding.ASCII.GetBytes("*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n");
 
     [GlobalSetup]
@@ -27,9 +29,14 @@ public class CommandExecutionBenchmarks
     [Benchmark]
     public int Get() => _harness.Execute(_get);
 
-    /// <summary>Allocates the stored value (16 bytes + array header): the one allocation a write needs.</summary>
+    /// <summary>Rewrites the key's record in place: allocates nothing.</summary>
     [Benchmark]
     public int SetExistingKey() => _harness.Execute(_set);
+
+    /// <summary>SET of a key that does not exist, then DEL of it (a new slot and record each time, taken from
+    /// the table's free lists): allocates nothing.</summary>
+    [Benchmark]
+    public int SetNewKeyThenDel() => _harness.Execute(_setNew) + _harness.Execute(_delNew);
 
     [Benchmark]
     public int Incr() => _harness.Execute(_incr);
