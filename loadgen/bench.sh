@@ -23,7 +23,7 @@ mkdir -p "$out"
 if [ ! -x /usr/bin/redis-server ] || ! command -v redis-cli >/dev/null; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
 fi
-source "$root/loadgen/server-command.sh"
+source "$root/server/server-command.sh"
 dotnet build "$root/loadgen/Arrakis.LoadGen/Arrakis.LoadGen.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 loadgen=(dotnet "$root/loadgen/Arrakis.LoadGen/bin/Release/net10.0/arrakis-loadgen.dll")
 

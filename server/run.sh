@@ -9,18 +9,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "server/run.sh: the .NET 10 SDK (dotnet) is required and not on PATH" >&2
   exit 2
 fi
-# The shipped form is a NativeAOT binary: publish-native.sh installs what it needs when missing (clang and
-# zlib1g-dev for the native link; gcc and Lua 5.1's headers for our C library over Debian's Lua; Debian's cjson
-# and bit modules, loaded at run time) and publishes it. ARRAKIS_JIT=1 runs the JIT build instead.
-if [ "${ARRAKIS_JIT:-0}" = 1 ]; then
-  bash "$root/server/publish-native.sh" --deps-only
-  dotnet build "$root/server/Arrakis.Server.Host/Arrakis.Server.Host.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-  server=(dotnet "$root/server/Arrakis.Server.Host/bin/Release/net10.0/arrakis-server.dll")
-else
-  server=("$(bash "$root/server/publish-native.sh")")
-fi
+# The shipped form is a NativeAOT binary: server-command.sh publishes it (publish-native.sh installs what it
+# needs when missing: clang and zlib1g-dev for the native link; gcc and Lua 5.1's headers for our C library
+# over Debian's Lua; Debian's cjson and bit modules, loaded at run time). ARRAKIS_JIT=1 runs the JIT build.
+source "$root/server/server-command.sh"
 mkdir -p "$root/data"
 config=()
 if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then config=("$1"); shift; fi
-exec "${server[@]}" "${config[@]}" \
+exec "${arrakis[@]}" "${config[@]}" \
   --appendonly yes --appendfsync always --dir "$root/data" "$@"

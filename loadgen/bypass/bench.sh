@@ -30,7 +30,7 @@ ip netns exec "$ns" ip addr add 198.18.93.2/24 dev "$peer_if"; ip netns exec "$n
 ethtool -K "$local_if" tx off tso off gso off gro off >/dev/null
 ip netns exec "$ns" ethtool -K "$peer_if" tx off tso off gso off gro off >/dev/null
 dotnet build "$root/loadgen/Arrakis.LoadGen/Arrakis.LoadGen.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-source "$root/loadgen/server-command.sh"
+source "$root/server/server-command.sh"
 redis-server --port 6400 --bind "$addr" --save "" --appendonly no --protected-mode no --daemonize no >"$work/redis.out" 2>&1 & pids+=($!)
 "${arrakis[@]}" --port 6401 --bind "$addr" --threads 1 >"$work/kernel.out" 2>&1 & pids+=($!)
 "${arrakis[@]}" --port 6402 --net xdp --net-if "$local_if" --threads 1 >"$work/xdp.out" 2>&1 & pids+=($!)

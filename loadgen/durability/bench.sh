@@ -16,7 +16,7 @@ work="$(mktemp -d "${TMPDIR:-/var/tmp}/arrakis-bench.XXXXXX")"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-source "$root/loadgen/server-command.sh"
+source "$root/server/server-command.sh"
 
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "no server on $1" >&2; exit 1; }
 warm() { # every server gets the same warm-up before it is measured (ours runs on a JIT: tier-0 code at first)

@@ -11,7 +11,7 @@ declare -A units=([strings]=1000000 [hashes]=100000 [zsets]=100000 [bigzset]=100
 if [ ! -x /usr/bin/redis-server ] || ! command -v redis-cli >/dev/null; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
 fi
-source "$root/loadgen/server-command.sh"
+source "$root/server/server-command.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pid=""
 cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; }

@@ -1,3 +1,5 @@
+using Arrakis.Server.Commands.Hashes;
+
 namespace Arrakis.Server.Commands.Lists;
 
 /// <summary>
@@ -385,18 +387,18 @@ internal sealed class ListValue
     {
         public static int Size(int length)
         {
-            int head = VarintSize(length) + length;
-            return head + VarintSize(head);
+            int head = PackedPairs.VarintSize(length) + length;
+            return head + PackedPairs.VarintSize(head);
         }
 
         public static void Write(Span<byte> dest, ReadOnlySpan<byte> item)
         {
-            int n = WriteVarint(dest, item.Length);
+            int n = PackedPairs.WriteVarint(dest, item.Length);
             item.CopyTo(dest[n..]);
             int head = n + item.Length;
             // The back-length is read from the entry's end backwards: the last byte holds the lowest 7
             // bits, the high bit of a byte saying that another byte (the next 7 bits) is to its left.
-            int back = VarintSize(head);
+            int back = PackedPairs.VarintSize(head);
             for (int i = 0; i < back; i++)
             {
                 byte b = (byte)((head >> (7 * i)) & 0x7F);
@@ -408,7 +410,7 @@ internal sealed class ListValue
         public static ReadOnlySpan<byte> Data(byte[] buffer, int offset)
         {
             int pos = offset;
-            int length = ReadVarint(buffer, ref pos);
+            int length = PackedPairs.ReadVarint(buffer, ref pos);
             return buffer.AsSpan(pos, length);
         }
 
@@ -416,9 +418,9 @@ internal sealed class ListValue
         public static int SizeAt(byte[] buffer, int offset)
         {
             int pos = offset;
-            int length = ReadVarint(buffer, ref pos);
+            int length = PackedPairs.ReadVarint(buffer, ref pos);
             int head = pos - offset + length;
-            return head + VarintSize(head);
+            return head + PackedPairs.VarintSize(head);
         }
 
         /// <summary>Size of the entry that ends at <paramref name="end"/>.</summary>
@@ -433,38 +435,6 @@ internal sealed class ListValue
                 if ((b & 0x80) == 0) break;
             }
             return head + i;
-        }
-
-        private static int VarintSize(int value)
-        {
-            int n = 1;
-            for (uint v = (uint)value; v >= 0x80; v >>= 7) n++;
-            return n;
-        }
-
-        private static int WriteVarint(Span<byte> dest, int value)
-        {
-            int n = 0;
-            uint v = (uint)value;
-            while (v >= 0x80)
-            {
-                dest[n++] = (byte)(v | 0x80);
-                v >>= 7;
-            }
-            dest[n++] = (byte)v;
-            return n;
-        }
-
-        private static int ReadVarint(byte[] src, ref int pos)
-        {
-            int result = 0, shift = 0;
-            while (true)
-            {
-                byte b = src[pos++];
-                result |= (b & 0x7F) << shift;
-                if (b < 0x80) return result;
-                shift += 7;
-            }
         }
     }
 }

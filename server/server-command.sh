@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts: sets the array `arrakis` to the command that runs arrakis-server in
+# Sourced by server/run.sh and the benchmark scripts: sets the array `arrakis` to the command that runs arrakis-server in
 # its shipped form, the NativeAOT binary (published by server/publish-native.sh), or with ARRAKIS_JIT=1
 # the JIT build (dotnet arrakis-server.dll). Expects $root.
 if [ "${ARRAKIS_JIT:-0}" = 1 ]; then
