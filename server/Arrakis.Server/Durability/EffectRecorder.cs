@@ -77,11 +77,11 @@ internal sealed class EffectRecorder(DurableLog log)
     }
 
     /// <summary>A command set a key's expiry to <paramref name="at"/> (Unix ms): PEXPIREAT follows the command's effect.</summary>
-    public static void ExpirySet(int db, byte[] key, long at)
+    public static void ExpirySet(int db, ReadOnlySpan<byte> key, long at)
     {
         var r = t_current;
         if (r is null || at == 0 || r._frames.Count == 0) return;
-        r._expiries.Add((db, key, at));
+        r._expiries.Add((db, key.ToArray(), at)); // copied only when a log records it
     }
 
     public void EnterScope() => _depth++;

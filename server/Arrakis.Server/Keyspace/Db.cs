@@ -131,7 +131,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         if (!keepTtl)
         {
             table.SetExpire(slot, expireAt);
-            if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, key.ToArray(), expireAt);
+            if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, key, expireAt);
         }
         stats.Dirty++;
     }
@@ -191,7 +191,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public void SetExpire(KeyTable table, int slot, long expireAt)
     {
         table.SetExpire(slot, expireAt);
-        if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, table.KeyArray(slot), expireAt);
+        if (expireAt != 0) Durability.EffectRecorder.ExpirySet(Index, table.KeyAt(slot), expireAt);
         stats.Dirty++;
         Keyspace.Watches.Touch(Index, table.KeyAt(slot));
     }
