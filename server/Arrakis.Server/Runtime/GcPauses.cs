@@ -13,10 +13,17 @@ internal sealed class GcPauses : EventListener
 {
     private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
     private const long GcKeyword = 0x1;
-    private const int RestartEEEnd = 3, SuspendEEBegin = 9;
+    private const int GCStart = 1, RestartEEEnd = 3, SuspendEEBegin = 9;
+
+    // GCStart's Reason and Type payloads, as the runtime numbers them (gc_reason, gc_type).
+    private static readonly string[] Reasons = ["alloc-small", "induced", "low-memory", "empty", "alloc-large", "out-of-space-soh",
+        "out-of-space-uoh", "induced-not-forced", "internal", "induced-low-memory", "induced-compacting", "low-memory-host",
+        "pm-full", "low-memory-host-blocking", "bgc-tuning-soh", "bgc-tuning-loh", "bgc-stepping", "induced-aggressive"];
+    private static readonly string[] Types = ["blocking", "background", "foreground"];
 
     private static GcPauses? _instance;
     private long _suspendedAt;
+    private string _current = "", _maxCause = "";
     private long _pauses, _totalTicks, _maxTicks, _over1ms;
     private readonly long[] _collectionsAtReset = new long[3];
 
@@ -43,7 +50,18 @@ internal sealed class GcPauses : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventId == SuspendEEBegin) _suspendedAt = e.TimeStamp.Ticks;
+        if (e.EventId == GCStart && e.Payload is { } payload && e.PayloadNames is { } names)
+        {
+            uint depth = 0, reason = uint.MaxValue, type = uint.MaxValue;
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (names[i] == "Depth") depth = Convert.ToUInt32(payload[i]);
+                else if (names[i] == "Reason") reason = Convert.ToUInt32(payload[i]);
+                else if (names[i] == "Type") type = Convert.ToUInt32(payload[i]);
+            }
+            _current = $"gen{depth} {(reason < Reasons.Length ? Reasons[reason] : "reason-" + reason)} {(type < Types.Length ? Types[type] : "type-" + type)}";
+        }
+        else if (e.EventId == SuspendEEBegin) _suspendedAt = e.TimeStamp.Ticks;
         else if (e.EventId == RestartEEEnd && _suspendedAt != 0)
         {
             long ticks = Math.Max(0, e.TimeStamp.Ticks - _suspendedAt);
@@ -52,19 +70,25 @@ internal sealed class GcPauses : EventListener
             {
                 _pauses++;
                 _totalTicks += ticks;
-                if (ticks > _maxTicks) _maxTicks = ticks;
+                if (ticks > _maxTicks)
+                {
+                    _maxTicks = ticks;
+                    _maxCause = _current;
+                }
                 if (ticks > TimeSpan.TicksPerMillisecond) _over1ms++;
             }
         }
     }
 
     /// <summary>The figures since the start or the last <see cref="Reset"/>.</summary>
-    public (long Gen0, long Gen1, long Gen2, long Pauses, long TotalUs, long MaxUs, long Over1ms) Read()
+    /// <remarks><c>MaxCause</c> is the collection that paused longest, as the runtime's GCStart event
+    /// describes it: generation, reason and type (blocking, background or foreground).</remarks>
+    public (long Gen0, long Gen1, long Gen2, long Pauses, long TotalUs, long MaxUs, long Over1ms, string MaxCause) Read()
     {
         lock (_collectionsAtReset)
         {
             return (GC.CollectionCount(0) - _collectionsAtReset[0], GC.CollectionCount(1) - _collectionsAtReset[1],
-                GC.CollectionCount(2) - _collectionsAtReset[2], _pauses, _totalTicks / 10, _maxTicks / 10, _over1ms);
+                GC.CollectionCount(2) - _collectionsAtReset[2], _pauses, _totalTicks / 10, _maxTicks / 10, _over1ms, _maxCause);
         }
     }
 
@@ -74,6 +98,7 @@ internal sealed class GcPauses : EventListener
         {
             for (int g = 0; g < 3; g++) _collectionsAtReset[g] = GC.CollectionCount(g);
             _pauses = _totalTicks = _maxTicks = _over1ms = 0;
+            _maxCause = "";
         }
     }
 }

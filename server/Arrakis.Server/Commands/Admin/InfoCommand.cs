@@ -184,6 +184,7 @@ internal static class InfoCommand
                 F("arrakis_gc_pauses", gc.Pauses);
                 F("arrakis_gc_pause_total_us", gc.TotalUs);
                 F("arrakis_gc_pause_max_us", gc.MaxUs);
+                F("arrakis_gc_pause_max_cause", gc.MaxCause);
                 F("arrakis_gc_pauses_over_1ms", gc.Over1ms);
                 // A user-space network stack's own counters (--net xdp), summed by name over the threads.
                 var net = new List<(string Name, long Value)>();
