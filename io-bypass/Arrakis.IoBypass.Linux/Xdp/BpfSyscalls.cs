@@ -76,7 +76,12 @@ internal static unsafe class BpfSyscalls
                 attr.log_buf = (ulong)log;
             }
             CopyName(name, attr.prog_name);
-            return XskNativeMethods.Bpf(BPF_PROG_LOAD, &attr, sizeof(bpf_attr_prog_load));
+            // The verifier gives up with EAGAIN when a signal is pending, and the .NET runtime signals threads
+            // to suspend them for a collection: try again, as libbpf does (a CI run met it once).
+            int rc = XskNativeMethods.Bpf(BPF_PROG_LOAD, &attr, sizeof(bpf_attr_prog_load));
+            for (int attempt = 1; rc == -XdpConstants.EAGAIN && attempt < 5; attempt++)
+                rc = XskNativeMethods.Bpf(BPF_PROG_LOAD, &attr, sizeof(bpf_attr_prog_load));
+            return rc;
         }
     }
 
