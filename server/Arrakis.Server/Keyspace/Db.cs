@@ -75,7 +75,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public void SetString(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
     {
         var table = Prepare(key, out int hash, out int slot);
-        if (slot < 0) slot = AddNew(table, key, hash, table.AddString(key, hash, value));
+        if (slot < 0) slot = NotifiedNew(key, table.AddString(key, hash, value));
         else
         {
             if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
@@ -88,7 +88,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public void SetObject(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
     {
         var table = Prepare(key, out int hash, out int slot);
-        if (slot < 0) slot = AddNew(table, key, hash, table.AddObject(key, hash, value));
+        if (slot < 0) slot = NotifiedNew(key, table.AddObject(key, hash, value));
         else
         {
             if (table.ObjectAt(slot) is Commands.Streams.StreamValue && value is not Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
@@ -116,7 +116,8 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         return table;
     }
 
-    private int AddNew(KeyTable table, ReadOnlySpan<byte> key, int hash, int slot)
+    /// <summary>Sends the "new" event for a key just added; returns its slot.</summary>
+    private int NotifiedNew(ReadOnlySpan<byte> key, int slot)
     {
         Keyspace.Events.Notify(Commands.PubSub.KeyspaceEvents.Kind.New, "new", Index, key);
         return slot;

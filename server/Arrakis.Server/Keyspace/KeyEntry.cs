@@ -40,6 +40,4 @@ internal struct KeyEntry
 
     /// <summary>Seconds since the last access (OBJECT IDLETIME), across the 24-bit clock's wrap as Redis computes it.</summary>
     public readonly long IdleSeconds(long nowSeconds) => ((uint)nowSeconds - LastAccess) & 0xFFFFFF;
-
-    public readonly bool IsInlineString => Handle < 0;
 }

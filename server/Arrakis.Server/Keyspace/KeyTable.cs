@@ -62,8 +62,6 @@ internal sealed class KeyTable
 
     internal ref KeyEntry Slot(int index) => ref _chunks[index >> ChunkShift][index & ChunkMask];
 
-    public bool IsLive(int index) => Slot(index).Record != 0;
-
     public static int Hash(ReadOnlySpan<byte> key)
     {
         var h = new HashCode();
@@ -152,11 +150,7 @@ internal sealed class KeyTable
     }
 
     /// <summary>Adds a key that is not present with a string value stored inline; returns its slot.</summary>
-    public int AddString(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> value)
-    {
-        int index = NewSlot(key, hash, value, -1);
-        return index;
-    }
+    public int AddString(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> value) => NewSlot(key, hash, value, -1);
 
     /// <summary>Adds a key that is not present with an object value; returns its slot.</summary>
     public int AddObject(ReadOnlySpan<byte> key, int hash, object value) => NewSlot(key, hash, default, NewHandle(value));

@@ -38,8 +38,6 @@ internal sealed class ListValue
         }
     }
 
-    public int NodeCount => _nodeCount;
-
     public ReadOnlySpan<byte> this[int index]
     {
         get
