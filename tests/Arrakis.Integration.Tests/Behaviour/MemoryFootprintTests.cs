@@ -79,6 +79,22 @@ public sealed class MemoryFootprintTests
         Assert.True(perElement <= 18.6, $"10 lists of 100k 16-byte elements: {perElement:F1} bytes per element");
     }
 
+    [Fact]
+    public void A_big_sorted_set_takes_at_most_redis_s_112_bytes_per_member()
+    {
+        using var server = ServerProcess.StartArrakis();
+        using var c = new RespConnection(server.Port, timeoutMs: 60000);
+        Assert.Equal("PONG", c.Call("PING").Text);
+        long before = Settled(server, c);
+        const int members = 400_000;
+        Load(c, Enumerable.Range(0, members / 100).Select(i => new[] { "ZADD"u8.ToArray(), "bigzset"u8.ToArray() }
+            .Concat(Enumerable.Range(i * 100, 100).SelectMany(m => new[] { Encoding.ASCII.GetBytes((m % 99991).ToString()), Encoding.ASCII.GetBytes($"member{m:D6}") })).ToArray()), ":");
+        Assert.Equal(members, c.Call("ZCARD", "bigzset").Integer);
+        double perMember = (Settled(server, c) - before) / (double)members;
+        // Redis 7.0's skip list and dict: 112.5 bytes per 12-byte member (loadgen/memory/bench.sh bigzset).
+        Assert.True(perMember <= 112.5, $"a sorted set of {members} 12-byte members: {perMember:F1} bytes per member");
+    }
+
     private static long AllocatedSinceStart(RespConnection c)
     {
         string stats = c.Call("MEMORY", "MALLOC-STATS").Text!;

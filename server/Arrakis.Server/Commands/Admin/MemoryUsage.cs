@@ -12,7 +12,6 @@ internal static class MemoryUsage
     private const int ObjectHeader = 16, ArrayHeader = 24, Reference = 8;
     private const int SlotBytes = 32 + 4;             // KeyEntry plus its bucket index
     private const int IndexEntryBytes = 24;           // a Dictionary entry: hash, next, key/value references
-    private const int SkipNodeBytes = ObjectHeader + 5 * Reference + 2 * ArrayHeader + 2 * 8 * 2; // ~1.33 levels, rounded up
 
     public static long Array(long length) => Align(ArrayHeader + length);
 
@@ -31,7 +30,7 @@ internal static class MemoryUsage
         SetValue s when s.IsIntset => ObjectHeader + 24 + Array(8L * s.Count),
         SetValue s => ObjectHeader + 24 + Elements(s.Count, s.Members, samples, m => Array(m.Length) + Reference + IndexEntryBytes),
         SortedSetValue z when z.IsListpack => ObjectHeader + 24 + Array(z.PackedLength),
-        SortedSetValue z => ObjectHeader + 24 + Elements(z.Count, z.Ascending(), samples, e => Array(e.Member.Length) + SkipNodeBytes + IndexEntryBytes + 8),
+        SortedSetValue z => ObjectHeader + 24 + z.SkipListBytes,
         Streams.StreamValue x => ObjectHeader + 64 + x.Nodes.Sum(n => ObjectHeader + 16 + Array(n.Lp.Length)) + (x.Groups?.Values.Sum(g =>
             ObjectHeader + 48 + g.Pending.Count * (ObjectHeader + 64L) + g.Consumers.Values.Sum(c => ObjectHeader + Array(c.Name.Length) + c.Pending.Count * 48L)) ?? 0),
         _ => ObjectHeader,

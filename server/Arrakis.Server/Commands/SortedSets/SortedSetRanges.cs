@@ -7,11 +7,11 @@ internal sealed partial class SortedSetValue
 
     public static bool BelowMax(double score, ScoreBound max) => max.Exclusive ? score < max.Value : score <= max.Value;
 
-    public static bool AboveMin(byte[] member, LexBound min) =>
-        min.NegativeInfinity || (!min.PositiveInfinity && (min.Exclusive ? member.AsSpan().SequenceCompareTo(min.Value) > 0 : member.AsSpan().SequenceCompareTo(min.Value) >= 0));
+    public static bool AboveMin(ReadOnlySpan<byte> member, LexBound min) =>
+        min.NegativeInfinity || (!min.PositiveInfinity && (min.Exclusive ? member.SequenceCompareTo(min.Value) > 0 : member.SequenceCompareTo(min.Value) >= 0));
 
-    public static bool BelowMax(byte[] member, LexBound max) =>
-        max.PositiveInfinity || (!max.NegativeInfinity && (max.Exclusive ? member.AsSpan().SequenceCompareTo(max.Value) < 0 : member.AsSpan().SequenceCompareTo(max.Value) <= 0));
+    public static bool BelowMax(ReadOnlySpan<byte> member, LexBound max) =>
+        max.PositiveInfinity || (!max.NegativeInfinity && (max.Exclusive ? member.SequenceCompareTo(max.Value) < 0 : member.SequenceCompareTo(max.Value) <= 0));
 
     /// <summary>Rank of the first member with a score in [min, max], or -1.</summary>
     public long FirstRankInScoreRange(ScoreBound min, ScoreBound max)
@@ -26,8 +26,8 @@ internal sealed partial class SortedSetValue
             }
             return -1;
         }
-        var n = _list!.FirstWhereNot(f => !AboveMin(f.Score, min));
-        return n is not null && BelowMax(n.Score, max) ? _list.RankOf(n.Score, n.Member) : -1;
+        int n = _list!.FirstWhereNot((score, _) => !AboveMin(score, min));
+        return n != SkipList.None && BelowMax(_list.Score(n), max) ? _list.RankOf(n) : -1;
     }
 
     /// <summary>Rank of the last member with a score in [min, max], or -1.</summary>
@@ -42,8 +42,8 @@ internal sealed partial class SortedSetValue
             }
             return -1;
         }
-        var n = _list!.LastWhere(f => BelowMax(f.Score, max));
-        return n is not null && AboveMin(n.Score, min) ? _list.RankOf(n.Score, n.Member) : -1;
+        int n = _list!.LastWhere((score, _) => BelowMax(score, max));
+        return n != SkipList.None && AboveMin(_list.Score(n), min) ? _list.RankOf(n) : -1;
     }
 
     /// <summary>Redis's zslIsInLexRange: an empty range, or one that misses the extremes, has nothing in it.</summary>
@@ -74,8 +74,8 @@ internal sealed partial class SortedSetValue
             }
             return -1;
         }
-        var n = _list!.FirstWhereNot(f => !AboveMin(f.Member, min));
-        return n is not null && BelowMax(n.Member, max) ? _list.RankOf(n.Score, n.Member) : -1;
+        int n = _list!.FirstWhereNot((_, member) => !AboveMin(member, min));
+        return n != SkipList.None && BelowMax(_list.Member(n), max) ? _list.RankOf(n) : -1;
     }
 
     public long LastRankInLexRange(LexBound min, LexBound max)
@@ -90,8 +90,8 @@ internal sealed partial class SortedSetValue
             }
             return -1;
         }
-        var n = _list!.LastWhere(f => BelowMax(f.Member, max));
-        return n is not null && AboveMin(n.Member, min) ? _list.RankOf(n.Score, n.Member) : -1;
+        int n = _list!.LastWhere((_, member) => BelowMax(member, max));
+        return n != SkipList.None && AboveMin(_list.Member(n), min) ? _list.RankOf(n) : -1;
     }
 
     public long CountInScoreRange(ScoreBound min, ScoreBound max)

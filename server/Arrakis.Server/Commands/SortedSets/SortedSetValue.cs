@@ -3,8 +3,8 @@ namespace Arrakis.Server.Commands.SortedSets;
 /// <summary>
 /// A Redis sorted set, answering by rank. Small sets are a <see cref="PackedZSet"/> (OBJECT
 /// ENCODING "listpack": up to zset-max-listpack-entries 128 members of at most 64 bytes); bigger
-/// ones a dictionary member -> score plus a <see cref="SkipList"/> whose links carry spans, so rank
-/// lookups and ranges are O(log n). A set that outgrows the packed form never goes back, except
+/// ones a <see cref="SkipList"/> (links with spans, so rank lookups and ranges are O(log n), and a
+/// member index beside it) that holds no object per member. A set that outgrows the packed form never goes back, except
 /// sets built whole by ZUNIONSTORE and friends, which take the encoding their size calls for.
 /// </summary>
 /// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
@@ -14,20 +14,24 @@ internal sealed partial class SortedSetValue : IMemberCollection
     public const int MaxListpackValue = 64;
 
     private PackedZSet? _packed = new();
-    private Dictionary<byte[], double>? _scores;
     private SkipList? _list;
 
-    public int Count => _packed?.Count ?? _scores!.Count;
+    public int Count => _packed?.Count ?? _list!.Count;
 
     public bool IsListpack => _packed is not null;
 
     /// <summary>Bytes of the packed form (0 when it is a skip list).</summary>
     public int PackedLength => _packed?.Length ?? 0;
 
+    /// <summary>Bytes of the skip list's arrays and pages (0 when packed).</summary>
+    public long SkipListBytes => _list?.AllocatedBytes ?? 0;
+
     public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {
         if (_packed is not null) return _packed.TryGetScore(member, out score);
-        return _scores!.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(member, out score);
+        int node = _list!.Find(member);
+        score = node == SkipList.None ? 0 : _list.Score(node);
+        return node != SkipList.None;
     }
 
     /// <summary>Adds or re-scores a member; true when it is new.</summary>
@@ -46,45 +50,37 @@ internal sealed partial class SortedSetValue : IMemberCollection
             _packed.Insert(member, score == 0 ? 0 : score); // Redis 7.0's listpack stores -0 as "0"; its skip list keeps -0
             return !exists;
         }
-        var lookup = _scores!.GetAlternateLookup<ReadOnlySpan<byte>>();
-        if (lookup.TryGetValue(member, out byte[]? key, out double current))
+        int node = _list!.Find(member);
+        if (node != SkipList.None)
         {
-            if (current == score) return false;
-            _list!.Delete(current, key);
-            _list.Insert(score, key);
-            _scores[key] = score;
+            if (_list.Score(node) == score) return false;
+            _list.UpdateScore(node, score);
             return false;
         }
-        var copy = member.ToArray();
-        _scores[copy] = score;
-        _list!.Insert(score, copy);
+        _list.Insert(member, score);
         return true;
     }
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
         if (_packed is not null) return _packed.Remove(member);
-        var lookup = _scores!.GetAlternateLookup<ReadOnlySpan<byte>>();
-        if (!lookup.TryGetValue(member, out byte[]? key, out double score)) return false;
-        _list!.Delete(score, key);
-        _scores.Remove(key);
-        return true;
+        return _list!.Remove(member);
     }
 
     /// <summary>0-based ascending rank of a member, or -1.</summary>
     public long RankOf(ReadOnlySpan<byte> member)
     {
         if (_packed is not null) return _packed.RankOf(member);
-        var lookup = _scores!.GetAlternateLookup<ReadOnlySpan<byte>>();
-        return lookup.TryGetValue(member, out byte[]? key, out double score) ? _list!.RankOf(score, key) : -1;
+        int node = _list!.Find(member);
+        return node == SkipList.None ? -1 : _list.RankOf(node);
     }
 
     /// <summary>The member at a 0-based ascending rank (which must exist).</summary>
     public (byte[] Member, double Score) At(long rank)
     {
         if (_packed is not null) return _packed.At(rank);
-        var n = _list!.AtRank(rank)!;
-        return (n.Member, n.Score);
+        int node = _list!.AtRank(rank);
+        return (_list.Member(node).ToArray(), _list.Score(node));
     }
 
     /// <summary>Members from <paramref name="rank"/> on, ascending or (reverse) descending.</summary>
@@ -104,7 +100,8 @@ internal sealed partial class SortedSetValue : IMemberCollection
             }
             yield break;
         }
-        for (var n = _list!.AtRank(rank); n is not null; n = reverse ? n.Backward : n.Forward[0]) yield return (n.Member, n.Score);
+        var list = _list!;
+        for (int n = list.AtRank(rank); n != SkipList.None; n = reverse ? list.Previous(n) : list.Next(n)) yield return (list.Member(n).ToArray(), list.Score(n));
     }
 
     public IEnumerable<(byte[] Member, double Score)> Ascending() => Walk(0, reverse: false);
@@ -112,11 +109,10 @@ internal sealed partial class SortedSetValue : IMemberCollection
     /// <summary>Chooses the encoding Redis picks for a freshly built set (ZUNIONSTORE, ZRANGESTORE...).</summary>
     public void SetEncodingForNewSet()
     {
-        if (_packed is not null || Count > MaxListpackEntries || _scores!.Keys.Any(k => k.Length > MaxListpackValue)) return;
+        if (_packed is not null || Count > MaxListpackEntries || _list!.LongestMember() > MaxListpackValue) return;
         var packed = new PackedZSet();
         foreach (var (m, s) in Ascending()) packed.Insert(m, s);
         _packed = packed;
-        _scores = null;
         _list = null;
     }
 
@@ -143,12 +139,7 @@ internal sealed partial class SortedSetValue : IMemberCollection
     {
         var entries = _packed!.All();
         _packed = null;
-        _scores = new Dictionary<byte[], double>(ByteArrayComparer.Instance);
-        _list = new SkipList();
-        foreach (var (m, s) in entries)
-        {
-            _scores[m] = s;
-            _list.Insert(s, m);
-        }
+        _list = new SkipList(entries.Count);
+        foreach (var (m, s) in entries) _list.Insert(m, s);
     }
 }
