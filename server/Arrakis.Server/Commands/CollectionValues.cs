@@ -9,7 +9,7 @@ internal static class CollectionValues
     /// <summary>Looks up a key of type <typeparamref name="T"/>; false after replying WRONGTYPE.</summary>
     public static bool TryGet<T>(CommandContext c, in Db db, ReadOnlySpan<byte> key, out T? value, bool countHits = true) where T : class
     {
-        object? o = countHits ? db.Get(key) : db.Peek(key);
+        object? o = db.View(key, countHits);
         if (o is null or T)
         {
             value = (T?)o;

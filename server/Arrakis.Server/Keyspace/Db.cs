@@ -60,6 +60,16 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     /// <summary>The value of a live key without counting hits (for writes); a string as in <see cref="Get"/>.</summary>
     public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? table.ValueObject(slot) : null;
 
+    /// <summary>The value of a live key as commands work on it (<see cref="KeyTable.ValueView"/>: a packed hash as a view
+    /// of its slot), or null; counts hits when <paramref name="countHits"/>.</summary>
+    public object? View(ReadOnlySpan<byte> key, bool countHits)
+    {
+        int slot;
+        KeyTable table;
+        bool found = countHits ? TryFindCounted(key, out table, out slot) : TryFind(key, out table, out slot);
+        return found ? table.ValueView(slot) : null;
+    }
+
     public bool Exists(ReadOnlySpan<byte> key) => TryFind(key, out _, out _);
 
     /// <summary>Sets a key's value. <paramref name="keepTtl"/> keeps an existing expiry, else it is cleared
@@ -84,10 +94,23 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         Finish(table, slot, key, expireAt, keepTtl, flags);
     }
 
-    /// <summary><see cref="Set"/> of a value kept by reference (collections, or an array changed in place afterwards).</summary>
+    /// <summary><see cref="Set"/> of a value kept by reference (collections, or an array changed in place afterwards).
+    /// A packed hash is the exception: its bytes are stored inline and it becomes a view of the slot.</summary>
     public void SetObject(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
     {
         var table = Prepare(key, out int hash, out int slot);
+        if (value is HashValue { IsListpack: true } packed)
+        {
+            if (slot < 0) slot = NotifiedNew(key, table.AddPacked(key, hash, packed.Packed));
+            else
+            {
+                if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
+                table.SetPacked(slot, packed.Packed);
+            }
+            packed.Attach(table, slot);
+            Finish(table, slot, key, expireAt, keepTtl, flags);
+            return;
+        }
         if (slot < 0) slot = NotifiedNew(key, table.AddObject(key, hash, value));
         else
         {
@@ -141,7 +164,12 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     /// reference (an array too: callers that change it in place later rely on that).</summary>
     public void Replace(KeyTable table, int slot, object value, byte flags)
     {
-        table.SetObject(slot, value);
+        if (value is HashValue { IsListpack: true } packed)
+        {
+            table.SetPacked(slot, packed.Packed);
+            packed.Attach(table, slot);
+        }
+        else table.SetObject(slot, value);
         table.Slot(slot).Flags = flags;
         stats.Dirty++;
         Keyspace.Watches.Touch(Index, table.KeyAt(slot));

@@ -19,7 +19,8 @@ internal struct KeyEntry
     /// <summary>Next slot in the bucket chain or in the free list; -1 ends it.</summary>
     public int Next;
 
-    /// <summary>-1: the value is the string inline in the record; else its index in the table's object list.</summary>
+    /// <summary>-1 (<see cref="KeyTable.InlineString"/>): the value is a string inline in the record; -2
+    /// (<see cref="KeyTable.PackedHash"/>): a packed hash inline in the record; else its index in the table's object list.</summary>
     public int Handle;
 
     private uint _meta; // low 8 bits: EntryFlags; high 24 bits: last access (Redis's 24-bit LRU clock, in seconds)

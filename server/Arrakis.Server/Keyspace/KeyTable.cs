@@ -101,14 +101,43 @@ internal sealed class KeyTable
     /// <summary>The key in a live slot as a new array.</summary>
     public byte[] KeyArray(int index) => KeyAt(index).ToArray();
 
+    /// <summary><see cref="KeyEntry.Handle"/> of a string stored inline in the record.</summary>
+    public const int InlineString = -1;
+
+    /// <summary><see cref="KeyEntry.Handle"/> of a packed (listpack) hash stored inline in the record.</summary>
+    public const int PackedHash = -2;
+
     /// <summary>True when the slot's value is a string (inline, or an array or grown string object).</summary>
     public bool IsString(int index)
     {
         ref var e = ref Slot(index);
-        return e.Handle < 0 || _objects[e.Handle] is byte[] or Commands.Strings.GrowableString;
+        return e.Handle == InlineString || (e.Handle >= 0 && _objects[e.Handle] is byte[] or Commands.Strings.GrowableString);
     }
 
-    /// <summary>The value when it is an object (collection, or a string kept as an object); null for an inline string.</summary>
+    /// <summary>True when the slot's value is a packed hash stored inline.</summary>
+    public bool IsPackedHash(int index) => Slot(index).Handle == PackedHash;
+
+    /// <summary>The record value of an inline packed collection (valid until the slot changes).</summary>
+    public ReadOnlySpan<byte> PackedValue(int index) => InlineValue(Slot(index).Record);
+
+    /// <summary>Makes a live slot's value the packed hash <paramref name="packed"/>, inline (in place when its size class allows).</summary>
+    public void SetPacked(int index, ReadOnlySpan<byte> packed)
+    {
+        ref var e = ref Slot(index);
+        if (e.Handle >= 0) FreeHandle(e.Handle);
+        e.Handle = PackedHash;
+        Rewrite(ref e, packed);
+    }
+
+    /// <summary>Adds a key that is not present with a packed hash stored inline; returns its slot.</summary>
+    public int AddPacked(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> packed) => NewSlot(key, hash, packed, PackedHash);
+
+    /// <summary>The value as commands work on it: <see cref="ValueObject"/>, except that a packed hash comes as a
+    /// view attached to the slot (changes go into the record) instead of a copy.</summary>
+    public object ValueView(int index) =>
+        Slot(index).Handle == PackedHash ? Commands.Hashes.HashValue.Attached(this, index) : ValueObject(index);
+
+    /// <summary>The value when it is an object (collection, or a string kept as an object); null for an inline value.</summary>
     public object? ObjectAt(int index)
     {
         int h = Slot(index).Handle;
@@ -119,10 +148,15 @@ internal sealed class KeyTable
     public bool TryGetString(int index, out ReadOnlySpan<byte> value)
     {
         ref var e = ref Slot(index);
-        if (e.Handle < 0)
+        if (e.Handle == InlineString)
         {
             value = InlineValue(e.Record);
             return true;
+        }
+        if (e.Handle < 0)
+        {
+            value = default;
+            return false;
         }
         switch (_objects[e.Handle])
         {
@@ -138,19 +172,20 @@ internal sealed class KeyTable
         }
     }
 
-    /// <summary>The value as an object: collections as they are, a string as an array (a copy of an inline one,
-    /// the exact array of a grown one, which then replaces it).</summary>
+    /// <summary>The value as an object: collections as they are (a detached copy of an inline packed one), a
+    /// string as an array (a copy of an inline one, the exact array of a grown one, which then replaces it).</summary>
     public object ValueObject(int index)
     {
         ref var e = ref Slot(index);
-        if (e.Handle < 0) return InlineValue(e.Record).ToArray();
+        if (e.Handle == InlineString) return InlineValue(e.Record).ToArray();
+        if (e.Handle == PackedHash) return Commands.Hashes.HashValue.FromPacked(InlineValue(e.Record).ToArray());
         var o = _objects[e.Handle]!;
         if (o is Commands.Strings.GrowableString g) _objects[e.Handle] = o = g.ToExact();
         return o;
     }
 
     /// <summary>Adds a key that is not present with a string value stored inline; returns its slot.</summary>
-    public int AddString(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> value) => NewSlot(key, hash, value, -1);
+    public int AddString(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> value) => NewSlot(key, hash, value, InlineString);
 
     /// <summary>Adds a key that is not present with an object value; returns its slot.</summary>
     public int AddObject(ReadOnlySpan<byte> key, int hash, object value) => NewSlot(key, hash, default, NewHandle(value));
@@ -162,8 +197,8 @@ internal sealed class KeyTable
         if (e.Handle >= 0)
         {
             FreeHandle(e.Handle);
-            e.Handle = -1;
         }
+        e.Handle = InlineString;
         Rewrite(ref e, value);
     }
 

@@ -1,42 +1,86 @@
+using System.Buffers;
+using Arrakis.Server.Keyspace;
+
 namespace Arrakis.Server.Commands.Hashes;
 
 /// <summary>
-/// A Redis hash. Small hashes are one packed byte array in insertion order (Redis's listpack, whose
+/// A Redis hash. Small hashes are packed field/value pairs in insertion order (Redis's listpack, whose
 /// order HGETALL shows); past hash-max-listpack-entries (512) fields or hash-max-listpack-value
 /// (64) bytes they become a field list with an index (Redis's hashtable) and never go back, as in
 /// Redis. The list gives O(1) random fields and a SCAN cursor; removal swaps the last field into the hole.
 /// </summary>
-/// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
+/// <remarks>
+/// In the keyspace a packed hash is no object: its bytes are the value of the key's record
+/// (<see cref="KeyTable.PackedHash"/>), and a command works on it through a view attached to the slot
+/// (<see cref="KeyTable.ValueView"/>), which writes every change back into the record and, when the hash
+/// outgrows the packed form, becomes the slot's object itself. A detached instance (a copy, or one being
+/// built) owns its bytes; <see cref="Db.SetObject"/> stores such a packed hash inline and attaches it.
+/// Not thread-safe: the caller holds the key's stripe lock, and a view lives for one command.
+/// </remarks>
 internal sealed class HashValue : IMemberCollection
 {
     public const int MaxListpackEntries = 512;
     public const int MaxListpackValue = 64;
 
     private byte[]? _packed = [];
-    private int _count;
+    private KeyTable? _table;   // attached: the packed bytes are this slot's record value
+    private int _slot;
+    private int _count;         // packed: the field count, -1 until counted (a fresh view)
     private Dictionary<byte[], int>? _index;
     private List<KeyValuePair<byte[], byte[]>>? _entries;
 
-    public int Count => _packed is not null ? _count : _entries!.Count;
+    /// <summary>A view of the packed hash in a table's slot.</summary>
+    public static HashValue Attached(KeyTable table, int slot) => new() { _packed = null, _table = table, _slot = slot, _count = -1 };
 
-    public bool IsListpack => _packed is not null;
+    /// <summary>A detached packed hash owning <paramref name="packed"/>.</summary>
+    public static HashValue FromPacked(byte[] packed) => new() { _packed = packed, _count = -1 };
+
+    /// <summary>Makes this packed hash a view of a slot whose record value now holds its bytes.</summary>
+    public void Attach(KeyTable table, int slot)
+    {
+        _table = table;
+        _slot = slot;
+        _packed = null;
+    }
+
+    public int Count => _entries is null ? (_count >= 0 ? _count : _count = CountItems(Packed) / 2) : _entries.Count;
+
+    public bool IsListpack => _entries is null;
+
+    /// <summary>The packed form's bytes (valid until the next change; empty when it is a hashtable).</summary>
+    public ReadOnlySpan<byte> Packed => _table is not null ? _table.PackedValue(_slot) : _packed;
 
     /// <summary>Bytes of the packed form (0 when it is a hashtable).</summary>
-    public int PackedLength => _packed?.Length ?? 0;
+    public int PackedLength => Packed.Length;
+
+    private static int CountItems(ReadOnlySpan<byte> packed)
+    {
+        int n = 0;
+        for (int p = 0; p < packed.Length; n++) PackedPairs.ReadItem(packed, ref p);
+        return n;
+    }
+
+    /// <summary>Makes <paramref name="packed"/> the packed form: into the slot's record when attached.</summary>
+    private void Store(ReadOnlySpan<byte> packed)
+    {
+        if (_table is not null) _table.SetPacked(_slot, packed);
+        else _packed = packed.ToArray();
+    }
 
     /// <summary>The value of a field without copying it; false when absent.</summary>
     public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
-        if (_packed is not null)
+        if (IsListpack)
         {
-            int at = Find(field, out int valueStart);
+            var packed = Packed;
+            int at = Find(packed, field, out int valueStart);
             if (at < 0)
             {
                 value = default;
                 return false;
             }
             int p = valueStart;
-            value = PackedPairs.ReadItem(_packed, ref p);
+            value = PackedPairs.ReadItem(packed, ref p);
             return true;
         }
         if (_index!.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(field, out int slot))
@@ -54,40 +98,30 @@ internal sealed class HashValue : IMemberCollection
     /// <summary>Sets a field; true when it is new.</summary>
     public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        if (_packed is not null)
+        if (IsListpack)
         {
-            int at = Find(field, out int valueStart);
+            var packed = Packed;
+            int at = Find(packed, field, out int valueStart);
             bool isNew = at < 0;
-            if (!isNew && (_count > MaxListpackEntries || value.Length > MaxListpackValue))
+            if ((isNew && (Count + 1 > MaxListpackEntries || field.Length > MaxListpackValue)) || value.Length > MaxListpackValue)
             {
                 Convert();
                 return SetInTable(field, value);
             }
-            if (isNew && (_count + 1 > MaxListpackEntries || field.Length > MaxListpackValue || value.Length > MaxListpackValue))
-            {
-                Convert();
-                return SetInTable(field, value);
-            }
-            if (isNew)
-            {
-                var bigger = new byte[_packed.Length + PackedPairs.ItemSize(field.Length) + PackedPairs.ItemSize(value.Length)];
-                _packed.CopyTo(bigger, 0);
-                int n = _packed.Length;
-                n += PackedPairs.WriteItem(bigger.AsSpan(n), field);
-                PackedPairs.WriteItem(bigger.AsSpan(n), value);
-                _packed = bigger;
-                _count++;
-                return true;
-            }
-            int p = valueStart;
-            PackedPairs.ReadItem(_packed, ref p);
-            int oldSize = p - valueStart, newSize = PackedPairs.ItemSize(value.Length);
-            var rebuilt = new byte[_packed.Length - oldSize + newSize];
-            _packed.AsSpan(0, valueStart).CopyTo(rebuilt);
-            PackedPairs.WriteItem(rebuilt.AsSpan(valueStart), value);
-            _packed.AsSpan(p).CopyTo(rebuilt.AsSpan(valueStart + newSize));
-            _packed = rebuilt;
-            return false;
+            int oldStart = isNew ? packed.Length : valueStart, oldEnd = oldStart;
+            if (!isNew) PackedPairs.ReadItem(packed, ref oldEnd);
+            int added = (isNew ? PackedPairs.ItemSize(field.Length) : 0) + PackedPairs.ItemSize(value.Length);
+            var buffer = ArrayPool<byte>.Shared.Rent(packed.Length - (oldEnd - oldStart) + added);
+            packed[..oldStart].CopyTo(buffer);
+            int n = oldStart;
+            if (isNew) n += PackedPairs.WriteItem(buffer.AsSpan(n), field);
+            n += PackedPairs.WriteItem(buffer.AsSpan(n), value);
+            packed[oldEnd..].CopyTo(buffer.AsSpan(n));
+            n += packed.Length - oldEnd;
+            Store(buffer.AsSpan(0, n));
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (isNew) _count = Count + 1;
+            return isNew;
         }
         return SetInTable(field, value);
     }
@@ -108,17 +142,19 @@ internal sealed class HashValue : IMemberCollection
 
     public bool Remove(ReadOnlySpan<byte> field)
     {
-        if (_packed is not null)
+        if (IsListpack)
         {
-            int at = Find(field, out int valueStart);
+            var packed = Packed;
+            int at = Find(packed, field, out int valueStart);
             if (at < 0) return false;
-            int p = valueStart;
-            PackedPairs.ReadItem(_packed, ref p);
-            var smaller = new byte[_packed.Length - (p - at)];
-            _packed.AsSpan(0, at).CopyTo(smaller);
-            _packed.AsSpan(p).CopyTo(smaller.AsSpan(at));
-            _packed = smaller;
-            _count--;
+            int count = Count, p = valueStart;
+            PackedPairs.ReadItem(packed, ref p);
+            var buffer = ArrayPool<byte>.Shared.Rent(packed.Length - (p - at));
+            packed[..at].CopyTo(buffer);
+            packed[p..].CopyTo(buffer.AsSpan(at));
+            Store(buffer.AsSpan(0, packed.Length - (p - at)));
+            ArrayPool<byte>.Shared.Return(buffer);
+            _count = count - 1;
             return true;
         }
         if (!_index!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(field, out _, out int slot)) return false;
@@ -137,13 +173,14 @@ internal sealed class HashValue : IMemberCollection
     {
         get
         {
-            if (_packed is null) return _entries!;
-            var list = new List<KeyValuePair<byte[], byte[]>>(_count);
+            if (!IsListpack) return _entries!;
+            var packed = Packed;
+            var list = new List<KeyValuePair<byte[], byte[]>>(Count);
             int p = 0;
-            while (p < _packed.Length)
+            while (p < packed.Length)
             {
-                var f = PackedPairs.ReadItem(_packed, ref p).ToArray();
-                var v = PackedPairs.ReadItem(_packed, ref p).ToArray();
+                var f = PackedPairs.ReadItem(packed, ref p).ToArray();
+                var v = PackedPairs.ReadItem(packed, ref p).ToArray();
                 list.Add(new(f, v));
             }
             return list;
@@ -151,12 +188,13 @@ internal sealed class HashValue : IMemberCollection
     }
 
     /// <summary>The field at a position (its insertion rank while packed, its list slot after).</summary>
-    public KeyValuePair<byte[], byte[]> EntryAt(int index) => _packed is not null ? Entries.ElementAt(index) : _entries![index];
+    public KeyValuePair<byte[], byte[]> EntryAt(int index) => IsListpack ? Entries.ElementAt(index) : _entries![index];
 
+    /// <summary>A detached copy.</summary>
     public HashValue Clone()
     {
         var copy = new HashValue { _count = _count };
-        if (_packed is not null) copy._packed = (byte[])_packed.Clone();
+        if (IsListpack) copy._packed = Packed.ToArray();
         else
         {
             copy._packed = null;
@@ -167,9 +205,8 @@ internal sealed class HashValue : IMemberCollection
     }
 
     /// <summary>Offset of the field's entry, or -1; <paramref name="valueStart"/> is where its value item starts.</summary>
-    private int Find(ReadOnlySpan<byte> field, out int valueStart)
+    private static int Find(ReadOnlySpan<byte> packed, ReadOnlySpan<byte> field, out int valueStart)
     {
-        var packed = _packed!;
         int p = 0;
         while (p < packed.Length)
         {
@@ -187,6 +224,7 @@ internal sealed class HashValue : IMemberCollection
         return -1;
     }
 
+    /// <summary>Becomes a hashtable; an attached view becomes its slot's object.</summary>
     private void Convert()
     {
         var entries = (List<KeyValuePair<byte[], byte[]>>)Entries;
@@ -194,5 +232,10 @@ internal sealed class HashValue : IMemberCollection
         for (int i = 0; i < entries.Count; i++) _index[entries[i].Key] = i;
         _entries = entries;
         _packed = null;
+        if (_table is { } table)
+        {
+            _table = null;
+            table.SetObject(_slot, this);
+        }
     }
 }

@@ -41,7 +41,8 @@ internal static class KeyCommands
     };
 
     /// <summary>TYPE of a live slot (a string without copying it).</summary>
-    public static string TypeName(KeyTable table, int slot) => table.IsString(slot) ? "string" : TypeName(table.ObjectAt(slot)!);
+    public static string TypeName(KeyTable table, int slot) =>
+        table.IsString(slot) ? "string" : table.IsPackedHash(slot) ? "hash" : TypeName(table.ObjectAt(slot)!);
 
     private static void Del(CommandContext c)
     {

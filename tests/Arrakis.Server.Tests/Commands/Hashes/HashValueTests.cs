@@ -1,21 +1,35 @@
 using System.Text;
 using Arrakis.Server.Commands.Hashes;
+using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Tests.Commands.Hashes;
 
 public sealed class HashValueTests
 {
     [Theory]
-    [InlineData(50, 10)]     // stays packed
-    [InlineData(700, 10)]    // passes 512 fields: field list + index
-    [InlineData(50, 80)]     // a value over 64 bytes converts early
-    public void Random_sets_and_deletes_agree_with_a_dictionary(int fields, int maxValue)
+    [InlineData(50, 10, false)]     // stays packed
+    [InlineData(700, 10, false)]    // passes 512 fields: field list + index
+    [InlineData(50, 80, false)]     // a value over 64 bytes converts early
+    [InlineData(50, 10, true)]      // the same, as views of a table's slot (the bytes in its record)
+    [InlineData(700, 10, true)]
+    [InlineData(50, 80, true)]
+    public void Random_sets_and_deletes_agree_with_a_dictionary(int fields, int maxValue, bool attached)
     {
-        var hash = new HashValue();
+        var table = new KeyTable();
+        int slot = table.AddPacked("hash"u8, KeyTable.Hash("hash"u8), []);
+        var hash = attached ? (HashValue)table.ValueView(slot) : new HashValue();
         var model = new Dictionary<string, string>();
         var rng = new Random(fields + maxValue);
         for (int i = 0; i < 20_000; i++)
         {
+            if (attached)
+            {
+                // A fresh view per step, as per command; strings around it move records in the same heap.
+                hash = (HashValue)table.ValueView(slot);
+                Assert.Equal(hash.IsListpack, table.IsPackedHash(slot));
+                if (!hash.IsListpack) Assert.Same(hash, table.ObjectAt(slot));
+                if (i % 3 == 0) table.AddString(Encoding.ASCII.GetBytes("s" + i), i, new byte[i % 50]);
+            }
             string f = "f" + rng.Next(fields);
             if (rng.Next(4) == 0)
             {
