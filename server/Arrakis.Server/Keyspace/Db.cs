@@ -60,7 +60,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     /// <summary>The value of a live key without counting hits (for writes); a string as in <see cref="Get"/>.</summary>
     public object? Peek(ReadOnlySpan<byte> key) => TryFind(key, out var table, out int slot) ? table.ValueObject(slot) : null;
 
-    /// <summary>The value of a live key as commands work on it (<see cref="KeyTable.ValueView"/>: a packed hash as a view
+    /// <summary>The value of a live key as commands work on it (<see cref="KeyTable.ValueView"/>: a packed collection as a view
     /// of its slot), or null; counts hits when <paramref name="countHits"/>.</summary>
     public object? View(ReadOnlySpan<byte> key, bool countHits)
     {
@@ -95,20 +95,21 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     }
 
     /// <summary><see cref="Set"/> of a value kept by reference (collections, or an array changed in place afterwards).
-    /// A packed hash is the exception: its bytes are stored inline and it becomes a view of the slot.</summary>
+    /// A packed collection (<see cref="IPackedValue"/>) is the exception: its bytes are stored inline and it becomes a view of the slot.</summary>
     public void SetObject(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
     {
         var table = Prepare(key, out int hash, out int slot);
-        if (value is HashValue { IsListpack: true } packed)
+        if (value is IPackedValue { IsListpack: true } packed)
         {
-            if (slot < 0) slot = NotifiedNew(key, table.AddPacked(key, hash, packed.Packed));
+            if (slot < 0) slot = NotifiedNew(key, table.AddPacked(key, hash, packed.PackedKind, packed.Packed));
             else
             {
                 if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
-                table.SetPacked(slot, packed.Packed);
+                table.SetPacked(slot, packed.PackedKind, packed.Packed);
             }
             packed.Attach(table, slot);
             Finish(table, slot, key, expireAt, keepTtl, flags);
+            if (value is SortedSetValue) Keyspace.Blocking?.SignalReady(Index, key);
             return;
         }
         if (slot < 0) slot = NotifiedNew(key, table.AddObject(key, hash, value));
@@ -164,9 +165,9 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     /// reference (an array too: callers that change it in place later rely on that).</summary>
     public void Replace(KeyTable table, int slot, object value, byte flags)
     {
-        if (value is HashValue { IsListpack: true } packed)
+        if (value is IPackedValue { IsListpack: true } packed)
         {
-            table.SetPacked(slot, packed.Packed);
+            table.SetPacked(slot, packed.PackedKind, packed.Packed);
             packed.Attach(table, slot);
         }
         else table.SetObject(slot, value);

@@ -107,6 +107,9 @@ internal sealed class KeyTable
     /// <summary><see cref="KeyEntry.Handle"/> of a packed (listpack) hash stored inline in the record.</summary>
     public const int PackedHash = -2;
 
+    /// <summary><see cref="KeyEntry.Handle"/> of a packed (listpack) sorted set stored inline in the record.</summary>
+    public const int PackedZSet = -3;
+
     /// <summary>True when the slot's value is a string (inline, or an array or grown string object).</summary>
     public bool IsString(int index)
     {
@@ -114,28 +117,34 @@ internal sealed class KeyTable
         return e.Handle == InlineString || (e.Handle >= 0 && _objects[e.Handle] is byte[] or Commands.Strings.GrowableString);
     }
 
-    /// <summary>True when the slot's value is a packed hash stored inline.</summary>
-    public bool IsPackedHash(int index) => Slot(index).Handle == PackedHash;
+    /// <summary><see cref="PackedHash"/> or <see cref="PackedZSet"/> when the slot's value is a packed collection
+    /// stored inline, else 0.</summary>
+    public int PackedKind(int index) => Slot(index).Handle is PackedHash or PackedZSet ? Slot(index).Handle : 0;
 
     /// <summary>The record value of an inline packed collection (valid until the slot changes).</summary>
     public ReadOnlySpan<byte> PackedValue(int index) => InlineValue(Slot(index).Record);
 
-    /// <summary>Makes a live slot's value the packed hash <paramref name="packed"/>, inline (in place when its size class allows).</summary>
-    public void SetPacked(int index, ReadOnlySpan<byte> packed)
+    /// <summary>Makes a live slot's value the packed collection <paramref name="packed"/> of <paramref name="kind"/>
+    /// (<see cref="PackedHash"/>, <see cref="PackedZSet"/>), inline (in place when its size class allows).</summary>
+    public void SetPacked(int index, int kind, ReadOnlySpan<byte> packed)
     {
         ref var e = ref Slot(index);
         if (e.Handle >= 0) FreeHandle(e.Handle);
-        e.Handle = PackedHash;
+        e.Handle = kind;
         Rewrite(ref e, packed);
     }
 
-    /// <summary>Adds a key that is not present with a packed hash stored inline; returns its slot.</summary>
-    public int AddPacked(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> packed) => NewSlot(key, hash, packed, PackedHash);
+    /// <summary>Adds a key that is not present with a packed collection stored inline; returns its slot.</summary>
+    public int AddPacked(ReadOnlySpan<byte> key, int hash, int kind, ReadOnlySpan<byte> packed) => NewSlot(key, hash, packed, kind);
 
-    /// <summary>The value as commands work on it: <see cref="ValueObject"/>, except that a packed hash comes as a
-    /// view attached to the slot (changes go into the record) instead of a copy.</summary>
-    public object ValueView(int index) =>
-        Slot(index).Handle == PackedHash ? Commands.Hashes.HashValue.Attached(this, index) : ValueObject(index);
+    /// <summary>The value as commands work on it: <see cref="ValueObject"/>, except that a packed collection comes
+    /// as a view attached to the slot (changes go into the record) instead of a copy.</summary>
+    public object ValueView(int index) => Slot(index).Handle switch
+    {
+        PackedHash => Commands.Hashes.HashValue.Attached(this, index),
+        PackedZSet => Commands.SortedSets.SortedSetValue.Attached(this, index),
+        _ => ValueObject(index),
+    };
 
     /// <summary>The value when it is an object (collection, or a string kept as an object); null for an inline value.</summary>
     public object? ObjectAt(int index)
@@ -179,6 +188,7 @@ internal sealed class KeyTable
         ref var e = ref Slot(index);
         if (e.Handle == InlineString) return InlineValue(e.Record).ToArray();
         if (e.Handle == PackedHash) return Commands.Hashes.HashValue.FromPacked(InlineValue(e.Record).ToArray());
+        if (e.Handle == PackedZSet) return Commands.SortedSets.SortedSetValue.FromPacked(InlineValue(e.Record).ToArray());
         var o = _objects[e.Handle]!;
         if (o is Commands.Strings.GrowableString g) _objects[e.Handle] = o = g.ToExact();
         return o;

@@ -95,6 +95,30 @@ public sealed class MemoryFootprintTests
         Assert.True(perMember <= 112.5, $"a sorted set of {members} 12-byte members: {perMember:F1} bytes per member");
     }
 
+    [Fact]
+    public void Small_hashes_and_sorted_sets_take_at_most_what_redis_s_listpacks_take()
+    {
+        using var server = ServerProcess.StartArrakis();
+        using var c = new RespConnection(server.Port, timeoutMs: 60000);
+        Assert.Equal("PONG", c.Call("PING").Text);
+        const int keys = 100_000;
+        long before = Settled(server, c);
+        Load(c, Enumerable.Range(0, keys).Select(i => new[] { "HSET"u8.ToArray(), Encoding.ASCII.GetBytes($"hash:{i:D10}") }
+            .Concat(Enumerable.Range(0, 10).SelectMany(f => new[] { Encoding.ASCII.GetBytes($"field{f:D3}"), Encoding.ASCII.GetBytes($"val{i % 100000:D5}") })).ToArray()), ":10");
+        Assert.Equal("listpack", c.Call("OBJECT", "ENCODING", "hash:0000000007").Text);
+        long hashes = Settled(server, c);
+        double perHash = (hashes - before) / (double)keys;
+        // Redis 7.0: 319 bytes per hash of 10 8-byte fields (loadgen/memory/bench.sh hashes).
+        Assert.True(perHash <= 319, $"{keys} hashes of 10 fields: {perHash:F1} bytes per hash");
+
+        Load(c, Enumerable.Range(0, keys).Select(i => new[] { "ZADD"u8.ToArray(), Encoding.ASCII.GetBytes($"zset:{i:D10}") }
+            .Concat(Enumerable.Range(0, 10).SelectMany(m => new[] { Encoding.ASCII.GetBytes((m * 1.5 + i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture)), Encoding.ASCII.GetBytes($"member{m:D2}") })).ToArray()), ":10");
+        Assert.Equal("listpack", c.Call("OBJECT", "ENCODING", "zset:0000000007").Text);
+        double perZset = (Settled(server, c) - hashes) / (double)keys;
+        // Redis 7.0: 255 bytes per sorted set of 10 8-byte members (loadgen/memory/bench.sh zsets).
+        Assert.True(perZset <= 255, $"{keys} sorted sets of 10 members: {perZset:F1} bytes per sorted set");
+    }
+
     private static long AllocatedSinceStart(RespConnection c)
     {
         string stats = c.Call("MEMORY", "MALLOC-STATS").Text!;

@@ -17,7 +17,7 @@ namespace Arrakis.Server.Commands.Hashes;
 /// built) owns its bytes; <see cref="Db.SetObject"/> stores such a packed hash inline and attaches it.
 /// Not thread-safe: the caller holds the key's stripe lock, and a view lives for one command.
 /// </remarks>
-internal sealed class HashValue : IMemberCollection
+internal sealed class HashValue : IMemberCollection, IPackedValue
 {
     public const int MaxListpackEntries = 512;
     public const int MaxListpackValue = 64;
@@ -43,6 +43,8 @@ internal sealed class HashValue : IMemberCollection
         _packed = null;
     }
 
+    public int PackedKind => KeyTable.PackedHash;
+
     public int Count => _entries is null ? (_count >= 0 ? _count : _count = CountItems(Packed) / 2) : _entries.Count;
 
     public bool IsListpack => _entries is null;
@@ -63,7 +65,7 @@ internal sealed class HashValue : IMemberCollection
     /// <summary>Makes <paramref name="packed"/> the packed form: into the slot's record when attached.</summary>
     private void Store(ReadOnlySpan<byte> packed)
     {
-        if (_table is not null) _table.SetPacked(_slot, packed);
+        if (_table is not null) _table.SetPacked(_slot, KeyTable.PackedHash, packed);
         else _packed = packed.ToArray();
     }
 

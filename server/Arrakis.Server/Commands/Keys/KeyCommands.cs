@@ -42,7 +42,12 @@ internal static class KeyCommands
 
     /// <summary>TYPE of a live slot (a string without copying it).</summary>
     public static string TypeName(KeyTable table, int slot) =>
-        table.IsString(slot) ? "string" : table.IsPackedHash(slot) ? "hash" : TypeName(table.ObjectAt(slot)!);
+        table.IsString(slot) ? "string" : table.PackedKind(slot) switch
+        {
+            KeyTable.PackedHash => "hash",
+            KeyTable.PackedZSet => "zset",
+            _ => TypeName(table.ObjectAt(slot)!),
+        };
 
     private static void Del(CommandContext c)
     {

@@ -97,7 +97,7 @@ internal static class SortCommand
         }
 
         var db = c.Db;
-        object? value = db.Get(c.Arg(1));
+        object? value = db.View(c.Arg(1), countHits: true); // a view: SORT converts a packed sorted set for good, as Redis 7.0 does
         if (value is not (null or ListValue or SetValue or SortedSetValue))
         {
             c.WrongType();

@@ -1,25 +1,67 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Commands.SortedSets;
 
 /// <summary>
-/// A small sorted set packed into one byte array, entries ordered by (score, member):
-/// [8-byte score][varint length][member]... Redis's listpack idea: one object per set.
-/// Everything is a scan; small by construction (zset-max-listpack-entries).
+/// A small sorted set packed into bytes, entries ordered by (score, member): [score][varint length]
+/// [member]... (Redis's listpack idea). Everything is a scan; small by construction
+/// (zset-max-listpack-entries). The bytes are an array it owns, or, attached, the value of a key's
+/// record in a <see cref="KeyTable"/> (<see cref="KeyTable.PackedZSet"/>), where every change is written back.
 /// </summary>
 internal sealed class PackedZSet
 {
-    private byte[] _data = [];
+    private byte[]? _data = [];
+    private KeyTable? _table;
+    private int _slot;
+    private int _count;
 
-    public int Count { get; private set; }
+    /// <summary>A view of the packed sorted set in a table's slot.</summary>
+    public static PackedZSet Attached(KeyTable table, int slot) => new() { _data = null, _table = table, _slot = slot, _count = -1 };
 
-    public int Length => _data.Length;
+    /// <summary>A packed sorted set owning <paramref name="data"/>.</summary>
+    public static PackedZSet FromBytes(byte[] data) => new() { _data = data, _count = -1 };
+
+    /// <summary>Makes this a view of a slot whose record value now holds its bytes.</summary>
+    public void Attach(KeyTable table, int slot)
+    {
+        _table = table;
+        _slot = slot;
+        _data = null;
+    }
+
+    /// <summary>The slot this is a view of (table null when it owns its bytes).</summary>
+    public (KeyTable? Table, int Slot) Home => (_table, _slot);
+
+    /// <summary>The packed bytes (valid until the next change).</summary>
+    public ReadOnlySpan<byte> Data => _table is not null ? _table.PackedValue(_slot) : _data;
+
+    public int Count
+    {
+        get
+        {
+            if (_count >= 0) return _count;
+            var data = Data;
+            int n = 0;
+            for (int pos = 0; pos < data.Length; n++) Read(data, ref pos, out _);
+            return _count = n;
+        }
+    }
+
+    public int Length => Data.Length;
 
     /// <summary>Reads the entry at <paramref name="pos"/> and moves past it.</summary>
-    private ReadOnlySpan<byte> Read(ref int pos, out double score)
+    private static ReadOnlySpan<byte> Read(ReadOnlySpan<byte> data, ref int pos, out double score)
     {
-        score = ReadScore(_data, ref pos);
-        return PackedPairs.ReadItem(_data, ref pos);
+        score = ReadScore(data, ref pos);
+        return PackedPairs.ReadItem(data, ref pos);
+    }
+
+    private void Store(ReadOnlySpan<byte> data)
+    {
+        if (_table is not null) _table.SetPacked(_slot, KeyTable.PackedZSet, data);
+        else _data = data.ToArray();
     }
 
     // A score takes a tag byte and what it needs (as Redis's listpack keeps "3" shorter than "3.25"):
@@ -74,13 +116,13 @@ internal sealed class PackedZSet
     }
 
     /// <summary>Offset of the member's entry and its rank, or -1.</summary>
-    private int Find(ReadOnlySpan<byte> member, out int rank, out double score)
+    private static int Find(ReadOnlySpan<byte> data, ReadOnlySpan<byte> member, out int rank, out double score)
     {
         int pos = 0;
-        for (rank = 0; rank < Count; rank++)
+        for (rank = 0; pos < data.Length; rank++)
         {
             int entry = pos;
-            var m = Read(ref pos, out score);
+            var m = Read(data, ref pos, out score);
             if (m.SequenceEqual(member)) return entry;
         }
         score = 0;
@@ -88,29 +130,30 @@ internal sealed class PackedZSet
         return -1;
     }
 
-    public bool TryGetScore(ReadOnlySpan<byte> member, out double score) => Find(member, out _, out score) >= 0;
+    public bool TryGetScore(ReadOnlySpan<byte> member, out double score) => Find(Data, member, out _, out score) >= 0;
 
     public long RankOf(ReadOnlySpan<byte> member)
     {
-        Find(member, out int rank, out _);
+        Find(Data, member, out int rank, out _);
         return rank;
     }
 
     public (byte[] Member, double Score) At(long rank)
     {
+        var data = Data;
         int pos = 0;
-        for (long i = 0; i < rank; i++) Read(ref pos, out _);
-        var m = Read(ref pos, out double s);
+        for (long i = 0; i < rank; i++) Read(data, ref pos, out _);
+        var m = Read(data, ref pos, out double s);
         return (m.ToArray(), s);
     }
 
     public List<(byte[] Member, double Score)> All()
     {
+        var data = Data;
         var list = new List<(byte[], double)>(Count);
-        int pos = 0;
-        for (int i = 0; i < Count; i++)
+        for (int pos = 0; pos < data.Length;)
         {
-            var m = Read(ref pos, out double s);
+            var m = Read(data, ref pos, out double s);
             list.Add((m.ToArray(), s));
         }
         return list;
@@ -118,26 +161,30 @@ internal sealed class PackedZSet
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
-        int at = Find(member, out _, out _);
+        var data = Data;
+        int at = Find(data, member, out _, out _);
         if (at < 0) return false;
-        int end = at;
-        Read(ref end, out _);
-        var smaller = new byte[_data.Length - (end - at)];
-        _data.AsSpan(0, at).CopyTo(smaller);
-        _data.AsSpan(end).CopyTo(smaller.AsSpan(at));
-        _data = smaller;
-        Count--;
+        int count = Count, end = at;
+        Read(data, ref end, out _);
+        int length = data.Length - (end - at);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        data[..at].CopyTo(buffer);
+        data[end..].CopyTo(buffer.AsSpan(at));
+        Store(buffer.AsSpan(0, length));
+        ArrayPool<byte>.Shared.Return(buffer);
+        _count = count - 1;
         return true;
     }
 
     /// <summary>Inserts a member that is not present, at its (score, member) position.</summary>
     public void Insert(ReadOnlySpan<byte> member, double score)
     {
-        int pos = 0, insertAt = _data.Length;
-        for (int i = 0; i < Count; i++)
+        var data = Data;
+        int count = Count, pos = 0, insertAt = data.Length;
+        while (pos < data.Length)
         {
             int entry = pos;
-            var m = Read(ref pos, out double s);
+            var m = Read(data, ref pos, out double s);
             int c = s.CompareTo(score);
             if (c > 0 || (c == 0 && m.SequenceCompareTo(member) > 0))
             {
@@ -147,14 +194,16 @@ internal sealed class PackedZSet
         }
         int scoreSize = ScoreSize(score);
         int size = scoreSize + PackedPairs.ItemSize(member.Length);
-        var bigger = new byte[_data.Length + size];
-        _data.AsSpan(0, insertAt).CopyTo(bigger);
-        WriteScore(bigger.AsSpan(insertAt, scoreSize), score);
-        PackedPairs.WriteItem(bigger.AsSpan(insertAt + scoreSize), member);
-        _data.AsSpan(insertAt).CopyTo(bigger.AsSpan(insertAt + size));
-        _data = bigger;
-        Count++;
+        var buffer = ArrayPool<byte>.Shared.Rent(data.Length + size);
+        data[..insertAt].CopyTo(buffer);
+        WriteScore(buffer.AsSpan(insertAt, scoreSize), score);
+        PackedPairs.WriteItem(buffer.AsSpan(insertAt + scoreSize), member);
+        data[insertAt..].CopyTo(buffer.AsSpan(insertAt + size));
+        Store(buffer.AsSpan(0, data.Length + size));
+        ArrayPool<byte>.Shared.Return(buffer);
+        _count = count + 1;
     }
 
-    public PackedZSet Clone() => new() { _data = (byte[])_data.Clone(), Count = Count };
+    /// <summary>A copy that owns its bytes.</summary>
+    public PackedZSet Clone() => new() { _data = Data.ToArray(), _count = _count };
 }

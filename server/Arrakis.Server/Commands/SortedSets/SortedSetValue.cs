@@ -1,3 +1,5 @@
+using Arrakis.Server.Keyspace;
+
 namespace Arrakis.Server.Commands.SortedSets;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Arrakis.Server.Commands.SortedSets;
 /// sets built whole by ZUNIONSTORE and friends, which take the encoding their size calls for.
 /// </summary>
 /// <remarks>Not thread-safe: the caller holds the key's stripe lock.</remarks>
-internal sealed partial class SortedSetValue : IMemberCollection
+internal sealed partial class SortedSetValue : IMemberCollection, IPackedValue
 {
     public const int MaxListpackEntries = 128;
     public const int MaxListpackValue = 64;
@@ -19,6 +21,18 @@ internal sealed partial class SortedSetValue : IMemberCollection
     public int Count => _packed?.Count ?? _list!.Count;
 
     public bool IsListpack => _packed is not null;
+
+    /// <summary>A view of the packed sorted set in a table's slot.</summary>
+    public static SortedSetValue Attached(KeyTable table, int slot) => new() { _packed = PackedZSet.Attached(table, slot) };
+
+    /// <summary>A detached packed sorted set owning <paramref name="packed"/>.</summary>
+    public static SortedSetValue FromPacked(byte[] packed) => new() { _packed = PackedZSet.FromBytes(packed) };
+
+    public ReadOnlySpan<byte> Packed => _packed is not null ? _packed.Data : default;
+
+    public int PackedKind => KeyTable.PackedZSet;
+
+    public void Attach(KeyTable table, int slot) => _packed!.Attach(table, slot);
 
     /// <summary>Bytes of the packed form (0 when it is a skip list).</summary>
     public int PackedLength => _packed?.Length ?? 0;
@@ -135,11 +149,14 @@ internal sealed partial class SortedSetValue : IMemberCollection
         return copy;
     }
 
+    /// <summary>Becomes a skip list; an attached view becomes its slot's object.</summary>
     private void ConvertToSkipList()
     {
         var entries = _packed!.All();
+        var (table, slot) = _packed.Home;
         _packed = null;
         _list = new SkipList(entries.Count);
         foreach (var (m, s) in entries) _list.Insert(m, s);
+        table?.SetObject(slot, this);
     }
 }

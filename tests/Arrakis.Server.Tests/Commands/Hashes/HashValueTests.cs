@@ -16,7 +16,7 @@ public sealed class HashValueTests
     public void Random_sets_and_deletes_agree_with_a_dictionary(int fields, int maxValue, bool attached)
     {
         var table = new KeyTable();
-        int slot = table.AddPacked("hash"u8, KeyTable.Hash("hash"u8), []);
+        int slot = table.AddPacked("hash"u8, KeyTable.Hash("hash"u8), KeyTable.PackedHash, []);
         var hash = attached ? (HashValue)table.ValueView(slot) : new HashValue();
         var model = new Dictionary<string, string>();
         var rng = new Random(fields + maxValue);
@@ -26,7 +26,7 @@ public sealed class HashValueTests
             {
                 // A fresh view per step, as per command; strings around it move records in the same heap.
                 hash = (HashValue)table.ValueView(slot);
-                Assert.Equal(hash.IsListpack, table.IsPackedHash(slot));
+                Assert.Equal(hash.IsListpack, table.PackedKind(slot) == KeyTable.PackedHash);
                 if (!hash.IsListpack) Assert.Same(hash, table.ObjectAt(slot));
                 if (i % 3 == 0) table.AddString(Encoding.ASCII.GetBytes("s" + i), i, new byte[i % 50]);
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using Arrakis.Server.Commands.SortedSets;
+using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Tests.Commands.SortedSets;
 
@@ -7,15 +8,27 @@ namespace Arrakis.Server.Tests.Commands.SortedSets;
 public sealed class SortedSetValueTests
 {
     [Theory]
-    [InlineData(40)]    // stays packed
-    [InlineData(400)]   // crosses 128 members: skip list
-    public void Ranks_and_order_agree_with_a_model(int members)
+    [InlineData(40, false)]    // stays packed
+    [InlineData(400, false)]   // crosses 128 members: skip list
+    [InlineData(40, true)]     // the same, as views of a table's slot (the packed bytes in its record)
+    [InlineData(400, true)]
+    public void Ranks_and_order_agree_with_a_model(int members, bool attached)
     {
-        var z = new SortedSetValue();
+        var table = new KeyTable();
+        int slot = table.AddPacked("z"u8, KeyTable.Hash("z"u8), KeyTable.PackedZSet, []);
+        var z = attached ? (SortedSetValue)table.ValueView(slot) : new SortedSetValue();
         var model = new Dictionary<string, double>();
         var rng = new Random(members);
         for (int i = 0; i < 10_000; i++)
         {
+            if (attached)
+            {
+                // A fresh view per step, as per command; strings around it move records in the same heap.
+                z = (SortedSetValue)table.ValueView(slot);
+                Assert.Equal(z.IsListpack, table.PackedKind(slot) == KeyTable.PackedZSet);
+                if (!z.IsListpack) Assert.Same(z, table.ObjectAt(slot));
+                if (i % 3 == 0) table.AddString(Encoding.ASCII.GetBytes("s" + i), i, new byte[i % 50]);
+            }
             string m = "m" + rng.Next(members);
             var bytes = Encoding.ASCII.GetBytes(m);
             if (rng.Next(4) == 0)
