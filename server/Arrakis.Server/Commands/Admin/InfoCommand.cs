@@ -186,6 +186,7 @@ internal static class InfoCommand
                 F("arrakis_gc_pause_max_us", gc.MaxUs);
                 F("arrakis_gc_pause_max_cause", gc.MaxCause);
                 F("arrakis_gc_pauses_over_1ms", gc.Over1ms);
+                F("arrakis_gc_suspend_max_us", gc.MaxSuspendUs);
                 // A user-space network stack's own counters (--net xdp), summed by name over the threads.
                 var net = new List<(string Name, long Value)>();
                 foreach (var source in s.Sources)
