@@ -5,7 +5,9 @@ namespace Arrakis.Server.DataPlane;
 /// <summary>
 /// The active expiry cycle of one data-plane thread over the stripes it owns (stripe i belongs to
 /// thread i mod threads): visits keys with a TTL from a rolling cursor, removes expired ones, and
-/// stops when its time budget is spent (Redis: ACTIVE_EXPIRE_CYCLE_SLOW, 25% of a cron tick).
+/// stops when its time budget is spent (Redis: ACTIVE_EXPIRE_CYCLE_SLOW, 25% of a cron tick). Each
+/// table it visits may also give memory back (<see cref="Keyspace.KeyTable.GiveBack"/>), as Redis's
+/// databasesCron resizes its dicts beside the expiry cycle.
 /// </summary>
 internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int threads, ThreadStats stats)
 {
@@ -35,7 +37,9 @@ internal sealed class ActiveExpiry(Keyspace.Keyspace keyspace, int index, int th
                 for (int db = 0; db < stripe.Tables.Length; db++)
                 {
                     var table = stripe.Tables[db];
-                    if (table is null || table.VolatileCount == 0) continue;
+                    if (table is null) continue;
+                    table.GiveBack();
+                    if (table.VolatileCount == 0) continue;
                     int cursor = stripe.ExpiryCursor[db];
                     int slots = table.SlotCount;
                     long ttlSum = 0, ttlSamples = 0;

@@ -23,8 +23,9 @@ internal sealed class KeyTable
     private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
     private KeyEntry[][] _chunks = [new KeyEntry[8]];
     private int _capacity = 8;
-    private int _used;      // slots ever used (high-water mark)
+    private int _used;      // slots ever used (high-water mark; lowered when trailing chunks are given back)
     private int _freeList = -1;
+    private int _countAtLastTrim = -1;
 
     // Buckets (slot index + 1; 0 = empty) chain slots through KeyEntry.Next. Growing or shrinking is
     // Redis's incremental rehash: a second bucket array fills while each operation moves a few old
@@ -244,6 +245,63 @@ internal sealed class KeyTable
         // Shrink below 1/8 full to twice the keys (memory back; SCAN's slot cursor is unaffected).
         if (_next is null && _buckets.Length > 8 && Count < _buckets.Length / 8)
             StartRehash(Math.Max(8, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Count * 2))));
+    }
+
+    /// <summary>Record pages are compacted only when at least this much would come back.</summary>
+    private const int MinGiveBack = 64 * 1024;
+
+    /// <summary>
+    /// Gives memory back after deletions (Redis resizes its dicts from its cron; the buckets here shrink
+    /// on their own): when freed records make up more than half of the record pages, the live ones are
+    /// copied into fresh pages and the old ones dropped; and whole slot chunks above the last live slot are dropped.
+    /// Slots keep their index (SCAN's cursor); records move, which nothing outside the table holds on to
+    /// across a command. Returns the bytes given back. Called with the stripe held, between commands.
+    /// </summary>
+    public long GiveBack()
+    {
+        long before = OwnBytes;
+        if (_heap.FreeListBytes >= MinGiveBack && _heap.FreeListBytes * 2 > _heap.Reserved) CompactRecords();
+        if (_capacity > ChunkSize && Count * 4 < _capacity && Count != _countAtLastTrim)
+        {
+            _countAtLastTrim = Count;
+            TrimSlots();
+        }
+        return before - OwnBytes;
+    }
+
+    private void CompactRecords()
+    {
+        var fresh = new RecordHeap();
+        for (int i = 0; i < _used; i++)
+        {
+            ref var e = ref Slot(i);
+            if (e.Record == 0) continue;
+            int size = RecordSize(e.Record);
+            long moved = fresh.Allocate(size);
+            _heap.Span(e.Record, size).CopyTo(fresh.Span(moved, size));
+            e.Record = moved;
+        }
+        _heap = fresh;
+    }
+
+    /// <summary>Drops the whole chunks above the last live slot and rebuilds the free list below it.</summary>
+    private void TrimSlots()
+    {
+        int last = _used - 1;
+        while (last >= 0 && Slot(last).Record == 0) last--;
+        int keep = Math.Max(ChunkSize, (last + 1 + ChunkMask) & ~ChunkMask);
+        if (_capacity - keep < ChunkSize) return;
+        for (int c = keep >> ChunkShift; c < _chunks.Length; c++) _chunks[c] = null!;
+        _capacity = keep;
+        _used = last + 1;
+        _freeList = -1;
+        for (int i = _used - 1; i >= 0; i--)
+        {
+            ref var e = ref Slot(i);
+            if (e.Record != 0) continue;
+            e.Next = _freeList;
+            _freeList = i;
+        }
     }
 
     /// <summary>Takes slot <paramref name="index"/> out of the chain of <paramref name="bucket"/>; false when it is not there.</summary>

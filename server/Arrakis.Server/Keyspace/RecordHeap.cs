@@ -40,6 +40,10 @@ internal sealed class RecordHeap
     /// <summary>Bytes of live records (rounded to their size class).</summary>
     public long Used { get; private set; }
 
+    /// <summary>Bytes of freed blocks waiting on the free lists (what compacting the live records would give
+    /// back; the unused end of the current page would come back as it is).</summary>
+    public long FreeListBytes => Reserved - Used - (_current >= 0 ? _pages[_current]!.Length - _bump : 0);
+
     /// <summary>The size of the class <paramref name="size"/> falls in.</summary>
     public static int Rounded(int size) => size <= FineLimit ? (size + Granule - 1) & ~(Granule - 1) : (size + CoarseGranule - 1) & ~(CoarseGranule - 1);
 

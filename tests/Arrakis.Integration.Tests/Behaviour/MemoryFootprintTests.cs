@@ -119,6 +119,38 @@ public sealed class MemoryFootprintTests
         Assert.True(perZset <= 255, $"{keys} sorted sets of 10 members: {perZset:F1} bytes per sorted set");
     }
 
+    /// <summary>MEMORY STATS total.allocated: the managed heap's live bytes, record pages included.</summary>
+    private static long LiveBytes(RespConnection c)
+    {
+        var stats = c.Call("MEMORY", "STATS").Items!.ToList();
+        for (int i = 0; i + 1 < stats.Count; i += 2)
+        {
+            if (stats[i].Text == "total.allocated") return stats[i + 1].Integer;
+        }
+        throw new InvalidOperationException("MEMORY STATS has no total.allocated");
+    }
+
+    [Fact]
+    public void Deleting_most_keys_gives_their_record_pages_back()
+    {
+        using var server = ServerProcess.StartArrakis();
+        using var c = new RespConnection(server.Port, timeoutMs: 60000);
+        Assert.Equal("PONG", c.Call("PING").Text);
+        const int keys = 1_000_000;
+        Load(c, Enumerable.Range(0, keys).Select(i => new[] { "SET"u8.ToArray(), Encoding.ASCII.GetBytes($"key:{i:D12}"), Encoding.ASCII.GetBytes($"v{i:D15}") }), "+OK");
+        Settled(server, c);
+        long full = LiveBytes(c);
+        Load(c, Enumerable.Range(0, keys).Where(i => i % 10 != 0).Select(i => new[] { "DEL"u8.ToArray(), Encoding.ASCII.GetBytes($"key:{i:D12}") }), ":1");
+        Assert.Equal(keys / 10, c.Call("DBSIZE").Integer);
+        Settled(server, c);
+        long after = LiveBytes(c);
+        // 900k records of 40 bytes (36 MB) were freed. Compacted into fresh pages, the old pages go back to the
+        // runtime (measured: 50 -> 17 MB of live data); without the compaction the freed records stayed on the
+        // tables' free lists. The slots stay: each chunk keeps a live key, and slots keep their index for SCAN.
+        Assert.True(full - after >= 25L << 20, $"{full >> 20} MiB live with {keys} keys, {after >> 20} MiB after deleting 90% and MEMORY PURGE");
+        Assert.Equal($"v{90:D15}", c.Call("GET", $"key:{90:D12}").Text);
+    }
+
     private static long AllocatedSinceStart(RespConnection c)
     {
         string stats = c.Call("MEMORY", "MALLOC-STATS").Text!;

@@ -158,4 +158,45 @@ public sealed class KeyTableTests
         for (int j = 0; j < 100; j++) Assert.Equal(slots[j], t.Find(keys[j], KeyTable.Hash(keys[j])));
         Assert.True(before - t.OwnBytes >= 200_000, $"the bucket array did not shrink: {before} -> {t.OwnBytes} bytes"); // 65,536 buckets -> 256
     }
+
+    [Fact]
+    public void Deletions_give_record_pages_and_trailing_slot_chunks_back_and_every_key_stays()
+    {
+        var t = new KeyTable();
+        byte[] Key(int i) => Encoding.ASCII.GetBytes($"key:{i:D12}");
+        int hashSlot = t.AddPacked("packed"u8, KeyTable.Hash("packed"u8), KeyTable.PackedHash, [1, (byte)'f', 1, (byte)'v']);
+        for (int i = 0; i < 50_000; i++) t.AddString(Key(i), KeyTable.Hash(Key(i)), Encoding.ASCII.GetBytes($"value-{i}-" + new string('x', i % 40)));
+        long full = t.OwnBytes;
+        Assert.Equal(0, t.GiveBack()); // nothing to give back while full
+        var rng = new Random(5);
+        var kept = new HashSet<int>();
+        var slots = new Dictionary<int, int>();
+        for (int i = 0; i < 50_000; i++)
+        {
+            // Keep 5%, all in the first fifth of the slots, so that whole chunks above become free.
+            if (i < 10_000 && rng.Next(4) == 0)
+            {
+                kept.Add(i);
+                slots[i] = t.Find(Key(i), KeyTable.Hash(Key(i)));
+                continue;
+            }
+            t.RemoveAt(t.Find(Key(i), KeyTable.Hash(Key(i))));
+        }
+        long given = t.GiveBack();
+        Assert.True(given > 0 && t.OwnBytes < full / 4, $"{t.OwnBytes} bytes left of {full}, {given} given back");
+        Assert.True(t.SlotCount <= 11 * 1024, $"{t.SlotCount} slots after the trim");
+        foreach (int i in kept)
+        {
+            int slot = t.Find(Key(i), KeyTable.Hash(Key(i)));
+            Assert.Equal(slots[i], slot); // slots keep their index: SCAN's cursor
+            Assert.True(t.TryGetString(slot, out var v));
+            Assert.Equal($"value-{i}-" + new string('x', i % 40), Encoding.ASCII.GetString(v));
+        }
+        Assert.Equal(hashSlot, t.Find("packed"u8, KeyTable.Hash("packed"u8)));
+        Assert.Equal(new byte[] { 1, (byte)'f', 1, (byte)'v' }, t.PackedValue(hashSlot).ToArray());
+        // The table goes on working: freed slots below the trim are reused, then it grows again.
+        for (int i = 100_000; i < 130_000; i++) t.AddString(Key(i), KeyTable.Hash(Key(i)), "v"u8);
+        Assert.Equal(kept.Count + 1 + 30_000, t.Count);
+        for (int i = 100_000; i < 130_000; i += 7) Assert.True(t.Find(Key(i), KeyTable.Hash(Key(i))) >= 0);
+    }
 }

@@ -23,8 +23,22 @@ internal static class MemoryCommands
         h["memory|malloc-stats"] = c => c.Reply.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(MallocStats()));
         h["memory|purge"] = c =>
         {
-            // Redis asks its allocator to return free pages; the .NET equivalent is a compacting
-            // full collection, after which the GC releases the freed segments.
+            // Redis asks its allocator to return free pages. Here every table first gives back what its
+            // deletions left (the cron does it a stripe at a time), then a compacting full collection
+            // lets the GC release the freed segments.
+            var ks = c.Server.Keyspace;
+            ks.LockAll();
+            try
+            {
+                for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
+                {
+                    foreach (var table in ks[i].Tables) table?.GiveBack();
+                }
+            }
+            finally
+            {
+                ks.UnlockAll();
+            }
             MemoryHousekeeping.Compact();
             c.Reply.WriteOk();
         };
@@ -156,6 +170,7 @@ internal static class MemoryCommands
         sb.Append(inv, $"total available: {gc.TotalAvailableMemoryBytes}\nhigh memory load threshold: {gc.HighMemoryLoadThresholdBytes}\n");
         sb.Append(inv, $"total allocated since start: {GC.GetTotalAllocatedBytes()}\ncollections gen0/gen1/gen2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}\n");
         sb.Append(inv, $"pause time percentage: {gc.PauseTimePercentage}\n");
+        sb.Append(inv, $"total pause time: {GC.GetTotalPauseDuration().TotalMicroseconds:F0} us\n");
         for (int g = 0; g < gc.GenerationInfo.Length; g++)
         {
             var info = gc.GenerationInfo[g];
