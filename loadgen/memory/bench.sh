@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory per key, side by side in one run: each workload of fill.py is loaded into a fresh arrakis-server
 # and a fresh redis-server (persistence off), and the RSS of each process is read from /proc before and
-# after (after a settle: MEMORY PURGE on both). Prints the empty process, the RSS after, the growth and
+# after, each after a settle (MEMORY PURGE on both). Prints the empty process, the RSS after, the growth and
 # bytes per key/element, and our ratio to Redis.
 # usage: loadgen/memory/bench.sh [workload ...]   (default: strings hashes zsets bigzset lists)
 set -euo pipefail
@@ -24,6 +24,10 @@ measure() { # server workload -> "empty after"
     /usr/bin/redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & fi
   pid=$!
   wait_port "$port"; sleep 1
+  # The empty process settled the same way as the loaded one (both servers): our runtime's startup garbage
+  # would otherwise count as ~3.5 MB that the load seemed not to take.
+  redis-cli -p "$port" memory purge >/dev/null 2>&1 || true
+  sleep 1
   local empty; empty=$(rss "$pid")
   python3 "$root/loadgen/memory/fill.py" "$2" | redis-cli -p "$port" --pipe >/dev/null
   redis-cli -p "$port" memory purge >/dev/null 2>&1 || true
