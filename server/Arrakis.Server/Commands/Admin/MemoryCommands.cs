@@ -171,6 +171,9 @@ internal static class MemoryCommands
         sb.Append(inv, $"total allocated since start: {GC.GetTotalAllocatedBytes()}\ncollections gen0/gen1/gen2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}\n");
         sb.Append(inv, $"pause time percentage: {gc.PauseTimePercentage}\n");
         sb.Append(inv, $"total pause time: {GC.GetTotalPauseDuration().TotalMicroseconds:F0} us\n");
+        sb.Append("gc settings:");
+        foreach (var (name, value) in GC.GetConfigurationVariables().OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.Append(inv, $" {name}={value}");
+        sb.Append('\n');
         for (int g = 0; g < gc.GenerationInfo.Length; g++)
         {
             var info = gc.GenerationInfo[g];
