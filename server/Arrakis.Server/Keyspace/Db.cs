@@ -99,25 +99,15 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     public void SetObject(ReadOnlySpan<byte> key, object value, long expireAt = 0, bool keepTtl = false, byte flags = 0)
     {
         var table = Prepare(key, out int hash, out int slot);
-        if (value is IPackedValue { IsListpack: true } packed)
-        {
-            if (slot < 0) slot = NotifiedNew(key, table.AddPacked(key, hash, packed.PackedKind, packed.Packed));
-            else
-            {
-                if (table.ObjectAt(slot) is Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
-                table.SetPacked(slot, packed.PackedKind, packed.Packed);
-            }
-            packed.Attach(table, slot);
-            Finish(table, slot, key, expireAt, keepTtl, flags);
-            if (value is SortedSetValue) Keyspace.Blocking?.SignalReady(Index, key);
-            return;
-        }
-        if (slot < 0) slot = NotifiedNew(key, table.AddObject(key, hash, value));
+        var packed = value is IPackedValue { IsListpack: true } p ? p : null;
+        if (slot < 0) slot = NotifiedNew(key, packed is not null ? table.AddPacked(key, hash, packed.PackedKind, packed.Packed) : table.AddObject(key, hash, value));
         else
         {
             if (table.ObjectAt(slot) is Commands.Streams.StreamValue && value is not Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
-            table.SetObject(slot, value);
+            if (packed is not null) table.SetPacked(slot, packed.PackedKind, packed.Packed);
+            else table.SetObject(slot, value);
         }
+        packed?.Attach(table, slot);
         Finish(table, slot, key, expireAt, keepTtl, flags);
         if (value is ListValue or SortedSetValue or Commands.Streams.StreamValue) Keyspace.Blocking?.SignalReady(Index, key);
     }

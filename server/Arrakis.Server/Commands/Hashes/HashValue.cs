@@ -22,26 +22,19 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     public const int MaxListpackEntries = 512;
     public const int MaxListpackValue = 64;
 
-    private byte[]? _packed = [];
-    private KeyTable? _table;   // attached: the packed bytes are this slot's record value
-    private int _slot;
+    private PackedBytes _packed = PackedBytes.Owned([]);
     private int _count;         // packed: the field count, -1 until counted (a fresh view)
     private Dictionary<byte[], int>? _index;
     private List<KeyValuePair<byte[], byte[]>>? _entries;
 
     /// <summary>A view of the packed hash in a table's slot.</summary>
-    public static HashValue Attached(KeyTable table, int slot) => new() { _packed = null, _table = table, _slot = slot, _count = -1 };
+    public static HashValue Attached(KeyTable table, int slot) => new() { _packed = PackedBytes.In(table, slot), _count = -1 };
 
     /// <summary>A detached packed hash owning <paramref name="packed"/>.</summary>
-    public static HashValue FromPacked(byte[] packed) => new() { _packed = packed, _count = -1 };
+    public static HashValue FromPacked(byte[] packed) => new() { _packed = PackedBytes.Owned(packed), _count = -1 };
 
     /// <summary>Makes this packed hash a view of a slot whose record value now holds its bytes.</summary>
-    public void Attach(KeyTable table, int slot)
-    {
-        _table = table;
-        _slot = slot;
-        _packed = null;
-    }
+    public void Attach(KeyTable table, int slot) => _packed.Attach(table, slot);
 
     public int PackedKind => KeyTable.PackedHash;
 
@@ -50,7 +43,7 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     public bool IsListpack => _entries is null;
 
     /// <summary>The packed form's bytes (valid until the next change; empty when it is a hashtable).</summary>
-    public ReadOnlySpan<byte> Packed => _table is not null ? _table.PackedValue(_slot) : _packed;
+    public ReadOnlySpan<byte> Packed => IsListpack ? _packed.Span : default;
 
     /// <summary>Bytes of the packed form (0 when it is a hashtable).</summary>
     public int PackedLength => Packed.Length;
@@ -62,12 +55,7 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
         return n;
     }
 
-    /// <summary>Makes <paramref name="packed"/> the packed form: into the slot's record when attached.</summary>
-    private void Store(ReadOnlySpan<byte> packed)
-    {
-        if (_table is not null) _table.SetPacked(_slot, KeyTable.PackedHash, packed);
-        else _packed = packed.ToArray();
-    }
+    private void Store(ReadOnlySpan<byte> packed) => _packed.Store(KeyTable.PackedHash, packed);
 
     /// <summary>The value of a field without copying it; false when absent.</summary>
     public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
@@ -196,10 +184,10 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     public HashValue Clone()
     {
         var copy = new HashValue { _count = _count };
-        if (IsListpack) copy._packed = Packed.ToArray();
+        if (IsListpack) copy._packed = PackedBytes.Owned(Packed.ToArray());
         else
         {
-            copy._packed = null;
+            copy._packed = default;
             copy._entries = new List<KeyValuePair<byte[], byte[]>>(_entries!);
             copy._index = new Dictionary<byte[], int>(_index!, ByteArrayComparer.Instance);
         }
@@ -233,11 +221,8 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
         _index = new Dictionary<byte[], int>(entries.Count, ByteArrayComparer.Instance);
         for (int i = 0; i < entries.Count; i++) _index[entries[i].Key] = i;
         _entries = entries;
-        _packed = null;
-        if (_table is { } table)
-        {
-            _table = null;
-            table.SetObject(_slot, this);
-        }
+        var (table, slot) = _packed.Home;
+        _packed = default;
+        table?.SetObject(slot, this);
     }
 }

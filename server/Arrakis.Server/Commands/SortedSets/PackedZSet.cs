@@ -12,30 +12,23 @@ namespace Arrakis.Server.Commands.SortedSets;
 /// </summary>
 internal sealed class PackedZSet
 {
-    private byte[]? _data = [];
-    private KeyTable? _table;
-    private int _slot;
+    private PackedBytes _data = PackedBytes.Owned([]);
     private int _count;
 
     /// <summary>A view of the packed sorted set in a table's slot.</summary>
-    public static PackedZSet Attached(KeyTable table, int slot) => new() { _data = null, _table = table, _slot = slot, _count = -1 };
+    public static PackedZSet Attached(KeyTable table, int slot) => new() { _data = PackedBytes.In(table, slot), _count = -1 };
 
     /// <summary>A packed sorted set owning <paramref name="data"/>.</summary>
-    public static PackedZSet FromBytes(byte[] data) => new() { _data = data, _count = -1 };
+    public static PackedZSet FromBytes(byte[] data) => new() { _data = PackedBytes.Owned(data), _count = -1 };
 
     /// <summary>Makes this a view of a slot whose record value now holds its bytes.</summary>
-    public void Attach(KeyTable table, int slot)
-    {
-        _table = table;
-        _slot = slot;
-        _data = null;
-    }
+    public void Attach(KeyTable table, int slot) => _data.Attach(table, slot);
 
     /// <summary>The slot this is a view of (table null when it owns its bytes).</summary>
-    public (KeyTable? Table, int Slot) Home => (_table, _slot);
+    public (KeyTable? Table, int Slot) Home => _data.Home;
 
     /// <summary>The packed bytes (valid until the next change).</summary>
-    public ReadOnlySpan<byte> Data => _table is not null ? _table.PackedValue(_slot) : _data;
+    public ReadOnlySpan<byte> Data => _data.Span;
 
     public int Count
     {
@@ -58,11 +51,7 @@ internal sealed class PackedZSet
         return PackedPairs.ReadItem(data, ref pos);
     }
 
-    private void Store(ReadOnlySpan<byte> data)
-    {
-        if (_table is not null) _table.SetPacked(_slot, KeyTable.PackedZSet, data);
-        else _data = data.ToArray();
-    }
+    private void Store(ReadOnlySpan<byte> data) => _data.Store(KeyTable.PackedZSet, data);
 
     // A score takes a tag byte and what it needs (as Redis's listpack keeps "3" shorter than "3.25"):
     // an integer in int32 range as a zigzag varint, a value a float holds exactly in 4 bytes, else 8.
@@ -205,5 +194,5 @@ internal sealed class PackedZSet
     }
 
     /// <summary>A copy that owns its bytes.</summary>
-    public PackedZSet Clone() => new() { _data = Data.ToArray(), _count = _count };
+    public PackedZSet Clone() => new() { _data = PackedBytes.Owned(Data.ToArray()), _count = _count };
 }
