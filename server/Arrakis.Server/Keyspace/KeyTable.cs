@@ -19,10 +19,10 @@ internal sealed class KeyTable
 
     // Slots live in chunks of 1024 (32 KiB): growing adds a chunk and copies nothing, so a slot keeps its
     // place and growth leaves no garbage (only the first chunk grows by doubling, up to a full chunk).
-    // Chunks and bucket arrays from 16 KiB up are allocated on the pinned heap: a young collection
+    // Full chunks and bucket arrays from 16 KiB up are allocated on the pinned heap: a young collection
     // during a bulk load would otherwise copy every new one it finds alive (7-9 ms pauses loading 1M keys).
-    // The arrays a small table grows through stay on the ordinary heap, where the outgrown ones are
-    // compacted away (on the pinned heap they leave holes: 100k small hashes took 20-60 bytes more each).
+    // The first chunk stays on the ordinary heap while it grows, where outgrown arrays are compacted away:
+    // on the pinned heap each would leave a hole (small hashes and sorted sets took 20-60 bytes more each).
     private const int PinnedFrom = 16 * 1024;
     private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
     private KeyEntry[][] _chunks = [new KeyEntry[8]];
@@ -457,7 +457,7 @@ internal sealed class KeyTable
         if (_capacity < ChunkSize)
         {
             int size = Math.Min(ChunkSize, _capacity * 2);
-            var bigger = GC.AllocateArray<KeyEntry>(size, pinned: size * 32 >= PinnedFrom);
+            var bigger = GC.AllocateArray<KeyEntry>(size, pinned: size == ChunkSize);
             _chunks[0].CopyTo(bigger, 0);
             _chunks[0] = bigger;
             _capacity = _chunks[0].Length;
