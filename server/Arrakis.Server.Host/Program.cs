@@ -1,9 +1,6 @@
 using Arrakis.Server.Configuration;
 using Arrakis.Server.Host;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using System.Runtime.InteropServices;
 
 // arrakis-server [path/to/redis.conf] [--directive value ...]
 ServerOptions options;
@@ -26,25 +23,30 @@ System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLo
 // The process's first allocation-triggered full collection is blocking; take it now, on an idle heap.
 Arrakis.Server.Runtime.MemoryHousekeeping.PrimeBackgroundCollections();
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-});
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-builder.Services.AddSingleton(options);
-builder.Services.AddSingleton(new StartupInfo(configFile, warnings));
-builder.Services.AddHostedService<ServerService>();
-using var host = builder.Build();
+// No generic host: the server needs a log, a start, and a stop on SIGTERM/SIGINT/SIGQUIT or SHUTDOWN.
+// (Microsoft.Extensions.Hosting brought configuration providers, a file watcher, dependency injection and a
+// console-logging thread: ~1.5 MB of binary and resident memory for none of which the server used.)
+var log = new ConsoleLog("arrakis");
+using var stop = new ManualResetEventSlim();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+var service = new ServerService(options, new StartupInfo(configFile, warnings), log, stop.Set);
 try
 {
-    await host.RunAsync();
+    service.Start();
 }
 catch (InvalidOperationException e)
 {
     Console.Error.WriteLine($"arrakis-server: {e.Message}");
     return 1;
 }
+stop.Wait();
+service.Stop();
 return Environment.ExitCode;
+
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Set();
+}

@@ -2,7 +2,6 @@ using Arrakis.IoBypass.Linux.Sockets;
 using Arrakis.Server.Configuration;
 using Arrakis.Server.Durability;
 using Arrakis.Server.Runtime;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Arrakis.Server.Host;
@@ -11,14 +10,14 @@ namespace Arrakis.Server.Host;
 /// Claims the network resources (the control-plane step), starts the data-plane threads, prints
 /// the startup report, and on SIGTERM/SIGINT or SHUTDOWN stops accepting, flushes and exits 0.
 /// </summary>
-internal sealed class ServerService(ServerOptions options, StartupInfo startup, IHostApplicationLifetime lifetime, ILoggerFactory loggers) : IHostedService
+internal sealed class ServerService(ServerOptions options, StartupInfo startup, ILogger log, Action requestStop)
 {
-    private readonly ILogger _log = loggers.CreateLogger("arrakis");
+    private readonly ILogger _log = log;
     private NetworkClaim? _network;
     private ArrakisServer? _server;
     private Durability.LogDevice? _storage;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public void Start()
     {
         foreach (var w in startup.Warnings) _log.LogWarning("config: {Warning}", w);
         _network = NetworkClaim.Claim(options);
@@ -30,7 +29,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         _server.ShutdownRequested += () =>
         {
             _log.LogWarning("User requested shutdown...");
-            lifetime.StopApplication();
+            requestStop();
         };
         _server.SyncDirectory = IoBypass.Linux.Control.StorageClaim.SyncDirectory;
         string storage;
@@ -67,16 +66,14 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             typeof(ServerService).Assembly.GetName().Version, Commands.Connection.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads,
             _network.Description, storage, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
         _log.LogInformation("Ready to accept connections tcp");
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public void Stop()
     {
         _log.LogInformation("Shutting down: closing listeners, flushing replies");
         _server?.Stop();
         _network?.Dispose();
         (_server?.State.LogDirectory?.Current ?? _storage)?.Owner.Dispose();
         _log.LogInformation("Arrakis is now ready to exit, bye bye...");
-        return Task.CompletedTask;
     }
 }
