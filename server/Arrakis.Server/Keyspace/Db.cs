@@ -175,11 +175,30 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         Keyspace.Watches.Touch(Index, table.KeyAt(slot));
     }
 
-    /// <summary>After a collection was changed in place: counts the change and invalidates WATCHes on the key.</summary>
+    /// <summary>After a collection was changed in place: counts the change, invalidates WATCHes on the key and
+    /// brings its table's memory accounting up to date (<see cref="KeyTable.Reaccount"/>).</summary>
     public void Modified(ReadOnlySpan<byte> key)
     {
         stats.Dirty++;
         Keyspace.Watches.Touch(Index, key);
+        Reaccount(key);
+    }
+
+    /// <summary>Counts <paramref name="changes"/> that WATCH does not see (stream consumer groups, as in Redis) and
+    /// brings the key's memory accounting up to date.</summary>
+    public void ChangedUnwatched(ReadOnlySpan<byte> key, long changes = 1)
+    {
+        stats.Dirty += changes;
+        Reaccount(key);
+    }
+
+    /// <summary>Brings the memory accounting of the key's object value up to date after it changed in place (<see cref="KeyTable.Reaccount"/>).</summary>
+    public void Reaccount(ReadOnlySpan<byte> key)
+    {
+        int hash = KeyTable.Hash(key);
+        var table = Keyspace[Keyspace.StripeOf(hash)].Tables[Index];
+        int slot = table?.Find(key, hash) ?? -1;
+        if (slot >= 0) table!.Reaccount(slot);
     }
 
     /// <summary><see cref="Modified(ReadOnlySpan{byte})"/> plus the keyspace notification Redis sends for it.</summary>

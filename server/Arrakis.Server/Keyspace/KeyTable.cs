@@ -41,6 +41,7 @@ internal sealed class KeyTable
     private int _rehashIndex;
     private RecordHeap _heap = new();
     private object?[] _objects = [];
+    private long[] _objectBytes = []; // per handle: the object's size when last accounted (ValueSize.Of)
     private int _objectsUsed;
     private int[] _freeHandles = [];
     private int _freeHandleCount;
@@ -60,7 +61,42 @@ internal sealed class KeyTable
     public long OwnBytes => IndexBytes + _heap.Reserved;
 
     /// <summary>Bytes of the index alone (MEMORY STATS overhead): slots, buckets and the object list.</summary>
-    public long IndexBytes => (long)_capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + (long)_objects.Length * 8;
+    public long IndexBytes => (long)_capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + (long)_objects.Length * 16;
+
+    /// <summary>Sum of the object values' sizes (<see cref="ValueSize.Of"/>) as last accounted: when stored, replaced,
+    /// removed, and after a command changed one in place (<see cref="Reaccount"/>, from <see cref="Db.Modified(ReadOnlySpan{byte})"/>).</summary>
+    public long ValueBytes { get; private set; }
+
+    /// <summary>Everything the table holds: <see cref="OwnBytes"/> plus <see cref="ValueBytes"/>.</summary>
+    public long TotalBytes => OwnBytes + ValueBytes;
+
+    /// <summary>Brings the accounted size of the slot's object up to date after it changed in place.</summary>
+    public void Reaccount(int index)
+    {
+        int h = Slot(index).Handle;
+        if (h < 0) return;
+        long now = ValueSize.Of(_objects[h]!);
+        ValueBytes += now - _objectBytes[h];
+        _objectBytes[h] = now;
+    }
+
+    /// <summary><see cref="ValueBytes"/> measured afresh over every object (tests check the kept figure against it).</summary>
+    internal long RecountValueBytes()
+    {
+        long sum = 0;
+        for (int h = 0; h < _objectsUsed; h++)
+        {
+            if (_objects[h] is { } o) sum += ValueSize.Of(o);
+        }
+        return sum;
+    }
+
+    /// <summary>The object's size as last accounted (MEMORY USAGE; 0 for an inline value).</summary>
+    public long AccountedBytes(int index)
+    {
+        int h = Slot(index).Handle;
+        return h < 0 ? 0 : _objectBytes[h];
+    }
 
     /// <summary>True while the buckets are being moved to a new array.</summary>
     public bool Rehashing => _next is not null;
@@ -195,7 +231,11 @@ internal sealed class KeyTable
         if (e.Handle == PackedHash) return Commands.Hashes.HashValue.FromPacked(InlineValue(e.Record).ToArray());
         if (e.Handle == PackedZSet) return Commands.SortedSets.SortedSetValue.FromPacked(InlineValue(e.Record).ToArray());
         var o = _objects[e.Handle]!;
-        if (o is Commands.Strings.GrowableString g) _objects[e.Handle] = o = g.ToExact();
+        if (o is Commands.Strings.GrowableString g)
+        {
+            _objects[e.Handle] = o = g.ToExact();
+            Reaccount(index);
+        }
         return o;
     }
 
@@ -224,6 +264,7 @@ internal sealed class KeyTable
         if (e.Handle >= 0)
         {
             _objects[e.Handle] = value;
+            Reaccount(index);
             return;
         }
         Rewrite(ref e, default);
@@ -344,6 +385,8 @@ internal sealed class KeyTable
         _shift = 29;
         _heap = new RecordHeap();
         _objects = [];
+        _objectBytes = [];
+        ValueBytes = 0;
         _objectsUsed = 0;
         _freeHandles = [];
         _freeHandleCount = 0;
@@ -438,16 +481,24 @@ internal sealed class KeyTable
         if (_freeHandleCount > 0) h = _freeHandles[--_freeHandleCount];
         else
         {
-            if (_objectsUsed == _objects.Length) Array.Resize(ref _objects, Math.Max(4, _objects.Length * 2));
+            if (_objectsUsed == _objects.Length)
+            {
+                Array.Resize(ref _objects, Math.Max(4, _objects.Length * 2));
+                Array.Resize(ref _objectBytes, _objects.Length);
+            }
             h = _objectsUsed++;
         }
         _objects[h] = value;
+        _objectBytes[h] = ValueSize.Of(value);
+        ValueBytes += _objectBytes[h];
         return h;
     }
 
     private void FreeHandle(int h)
     {
         _objects[h] = null;
+        ValueBytes -= _objectBytes[h];
+        _objectBytes[h] = 0;
         if (_freeHandleCount == _freeHandles.Length) Array.Resize(ref _freeHandles, Math.Max(4, _freeHandles.Length * 2));
         _freeHandles[_freeHandleCount++] = h;
     }

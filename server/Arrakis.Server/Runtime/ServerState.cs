@@ -27,12 +27,12 @@ internal sealed class ServerState
 
     public ServerOptions Options { get; }
 
-    /// <summary>Managed heap in use when the server was built (MEMORY STATS startup.allocated).</summary>
+    /// <summary>Managed heap in use when the server was built: used_memory_startup, the base of <see cref="MemoryFigures"/>.</summary>
     public long StartupMemory { get; } = GC.GetTotalMemory(false);
 
     private long _peakMemory;
 
-    /// <summary>Largest managed heap seen by INFO, MEMORY or the cron (used_memory_peak's counterpart).</summary>
+    /// <summary>Largest used_memory (<see cref="MemoryFigures"/>) seen by INFO, MEMORY or the cron.</summary>
     public long PeakMemory => Math.Max(Volatile.Read(ref _peakMemory), StartupMemory);
 
     public void NotePeakMemory(long bytes)

@@ -91,16 +91,26 @@ internal static class InfoCommand
             case "memory":
             {
                 sb.Append("# Memory\r\n");
-                long used = GC.GetTotalMemory(false);
+                // used_memory is our own accounting (MemoryFigures); allocator_* are the GC's own counts.
+                var m = MemoryFigures.Measure(s);
+                long used = m.Total;
                 using var p = Process.GetCurrentProcess();
-                s.NotePeakMemory(used);
                 long rss = p.WorkingSet64, peak = s.PeakMemory;
+                var gcInfo = GC.GetGCMemoryInfo();
                 F("used_memory", used);
                 F("used_memory_human", Human(used));
                 F("used_memory_rss", rss);
                 F("used_memory_rss_human", Human(rss));
                 F("used_memory_peak", peak);
                 F("used_memory_peak_human", Human(peak));
+                F("used_memory_peak_perc", (peak > 0 ? used * 100.0 / peak : 0).ToString("F2", inv) + "%");
+                F("used_memory_overhead", m.Overhead);
+                F("used_memory_startup", m.Startup);
+                F("used_memory_dataset", m.Dataset);
+                F("used_memory_dataset_perc", (used - m.Startup > 0 ? m.Dataset * 100.0 / (used - m.Startup) : 0).ToString("F2", inv) + "%");
+                F("allocator_allocated", GC.GetTotalMemory(false));
+                F("allocator_active", gcInfo.HeapSizeBytes);
+                F("allocator_resident", gcInfo.TotalCommittedBytes);
                 F("total_system_memory", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
                 F("total_system_memory_human", Human(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes));
                 // Lua: what each interpreter holds (0 until its first script), and the scripts' and libraries' code.
@@ -123,6 +133,8 @@ internal static class InfoCommand
                 F("maxmemory_human", "0B");
                 F("maxmemory_policy", "noeviction");
                 F("mem_fragmentation_ratio", used > 0 ? Math.Round((double)rss / used, 2) : 0);
+                F("mem_fragmentation_bytes", rss - used);
+                F("mem_clients_normal", m.Clients);
                 F("mem_allocator", "dotnet-gc");
                 F("lazyfree_pending_objects", 0);
                 break;

@@ -6,10 +6,10 @@ using Arrakis.Server.Runtime;
 namespace Arrakis.Server.Commands.Admin;
 
 /// <summary>
-/// MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS and PURGE. Figures come from this process: the .NET
-/// GC's heap (where Redis reports its allocator), the process RSS, client buffers and the key
-/// tables' slot arrays; fields that have no counterpart here (replication backlog, AOF buffer,
-/// Lua caches) are 0 because that memory does not exist.
+/// MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS and PURGE. Totals are our own accounting
+/// (<see cref="MemoryFigures"/>: key tables, values, client buffers, scripts); allocator.* are the .NET
+/// GC's own counts (where Redis reports jemalloc's), RSS the process's; fields that have no
+/// counterpart here (replication backlog, AOF buffer, Lua caches) are 0 because that memory does not exist.
 /// </summary>
 internal static class MemoryCommands
 {
@@ -74,38 +74,26 @@ internal static class MemoryCommands
         }
         c.Stats.KeyspaceHits++;
         ref var e = ref table.Slot(slot);
-        c.Reply.WriteInteger(MemoryUsage.OfKey(table, slot, (int)Math.Min(samples, int.MaxValue)));
+        c.Reply.WriteInteger(MemoryUsage.OfKey(table, slot));
     }
 
-    /// <summary>Everything MEMORY STATS and DOCTOR report, measured once.</summary>
-    private sealed record Figures(long Peak, long Total, long Startup, long Clients, long Tables, long Keys, long Heap, long Committed, long Fragmented, long Rss)
+    /// <summary>Everything MEMORY STATS and DOCTOR report, measured once: our accounting, then the GC's and the process's figures.</summary>
+    private sealed record Figures(long Peak, MemoryFigures Own, long GcAllocated, long Heap, long Committed, long Fragmented, long Rss)
     {
-        public long Overhead => Startup + Clients + Tables;
-        public long Dataset => Math.Max(0, Total - Overhead);
+        public long Total => Own.Total;
+        public long Startup => Own.Startup;
+        public long Clients => Own.Clients;
+        public long Keys => Own.Keys;
+        public long Overhead => Own.Overhead;
+        public long Dataset => Own.Dataset;
     }
 
     private static Figures Measure(ServerState s)
     {
-        long clients = s.Clients.Snapshot().Sum(x => (long)x.Input.Buffer.Length + x.Output.Capacity);
-        long tables = 0, keys = 0;
-        for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
-        {
-            var stripe = s.Keyspace[i];
-            using (s.Keyspace.Hold(stripe))
-            {
-                foreach (var t in stripe.Tables)
-                {
-                    if (t is null) continue;
-                    tables += t.IndexBytes; // slots, buckets, object list (keys and values are dataset)
-                    keys += t.Count;
-                }
-            }
-        }
+        var own = MemoryFigures.Measure(s);
         var gc = GC.GetGCMemoryInfo();
         using var p = Process.GetCurrentProcess();
-        long total = GC.GetTotalMemory(false);
-        s.NotePeakMemory(total);
-        return new Figures(s.PeakMemory, total, s.StartupMemory, clients, tables, keys, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes, p.WorkingSet64);
+        return new Figures(s.PeakMemory, own, GC.GetTotalMemory(false), gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes, p.WorkingSet64);
     }
 
     private static void Stats(CommandContext c)
@@ -120,8 +108,8 @@ internal static class MemoryCommands
             ("keys.count", f.Keys), ("keys.bytes-per-key", f.Keys == 0 ? 0L : f.Dataset / f.Keys),
             ("dataset.bytes", f.Dataset), ("dataset.percentage", Percent(f.Dataset, f.Total - f.Startup)),
             ("peak.percentage", Percent(f.Total, f.Peak)),
-            ("allocator.allocated", f.Total), ("allocator.active", f.Heap), ("allocator.resident", f.Committed),
-            ("allocator-fragmentation.ratio", Ratio(f.Heap, f.Total)), ("allocator-fragmentation.bytes", f.Fragmented),
+            ("allocator.allocated", f.GcAllocated), ("allocator.active", f.Heap), ("allocator.resident", f.Committed),
+            ("allocator-fragmentation.ratio", Ratio(f.Heap, f.GcAllocated)), ("allocator-fragmentation.bytes", f.Fragmented),
             ("allocator.rss-ratio", Ratio(f.Committed, f.Heap)), ("allocator.rss-bytes", f.Committed - f.Heap),
             ("rss-overhead.ratio", Ratio(f.Rss, f.Committed)), ("rss-overhead.bytes", f.Rss - f.Committed),
             ("fragmentation", Ratio(f.Rss, f.Total)), ("fragmentation.bytes", f.Rss - f.Total),
@@ -149,9 +137,9 @@ internal static class MemoryCommands
                    "fill it with some data and ask again.\n";
         var issues = new List<string>();
         if (f.Peak > f.Total * 3 / 2)
-            issues.Add($"Peak memory: the managed heap once held {InfoCommand.Human(f.Peak)}, {Ratio(f.Peak, f.Total)} times today's {InfoCommand.Human(f.Total)}. MEMORY PURGE compacts the heap and returns freed segments to the system.");
+            issues.Add($"Peak memory: used memory was once {InfoCommand.Human(f.Peak)}, {Ratio(f.Peak, f.Total)} times today's {InfoCommand.Human(f.Total)}; freed pages of the key tables and the heap may still be held. MEMORY PURGE compacts them and returns freed segments to the system.");
         if (f.Rss > f.Total * 14 / 10)
-            issues.Add($"High RSS overhead: the process uses {InfoCommand.Human(f.Rss)} of RAM for {InfoCommand.Human(f.Total)} of live managed data (ratio {Ratio(f.Rss, f.Total)}): the runtime, GC segments not yet returned, or a recent bulk load. MEMORY PURGE may help.");
+            issues.Add($"High RSS overhead: the process uses {InfoCommand.Human(f.Rss)} of RAM for {InfoCommand.Human(f.Total)} of used memory (ratio {Ratio(f.Rss, f.Total)}): the runtime's code and heap, GC segments not yet returned, or a recent bulk load. MEMORY PURGE may help.");
         if (f.Clients > 64L * 1024 * 1024)
             issues.Add($"Big client buffers: clients hold {InfoCommand.Human(f.Clients)} of input and output buffers; check CLIENT LIST for clients with a big qbuf or omem.");
         if (issues.Count == 0)

@@ -26,6 +26,7 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     private int _count;         // packed: the field count, -1 until counted (a fresh view)
     private Dictionary<byte[], int>? _index;
     private List<KeyValuePair<byte[], byte[]>>? _entries;
+    private long _arrayBytes; // hashtable: the fields' and values' arrays, kept as they change
 
     /// <summary>A view of the packed hash in a table's slot.</summary>
     public static HashValue Attached(KeyTable table, int slot) => new() { _packed = PackedBytes.In(table, slot), _count = -1 };
@@ -41,6 +42,11 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     public int Count => _entries is null ? (_count >= 0 ? _count : _count = CountItems(Packed) / 2) : _entries.Count;
 
     public bool IsListpack => _entries is null;
+
+    /// <summary>Bytes beyond the object: the packed array, or the hashtable's index, entry list and arrays.</summary>
+    public long AllocatedBytes => IsListpack
+        ? ValueSize.Array(PackedLength)
+        : ValueSize.Dictionary(_index!.EnsureCapacity(0), 24) + ValueSize.ListObject + ValueSize.Array(16L * _entries!.Capacity) + _arrayBytes;
 
     /// <summary>The packed form's bytes (valid until the next change; empty when it is a hashtable).</summary>
     public ReadOnlySpan<byte> Packed => IsListpack ? _packed.Span : default;
@@ -121,12 +127,14 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
         var lookup = _index!.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (lookup.TryGetValue(field, out int at))
         {
-            _entries![at] = new(_entries[at].Key, value.ToArray());
+            _arrayBytes += ValueSize.Array(value.Length) - ValueSize.Array(_entries![at].Value.Length);
+            _entries[at] = new(_entries[at].Key, value.ToArray());
             return false;
         }
         var key = field.ToArray();
         _index[key] = _entries!.Count;
         _entries.Add(new(key, value.ToArray()));
+        _arrayBytes += ValueSize.Array(key.Length) + ValueSize.Array(value.Length);
         return true;
     }
 
@@ -148,7 +156,8 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
             return true;
         }
         if (!_index!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(field, out _, out int slot)) return false;
-        var last = _entries![^1];
+        _arrayBytes -= ValueSize.Array(_entries![slot].Key.Length) + ValueSize.Array(_entries[slot].Value.Length);
+        var last = _entries[^1];
         _entries.RemoveAt(_entries.Count - 1);
         if (slot < _entries.Count)
         {
@@ -183,7 +192,7 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     /// <summary>A detached copy.</summary>
     public HashValue Clone()
     {
-        var copy = new HashValue { _count = _count };
+        var copy = new HashValue { _count = _count, _arrayBytes = _arrayBytes };
         if (IsListpack) copy._packed = PackedBytes.Owned(Packed.ToArray());
         else
         {
@@ -219,7 +228,12 @@ internal sealed class HashValue : IMemberCollection, IPackedValue
     {
         var entries = (List<KeyValuePair<byte[], byte[]>>)Entries;
         _index = new Dictionary<byte[], int>(entries.Count, ByteArrayComparer.Instance);
-        for (int i = 0; i < entries.Count; i++) _index[entries[i].Key] = i;
+        _arrayBytes = 0;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            _index[entries[i].Key] = i;
+            _arrayBytes += ValueSize.Array(entries[i].Key.Length) + ValueSize.Array(entries[i].Value.Length);
+        }
         _entries = entries;
         var (table, slot) = _packed.Home;
         _packed = default;

@@ -21,22 +21,15 @@ internal sealed class ListValue
 
     private Node[] _nodes = [];
     private int _nodeCount;
+    private long _bufferBytes; // sum of the nodes' Buffer lengths, kept as they change (AllocatedBytes is O(1))
 
     // The cursor: element _curIndex is in node _curNode at byte _curOffset (-1 = unset).
     private int _curIndex = -1, _curNode, _curOffset;
 
     public int Count { get; private set; }
 
-    /// <summary>Bytes held by the nodes' arrays (MEMORY USAGE).</summary>
-    public long AllocatedBytes
-    {
-        get
-        {
-            long n = (long)_nodes.Length * 8;
-            for (int i = 0; i < _nodeCount; i++) n += 24 + 32 + _nodes[i].Buffer.Length;
-            return n;
-        }
-    }
+    /// <summary>Bytes held by the node array and the nodes (object, array header, buffer), kept as they change.</summary>
+    public long AllocatedBytes => (long)_nodes.Length * 8 + (long)_nodeCount * (24 + 32) + _bufferBytes;
 
     public ReadOnlySpan<byte> this[int index]
     {
@@ -56,7 +49,10 @@ internal sealed class ListValue
     {
         int size = Entry.Size(item.Length);
         if (_nodeCount == 0 || (_nodes[0].Used + size > NodeBytes && _nodes[0].Count > 0)) InsertNode(0, new Node(size, atEnd: false, full: _nodeCount > 0));
-        _nodes[0].Prepend(item, size);
+        var node = _nodes[0];
+        int before = node.Buffer.Length;
+        node.Prepend(item, size);
+        _bufferBytes += node.Buffer.Length - before;
         Count++;
         _curIndex = -1;
     }
@@ -65,7 +61,10 @@ internal sealed class ListValue
     {
         int size = Entry.Size(item.Length);
         if (_nodeCount == 0 || (_nodes[_nodeCount - 1].Used + size > NodeBytes && _nodes[_nodeCount - 1].Count > 0)) InsertNode(_nodeCount, new Node(size, atEnd: true, full: _nodeCount > 0));
-        _nodes[_nodeCount - 1].Append(item, size);
+        var node = _nodes[_nodeCount - 1];
+        int before = node.Buffer.Length;
+        node.Append(item, size);
+        _bufferBytes += node.Buffer.Length - before;
         Count++;
         _curIndex = -1;
     }
@@ -92,7 +91,10 @@ internal sealed class ListValue
     public void Set(int index, ReadOnlySpan<byte> item)
     {
         Seek(index);
-        _nodes[_curNode].Replace(_curOffset, item);
+        var node = _nodes[_curNode];
+        int before = node.Buffer.Length;
+        node.Replace(_curOffset, item);
+        _bufferBytes += node.Buffer.Length - before;
         _curIndex = -1;
     }
 
@@ -123,9 +125,17 @@ internal sealed class ListValue
                 RemoveNode(at);
                 at--;
             }
-            _nodes[at + 1].Prepend(item, size);
+            var target = _nodes[at + 1];
+            int before = target.Buffer.Length;
+            target.Prepend(item, size);
+            _bufferBytes += target.Buffer.Length - before;
         }
-        else node.InsertAt(_curOffset, item, size);
+        else
+        {
+            int before = node.Buffer.Length;
+            node.InsertAt(_curOffset, item, size);
+            _bufferBytes += node.Buffer.Length - before;
+        }
         Count++;
         _curIndex = -1;
     }
@@ -135,7 +145,9 @@ internal sealed class ListValue
     {
         Seek(index);
         var node = _nodes[_curNode];
+        int before = node.Buffer.Length;
         _curOffset = node.RemoveAt(_curOffset);
+        _bufferBytes += node.Buffer.Length - before;
         Count--;
         if (node.Count == 0)
         {
@@ -167,6 +179,7 @@ internal sealed class ListValue
         for (int i = start; i <= end; i++) kept.PushRight(this[i]);
         _nodes = kept._nodes;
         _nodeCount = kept._nodeCount;
+        _bufferBytes = kept._bufferBytes;
         Count = kept.Count;
         _curIndex = -1;
     }
@@ -175,13 +188,14 @@ internal sealed class ListValue
     {
         _nodes = [];
         _nodeCount = 0;
+        _bufferBytes = 0;
         Count = 0;
         _curIndex = -1;
     }
 
     public ListValue Clone()
     {
-        var copy = new ListValue { _nodes = new Node[_nodeCount], _nodeCount = _nodeCount, Count = Count };
+        var copy = new ListValue { _nodes = new Node[_nodeCount], _nodeCount = _nodeCount, _bufferBytes = _bufferBytes, Count = Count };
         for (int i = 0; i < _nodeCount; i++) copy._nodes[i] = _nodes[i].Clone();
         return copy;
     }
@@ -264,10 +278,12 @@ internal sealed class ListValue
         Array.Copy(_nodes, at, _nodes, at + 1, _nodeCount - at);
         _nodes[at] = node;
         _nodeCount++;
+        _bufferBytes += node.Buffer.Length;
     }
 
     private void RemoveNode(int at)
     {
+        _bufferBytes -= _nodes[at].Buffer.Length;
         Array.Copy(_nodes, at + 1, _nodes, at, _nodeCount - at - 1);
         _nodes[--_nodeCount] = null!;
         if (_nodeCount == 0) _nodes = [];

@@ -1,3 +1,4 @@
+using Arrakis.Server.Keyspace;
 using Arrakis.Protocol;
 
 namespace Arrakis.Server.Commands.Sets;
@@ -15,6 +16,12 @@ internal sealed class SetValue : IMemberCollection
     private List<long>? _ints = new();
     private Dictionary<byte[], int>? _index;
     private List<byte[]>? _members;
+    private long _arrayBytes; // hashtable: the members' arrays, kept as they change
+
+    /// <summary>Bytes beyond the object: the intset's list, or the hashtable's index, member list and arrays.</summary>
+    public long AllocatedBytes => _ints is not null
+        ? ValueSize.ListObject + ValueSize.Array(8L * _ints.Capacity)
+        : ValueSize.Dictionary(_index!.EnsureCapacity(0), 24) + ValueSize.ListObject + ValueSize.Array(8L * _members!.Capacity) + _arrayBytes;
 
     public int Count => _ints?.Count ?? _members!.Count;
 
@@ -48,6 +55,7 @@ internal sealed class SetValue : IMemberCollection
     {
         if (!_index!.TryAdd(member, _members!.Count)) return false;
         _members.Add(member);
+        _arrayBytes += ValueSize.Array(member.Length);
         return true;
     }
 
@@ -62,7 +70,8 @@ internal sealed class SetValue : IMemberCollection
             return true;
         }
         if (!_index!.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(member, out _, out int at)) return false;
-        var last = _members![^1];
+        _arrayBytes -= ValueSize.Array(_members![at].Length);
+        var last = _members[^1];
         _members.RemoveAt(_members.Count - 1);
         if (at < _members.Count)
         {
@@ -92,6 +101,7 @@ internal sealed class SetValue : IMemberCollection
         else
         {
             copy._ints = null;
+            copy._arrayBytes = _arrayBytes;
             copy._members = new List<byte[]>(_members!);
             copy._index = new Dictionary<byte[], int>(_index!, ByteArrayComparer.Instance);
         }

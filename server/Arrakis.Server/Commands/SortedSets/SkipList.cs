@@ -73,7 +73,8 @@ internal sealed class SkipList
 
     /// <summary>Bytes this index holds: node chunks, link pool, buckets and member pages.</summary>
     public long AllocatedBytes =>
-        _chunks.Sum(c => (long)c.Length) * NodeBytes + (long)_pool.Length * 4 + (long)_buckets.Length * 4 + _members.Reserved;
+        (_chunks.Length == 1 ? _chunks[0].Length : (long)_chunks.Length * ChunkSize) * NodeBytes // only the first chunk grows, to ChunkSize
+        + (long)_pool.Length * 4 + (long)_buckets.Length * 4 + _members.Reserved;
 
     public double Score(int node) => N(node).Score;
 

@@ -37,8 +37,8 @@ internal sealed partial class SortedSetValue : IMemberCollection, IPackedValue
     /// <summary>Bytes of the packed form (0 when it is a skip list).</summary>
     public int PackedLength => _packed?.Length ?? 0;
 
-    /// <summary>Bytes of the skip list's arrays and pages (0 when packed).</summary>
-    public long SkipListBytes => _list?.AllocatedBytes ?? 0;
+    /// <summary>Bytes beyond the object: the packed array, or the skip list's arrays and pages.</summary>
+    public long AllocatedBytes => _packed is not null ? ValueSize.Array(_packed.Length) : _list!.AllocatedBytes;
 
     public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {

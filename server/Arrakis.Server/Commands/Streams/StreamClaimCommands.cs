@@ -69,7 +69,7 @@ internal static class StreamClaimCommands
                 {
                     LogRemoval(c, key, groupName, nack, id);
                     propagateLastId = false;
-                    db.Stats.Dirty++;
+                    db.ChangedUnwatched(key);
                     g.Pending.Remove(id);
                     nack.Consumer.Pending.Remove(id);
                 }
@@ -97,9 +97,9 @@ internal static class StreamClaimCommands
             replies.Add((id, true));
             StreamGroupReads.LogClaim(c, key, groupName, consumer.Name, id, nack, null);
             propagateLastId = false;
-            db.Stats.Dirty++;
+            db.ChangedUnwatched(key);
         }
-        if (propagateLastId) db.Stats.Dirty++;
+        if (propagateLastId) db.ChangedUnwatched(key);
         if (lastId > StreamId.Zero && g.LastId == lastId) StreamGroupReads.LogSetId(c, key, groupName, g);
         EffectRecorder.SuppressDefault(c);
         w.WriteArrayHeader(replies.Count);
@@ -169,7 +169,7 @@ internal static class StreamClaimCommands
         if (consumer is null)
         {
             consumer = g.AddConsumer(c.ArgBytes(3), now);
-            c.Db.Stats.Dirty++;
+            c.Db.ChangedUnwatched(key);
             c.Db.Notify(PubSub.KeyspaceEvents.Kind.Stream, "xgroup-createconsumer", key);
         }
         consumer.SeenTime = now;
@@ -238,7 +238,7 @@ internal static class StreamClaimCommands
             if (!Exists(s, id))
             {
                 LogRemoval(c, key, groupName, nack, id);
-                db.Stats.Dirty++;
+                db.ChangedUnwatched(key);
                 g.Pending.Remove(id);
                 nack.Consumer.Pending.Remove(id);
                 deleted.Add(id);
@@ -258,7 +258,7 @@ internal static class StreamClaimCommands
             claimed.Add(id);
             count--;
             StreamGroupReads.LogClaim(c, key, groupName, consumer.Name, id, nack, null);
-            db.Stats.Dirty++;
+            db.ChangedUnwatched(key);
         }
         var next = cursor.MoveNext() ? cursor.Current.Id : StreamId.Zero;
         EffectRecorder.SuppressDefault(c);

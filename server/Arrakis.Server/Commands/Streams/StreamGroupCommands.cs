@@ -110,7 +110,7 @@ internal static class StreamGroupCommands
         g.LastId = id;
         g.EntriesRead = entriesRead;
         c.Reply.WriteOk();
-        db.Stats.Dirty++;
+        db.ChangedUnwatched(key);
         db.Notify(K.Stream, "xgroup-setid", key);
     }
 
@@ -123,7 +123,7 @@ internal static class StreamGroupCommands
         }
         s.Groups!.Remove(groupName);
         c.Reply.WriteInteger(1);
-        db.Stats.Dirty++;
+        db.ChangedUnwatched(key);
         db.Notify(K.Stream, "xgroup-destroy", key);
         StreamBlocking.SignalReady(c, key); // blocked XREADGROUPs get NOGROUP
     }
@@ -137,7 +137,7 @@ internal static class StreamGroupCommands
         }
         g.AddConsumer(c.ArgBytes(4), c.NowMs);
         c.Reply.WriteInteger(1);
-        db.Stats.Dirty++;
+        db.ChangedUnwatched(key);
         db.Notify(K.Stream, "xgroup-createconsumer", key);
     }
 
@@ -148,7 +148,7 @@ internal static class StreamGroupCommands
         if (consumer is not null)
         {
             pending = g.DeleteConsumer(consumer);
-            db.Stats.Dirty++;
+            db.ChangedUnwatched(key);
             db.Notify(K.Stream, "xgroup-delconsumer", key);
         }
         c.Reply.WriteInteger(pending);
@@ -173,7 +173,7 @@ internal static class StreamGroupCommands
         }
         s.Groups[groupName] = new StreamGroup(id, entriesRead);
         c.Reply.WriteOk();
-        db.Stats.Dirty++;
+        db.ChangedUnwatched(key);
         db.Notify(K.Stream, "xgroup-create", key);
     }
 
@@ -200,7 +200,7 @@ internal static class StreamGroupCommands
             nack.Consumer.Pending.Remove(id);
             acked++;
         }
-        db.Stats.Dirty += acked;
+        db.ChangedUnwatched(c.Arg(1), acked);
         c.Reply.WriteInteger(acked);
     }
 

@@ -210,7 +210,7 @@ internal static class StreamReadCommands
                 bool history = ids[k] != StreamId.Max;
                 if (history) StreamGroupReads.ReplyFromConsumerPel(c, key, a.Group!, s, consumer, start, a.Count);
                 else StreamGroupReads.ReplyNew(c, key, a.Group!, s, g, consumer, start, a.Count, a.NoAck);
-                db.Stats.Dirty++;
+                db.ChangedUnwatched(key);
                 EffectRecorder.SuppressDefault(c);
             }
             else StreamCommands.WriteRange(c, s, start, StreamId.Max, a.Count, reverse: false);
@@ -226,7 +226,7 @@ internal static class StreamReadCommands
         {
             var key = c.Arg(a.StreamsArg + k);
             consumer = g.AddConsumer(a.Consumer!, c.NowMs);
-            c.Db.Stats.Dirty++;
+            c.Db.ChangedUnwatched(key);
             c.Db.Notify(K.Stream, "xgroup-createconsumer", key);
             EffectRecorder.Replace(c, "XGROUP"u8.ToArray(), "CREATECONSUMER"u8.ToArray(), key.ToArray(), a.Group!, a.Consumer!);
         }

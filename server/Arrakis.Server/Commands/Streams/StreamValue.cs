@@ -14,8 +14,16 @@ internal sealed class StreamValue
     private const long ListpackMaxSize = 1L << 30;
 
     private readonly List<StreamNode> _nodes = new();
+    private long _nodeBytes; // sum of NodeBytes over the nodes, kept as they change
 
     public IReadOnlyList<StreamNode> Nodes => _nodes;
+
+    /// <summary>Bytes held: this object, the nodes and their listpacks, and the consumer groups (a term per group and consumer).</summary>
+    public long AllocatedBytes => Keyspace.ValueSize.ObjectHeader + 64 + Keyspace.ValueSize.ListObject + Keyspace.ValueSize.Array(8L * _nodes.Capacity) + _nodeBytes
+        + (Groups?.Values.Sum(g => Keyspace.ValueSize.ObjectHeader + 48 + g.Pending.Count * (Keyspace.ValueSize.ObjectHeader + 64L)
+            + g.Consumers.Values.Sum(c => Keyspace.ValueSize.ObjectHeader + Keyspace.ValueSize.Array(c.Name.Length) + c.Pending.Count * 48L)) ?? 0);
+
+    private static long NodeBytes(StreamNode node) => Keyspace.ValueSize.ObjectHeader + 16 + Keyspace.ValueSize.Array(node.Lp.Length);
 
     public long Length { get; private set; }
 
@@ -78,6 +86,8 @@ internal sealed class StreamValue
     private void AppendEntry<T>(T fields, StreamId id, long total) where T : IFieldSource
     {
         int n = fields.Pairs;
+        int nodesBefore = _nodes.Count;
+        long tailBefore = nodesBefore > 0 ? NodeBytes(_nodes[^1]) : 0;
         StreamNode? node = _nodes.Count > 0 ? _nodes[^1] : null;
         if (node is not null)
         {
@@ -116,6 +126,7 @@ internal sealed class StreamValue
             Listpack.Append(ref node.Lp, fields.Get(i * 2 + 1));
         }
         Listpack.AppendInteger(ref node.Lp, same ? n + 3 : n * 2 + 4);
+        _nodeBytes += (nodesBefore > 0 ? NodeBytes(_nodes[nodesBefore - 1]) : 0) - tailBefore + (_nodes.Count > nodesBefore ? NodeBytes(_nodes[^1]) : 0);
     }
 
     private static bool SameAsMaster<T>(StreamNode node, T fields) where T : IFieldSource
@@ -160,8 +171,17 @@ internal sealed class StreamValue
             if (e.Id == id)
             {
                 if (e.IsDeleted) return false;
-                if (node.Live == 1) _nodes.RemoveAt(index);
-                else node.MarkDeleted(p, e.Flags);
+                long before = NodeBytes(node);
+                if (node.Live == 1)
+                {
+                    _nodes.RemoveAt(index);
+                    _nodeBytes -= before;
+                }
+                else
+                {
+                    node.MarkDeleted(p, e.Flags);
+                    _nodeBytes += NodeBytes(node) - before;
+                }
                 Length--;
                 return true;
             }
@@ -193,12 +213,13 @@ internal sealed class StreamValue
             if (remove)
             {
                 _nodes.RemoveAt(0);
+                _nodeBytes -= NodeBytes(node);
                 Length -= entries;
                 deleted += entries;
                 continue;
             }
             if (args.Approx) break;
-            long fromNode = 0;
+            long fromNode = 0, before = NodeBytes(node);
             for (int p = node.FirstEntryPos; !Listpack.AtEnd(node.Lp, p);)
             {
                 int next = node.ReadEntry(p, out var e);
@@ -214,6 +235,7 @@ internal sealed class StreamValue
             }
             deleted += fromNode;
             node.AdjustCounts(-fromNode, fromNode);
+            _nodeBytes += NodeBytes(node) - before;
             break;
         }
         FirstId = Length > 0 ? EdgeId(first: true) : StreamId.Zero;
@@ -224,7 +246,11 @@ internal sealed class StreamValue
     public long RaxNodeCount() => RaxShape.NodeCount(_nodes.Select(n => n.Master).ToList());
 
     /// <summary>Adds a node read from an RDB (keys must arrive in ascending order).</summary>
-    public void AddLoadedNode(StreamNode node) => _nodes.Add(node);
+    public void AddLoadedNode(StreamNode node)
+    {
+        _nodes.Add(node);
+        _nodeBytes += NodeBytes(node);
+    }
 
     /// <summary>Restores the entry count after loading nodes.</summary>
     public void SetLength(long length) => Length = length;
@@ -239,7 +265,7 @@ internal sealed class StreamValue
             MaxDeletedId = MaxDeletedId,
             EntriesAdded = EntriesAdded,
         };
-        foreach (var n in _nodes) copy._nodes.Add(n.Clone());
+        foreach (var n in _nodes) copy.AddLoadedNode(n.Clone());
         if (Groups is not null)
         {
             copy.Groups = new SortedDictionary<byte[], StreamGroup>(ByteArrayComparer.Instance);
