@@ -115,6 +115,7 @@ internal static class CommandDispatcher
         long start = Stopwatch.GetTimestamp();
         var recorder = Durability.EffectRecorder.Current;
         recorder?.BeginCommand(ctx, noDefault: def.LogsOwnEffects);
+        ctx.Stats.ViewTable = null;
         try
         {
             Invoke(ctx, def);

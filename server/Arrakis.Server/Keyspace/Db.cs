@@ -67,7 +67,11 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         int slot;
         KeyTable table;
         bool found = countHits ? TryFindCounted(key, out table, out slot) : TryFind(key, out table, out slot);
-        return found ? table.ValueView(slot) : null;
+        if (!found) return null;
+        stats.ViewTable = table;
+        stats.ViewSlot = slot;
+        stats.ViewDb = Index;
+        return table.ValueView(slot);
     }
 
     public bool Exists(ReadOnlySpan<byte> key) => TryFind(key, out _, out _);
@@ -195,6 +199,13 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     /// <summary>Brings the memory accounting of the key's object value up to date after it changed in place (<see cref="KeyTable.Reaccount"/>).</summary>
     public void Reaccount(ReadOnlySpan<byte> key)
     {
+        // Usually the key the command looked up through View: its slot, if it still holds this key.
+        if (stats.ViewTable is { } viewed && stats.ViewDb == Index && (uint)stats.ViewSlot < (uint)viewed.SlotCount
+            && viewed.Slot(stats.ViewSlot).Record != 0 && viewed.KeyAt(stats.ViewSlot).SequenceEqual(key))
+        {
+            viewed.Reaccount(stats.ViewSlot);
+            return;
+        }
         int hash = KeyTable.Hash(key);
         var table = Keyspace[Keyspace.StripeOf(hash)].Tables[Index];
         int slot = table?.Find(key, hash) ?? -1;

@@ -9,6 +9,11 @@ internal sealed class ThreadStats
     /// <summary>Distinct error codes counted before new ones are no longer tracked (Redis's limit).</summary>
     public const int ErrorCodeLimit = 128;
 
+    /// <summary>The key the running command last looked up through <see cref="Keyspace.Db.View"/> (table, slot, database):
+    /// <see cref="Keyspace.Db.Reaccount"/> finds it again without a lookup. Cleared before each command.</summary>
+    internal Keyspace.KeyTable? ViewTable;
+    internal int ViewSlot, ViewDb;
+
     public ThreadStats(int commandSlots = 0)
     {
         PerCommand = new CommandCounters[commandSlots];
