@@ -20,6 +20,7 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
     private const int MaxEvents = 256;
 
     private readonly int _epoll;
+    private readonly int _signalEpoll; // the wake eventfd and the watched signals only (WaitSignal)
     private readonly int _eventFd;
     private readonly epoll_event* _events;
     private readonly Dictionary<int, int> _interest = new(); // fd -> current epoll mask
@@ -39,6 +40,13 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         if (_eventFd < 0) throw new InvalidOperationException($"eventfd failed: errno {LibC.errno}");
         _events = (epoll_event*)NativeMemory.AllocZeroed((nuint)(MaxEvents * sizeof(epoll_event)));
         Add(_eventFd, EPOLLIN, WakeTag);
+        _signalEpoll = LibC.epoll_create1(EPOLL_CLOEXEC);
+        if (_signalEpoll < 0) throw new InvalidOperationException($"epoll_create1 failed: errno {LibC.errno}");
+        epoll_event wake = default;
+        wake.events = EPOLLIN; // level-triggered: a Wake() that Poll has not read yet ends WaitSignal at once
+        wake.data.u64 = WakeTag;
+        if (LibC.epoll_ctl(_signalEpoll, EPOLL_CTL_ADD, _eventFd, &wake) != 0)
+            throw new InvalidOperationException($"epoll_ctl(ADD, {_eventFd}) failed: errno {LibC.errno}");
         foreach (int fd in listener.Descriptors) Add(fd, EPOLLIN | EPOLLEXCLUSIVE, ListenerTag | (uint)fd);
         _reserveFd = OpenReserve();
     }
@@ -206,13 +214,25 @@ public sealed unsafe class EpollConnectionSource : IConnectionSource
         epoll_event ev = default;
         ev.events = EPOLLIN | EPOLLET;
         ev.data.u64 = SignalTag | (uint)eventFd;
-        return LibC.epoll_ctl(_epoll, EPOLL_CTL_ADD, eventFd, &ev) == 0;
+        if (LibC.epoll_ctl(_epoll, EPOLL_CTL_ADD, eventFd, &ev) != 0) return false;
+        // The same fd in the signal-only set: each epoll instance keeps its own edge, so a signal wakes both.
+        return LibC.epoll_ctl(_signalEpoll, EPOLL_CTL_ADD, eventFd, &ev) == 0;
+    }
+
+    /// <summary>epoll_wait on the set holding only the wake eventfd and the watched signals: connection
+    /// readiness stays in the main set for the next <see cref="Poll"/>.</summary>
+    public bool WaitSignal(int timeoutMs)
+    {
+        epoll_event ev;
+        LibC.epoll_wait(_signalEpoll, &ev, 1, timeoutMs);
+        return true;
     }
 
     public void Dispose()
     {
         foreach (int fd in _interest.Keys.ToList()) Close(fd);
         LibC.close(_eventFd);
+        LibC.close(_signalEpoll);
         LibC.close(_epoll);
         if (_reserveFd >= 0) LibC.close(_reserveFd);
         NativeMemory.Free(_events);

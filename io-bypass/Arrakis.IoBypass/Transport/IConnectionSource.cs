@@ -55,6 +55,16 @@ public interface IConnectionSource : IDisposable
     bool WatchSignal(int eventFd);
 
     /// <summary>
+    /// Sleeps up to <paramref name="timeoutMs"/> until an fd added with <see cref="WatchSignal"/> is signalled
+    /// or <see cref="Wake"/> is called, without waking for connection events (which <see cref="Poll"/>
+    /// reports afterwards). The loop's wait for a log write in flight: requests that arrive meanwhile are
+    /// read together when it completes, one wakeup per write instead of one per request. May return early
+    /// (a signal seen before). Returns false, at once, when the source cannot wait this way: the caller
+    /// sleeps in <see cref="Poll"/> instead. Owning thread.
+    /// </summary>
+    bool WaitSignal(int timeoutMs) => false;
+
+    /// <summary>
     /// End of the loop's batch: what the handlers sent goes out now (one transmit kick for the batch),
     /// and work the source owes itself (a TCP stack's ACKs, retransmissions) is done. Never blocks.
     /// Kernel sockets send at once: nothing to do there.

@@ -101,6 +101,53 @@ public sealed class EpollConnectionSourceTests
     }
 
     [Fact]
+    public unsafe void WaitSignal_sleeps_through_connection_input_and_ends_on_a_signal_or_a_wake()
+    {
+        using var listener = new KernelListener(["127.0.0.1"], 0, 16);
+        using var source = new EpollConnectionSource(listener);
+        using var client = new TcpClient("127.0.0.1", listener.Port);
+        long conn = PollUntil(source, e => e.Kind == ConnectionEventKind.Accepted).First(e => e.Kind == ConnectionEventKind.Accepted).Connection;
+        int efd = Tmds.Linux.LibC.eventfd(0, 0x800 | 0x80000);
+        Assert.True(efd >= 0);
+        try
+        {
+            Assert.True(source.WatchSignal(efd));
+            // Input on a connection does not end the wait (it stays for the next Poll).
+            client.GetStream().Write("PING\r\n"u8);
+            Thread.Sleep(20);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.True(source.WaitSignal(150));
+            Assert.True(clock.ElapsedMilliseconds >= 100, $"woke after {clock.ElapsedMilliseconds} ms");
+            var events = new ConnectionEvent[4];
+            int n = source.Poll(events, 0);
+            Assert.Contains(new ConnectionEvent(ConnectionEventKind.Readable, conn), events.Take(n));
+
+            // The watched eventfd ends it.
+            var writer = new Thread(() =>
+            {
+                Thread.Sleep(50);
+                ulong one = 1;
+                Tmds.Linux.LibC.write(efd, &one, sizeof(ulong));
+            });
+            clock.Restart();
+            writer.Start();
+            Assert.True(source.WaitSignal(5000));
+            writer.Join();
+            Assert.True(clock.ElapsedMilliseconds < 4000);
+
+            // So does a Wake(), also one made before the wait and not yet read by Poll.
+            source.Wake();
+            clock.Restart();
+            Assert.True(source.WaitSignal(5000));
+            Assert.True(clock.ElapsedMilliseconds < 4000);
+        }
+        finally
+        {
+            Tmds.Linux.LibC.close(efd);
+        }
+    }
+
+    [Fact]
     public void A_busy_port_is_a_clear_startup_error()
     {
         using var first = new KernelListener(["127.0.0.1"], 0, 16);
