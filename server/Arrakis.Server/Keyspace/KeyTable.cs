@@ -271,6 +271,29 @@ internal sealed class KeyTable
         e.Handle = NewHandle(value);
     }
 
+    /// <summary>
+    /// A copy for a snapshot to serialize after the stripe is let go (copy on first lock): slots and record pages
+    /// copied as they are, object values deep-copied by <paramref name="clone"/>. Only for reading slots, keys and
+    /// values (<see cref="Slot"/>, <see cref="KeyAt"/>, <see cref="ValueObject"/>); nothing may change it.
+    /// </summary>
+    internal KeyTable CopyForSnapshot(Func<object, object> clone)
+    {
+        var copy = (KeyTable)MemberwiseClone();
+        copy._chunks = new KeyEntry[_chunks.Length][];
+        for (int c = 0; c < _chunks.Length; c++)
+        {
+            if (_chunks[c] is { } chunk && (long)c << ChunkShift < _used) copy._chunks[c] = (KeyEntry[])chunk.Clone();
+        }
+        copy._heap = _heap.CopyPages();
+        copy._objects = new object?[_objects.Length];
+        for (int h = 0; h < _objectsUsed; h++)
+        {
+            if (_objects[h] is { } o) copy._objects[h] = clone(o);
+        }
+        copy._objectBytes = (long[])_objectBytes.Clone();
+        return copy;
+    }
+
     /// <summary>Removes the key in <paramref name="index"/>.</summary>
     public void RemoveAt(int index)
     {
