@@ -504,7 +504,7 @@ internal sealed partial class DataPlaneThread
         {
             if (_server.Durable is not null) _server.Rewriter.MaybeRewrite();
             _server.Snapshots.MaybeSaveOnSchedule();
-            MemoryHousekeeping.MaybeCompact(nowMs);
+            MemoryHousekeeping.MaybeCompact(nowMs, _server.Clients.Count);
             MemoryFigures.Measure(_server); // notes the peak of used_memory
             _server.Metrics.MaybeSample(nowMs, _server.Sum(t => t.Commands), _server.Sum(t => t.NetInputBytes), _server.Sum(t => t.NetOutputBytes));
         }

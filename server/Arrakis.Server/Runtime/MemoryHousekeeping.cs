@@ -5,7 +5,9 @@ namespace Arrakis.Server.Runtime;
 /// <summary>
 /// Gives memory back after bursts of allocation: a compacting full collection when the server has
 /// gone quiet after allocating a lot (the GC otherwise keeps the garbage of a bulk load until the
-/// next busy period), and on MEMORY PURGE. Never runs while clients are being served actively.
+/// next busy period) and no client is connected, and on MEMORY PURGE. The collection stops the world
+/// (10-17 ms after a benchmark's load), so never while a client could be waiting for a reply: a
+/// connected client may send at any moment, and a tail is what this server is for.
 /// </summary>
 internal static class MemoryHousekeeping
 {
@@ -17,9 +19,10 @@ internal static class MemoryHousekeeping
     /// <summary>Any data-plane thread, on every batch of events.</summary>
     public static void NoteActivity(long nowMs) => Volatile.Write(ref _lastActivityMs, nowMs);
 
-    /// <summary>From data-plane thread 0's cron: compacts when quiet for a while after heavy allocation.</summary>
-    public static void MaybeCompact(long nowMs)
+    /// <summary>From data-plane thread 0's cron: compacts when quiet for a while after heavy allocation, with no client connected.</summary>
+    public static void MaybeCompact(long nowMs, int connectedClients)
     {
+        if (connectedClients > 0) return;
         if (nowMs - Volatile.Read(ref _lastActivityMs) < QuietMs) return;
         if (GC.GetTotalAllocatedBytes() - _allocatedAtLastCompaction < AllocationThreshold) return;
         Compact();
