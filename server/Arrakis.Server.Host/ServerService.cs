@@ -32,6 +32,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             requestStop();
         };
         _server.SyncDirectory = IoBypass.Linux.Control.StorageClaim.SyncDirectory;
+        string cpus = PinDataPlaneThreads();
         string storage;
         if (!options.AppendOnly)
         {
@@ -61,11 +62,29 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         }
         _server.Start();
         _log.LogInformation(
-            "Arrakis {Version} (Redis {Redis} protocol and commands) pid={Pid} | threads: {Threads} | network: {Network} " +
+            "Arrakis {Version} (Redis {Redis} protocol and commands) pid={Pid} | threads: {Threads}{Cpus} | network: {Network} " +
             "| storage: {Storage} | commands: {Commands} | config: {Config}",
-            typeof(ServerService).Assembly.GetName().Version, Commands.Connection.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads,
+            typeof(ServerService).Assembly.GetName().Version, Commands.Connection.ConnectionCommands.RedisVersion, Environment.ProcessId, options.Threads, cpus,
             _network.Description, storage, _server.CommandCount, startup.ConfigFile.Length == 0 ? "none" : startup.ConfigFile);
         _log.LogInformation("Ready to accept connections tcp");
+    }
+
+    /// <summary>server_cpulist: every data-plane thread is restricted to those CPUs when it starts (as Redis pins its
+    /// main thread). A list that does not parse is ignored with a warning (Redis ignores it silently).</summary>
+    private string PinDataPlaneThreads()
+    {
+        if (options.ServerCpuList.Length == 0) return "";
+        if (!IoBypass.Linux.Control.CpuAffinity.TryParse(options.ServerCpuList, out var list))
+        {
+            _log.LogWarning("server_cpulist: '{List}' is not a CPU list (e.g. 0-3, 1,5, 0-7:2); the threads run on any CPU", options.ServerCpuList);
+            return "";
+        }
+        _server!.State.DataPlaneThreadStart = () =>
+        {
+            int rc = IoBypass.Linux.Control.CpuAffinity.PinCurrentThread(list);
+            if (rc != 0) _log.LogWarning("server_cpulist: cannot pin {Thread} to CPUs {List}: errno {Errno}", Thread.CurrentThread.Name, options.ServerCpuList, -rc);
+        };
+        return $" on CPUs {options.ServerCpuList}";
     }
 
     public void Stop()

@@ -23,6 +23,34 @@ public sealed class ConfigurationSourcesTests
         Assert.Contains("unknown directive 'no-such-directive'", server.Output);
     }
 
+    [Fact]
+    public void Server_cpulist_pins_the_data_plane_threads_and_a_bad_list_is_ignored_with_a_warning()
+    {
+        int port = FreePort.Next();
+        using (var server = ServerProcess.StartArrakisUntilReady(port, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads", "2", "--server_cpulist", "0"))
+        {
+            using var c = new RespConnection(port);
+            Assert.Equal("0", c.Call("CONFIG", "GET", "server_cpulist").Items![1].Text);
+            Assert.Contains("can't set immutable config", c.Call("CONFIG", "SET", "server_cpulist", "1").Text);
+            var threads = Directory.GetDirectories($"/proc/{server.Pid}/task")
+                .Where(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("arrakis-dp-", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, threads.Count);
+            foreach (var t in threads)
+            {
+                string allowed = File.ReadAllLines(Path.Combine(t, "status")).Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal));
+                Assert.Equal("0", allowed.Split(':', 2)[1].Trim());
+            }
+            Assert.Contains("on CPUs 0", server.Output);
+        }
+        port = FreePort.Next();
+        using (var server = ServerProcess.StartArrakisUntilReady(port, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--server_cpulist", "0-x"))
+        {
+            using var c = new RespConnection(port);
+            Assert.Equal("PONG", c.Call("PING").Text);
+            Assert.Contains("server_cpulist: '0-x' is not a CPU list", server.Output);
+        }
+    }
+
     [Theory]
     [InlineData("save 900 1\nsave 300 10\n", new[] { "--save", "60", "10000" })] // lines add up, the command line too
     [InlineData("save 900 1\nsave \"\"\nsave 300 10\n", new string[0])] // save "" clears what came before

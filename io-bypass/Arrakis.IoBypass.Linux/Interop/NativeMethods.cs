@@ -35,6 +35,18 @@ internal static unsafe class NativeMethods
     [DllImport(Libc, EntryPoint = "statx", SetLastError = true)]
     private static extern int statx_native(int dirfd, byte* path, int flags, uint mask, kernel_statx* buf);
 
+    [DllImport(Libc, EntryPoint = "sched_setaffinity", SetLastError = true)]
+    private static extern int sched_setaffinity_native(int pid, nuint size, ulong* mask);
+
+    /// <summary>sched_setaffinity(0, ...) for the calling thread: 0 or -errno.</summary>
+    public static int SetCurrentThreadAffinity(IReadOnlyList<int> cpus)
+    {
+        ulong* mask = stackalloc ulong[16]; // 1024 CPUs
+        for (int i = 0; i < 16; i++) mask[i] = 0;
+        foreach (int c in cpus) mask[c >> 6] |= 1UL << (c & 63);
+        return sched_setaffinity_native(0, 16 * sizeof(ulong), mask) == 0 ? 0 : -Marshal.GetLastPInvokeError();
+    }
+
     [DllImport(Libc, EntryPoint = "mmap", SetLastError = true)]
     private static extern nint mmap_native(nint addr, nuint length, int prot, int flags, int fd, long offset);
 

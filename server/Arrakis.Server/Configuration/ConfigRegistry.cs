@@ -46,6 +46,7 @@ internal static class ConfigRegistry
             Immutable("appendfilename", o => o.AppendFilename, (o, v) => SafeName(v, x => o.AppendFilename = x), "immutable"),
             Immutable("appenddirname", o => o.AppendDirname, (o, v) => SafeName(v, x => o.AppendDirname = x), "immutable"),
             Immutable("aof-device", o => o.AofDevice, (o, v) => { o.AofDevice = v; return null; }, "immutable"),
+            Immutable("server_cpulist", o => o.ServerCpuList, (o, v) => { o.ServerCpuList = v; return null; }, "immutable"),
             Immutable("aof-io", o => o.AofIo, (o, v) => v is "uring" or "sync" or "auto" ? Set(() => o.AofIo = v) : "argument must be one of the following: uring, sync, auto", "immutable"),
             Immutable("aof-log-size", o => o.AofLogSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1L << 20, long.MaxValue, x => o.AofLogSize = (x + 4095) / 4096 * 4096), "immutable"),
             Mutable("auto-aof-rewrite-percentage", o => o.AutoAofRewritePercentage.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.AutoAofRewritePercentage = (int)x)),

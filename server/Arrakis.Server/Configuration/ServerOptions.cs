@@ -88,6 +88,9 @@ public sealed class ServerOptions
     /// <summary>aof-device: a block device or pre-written file that holds the log instead of a file in the append-only directory.</summary>
     public string AofDevice { get; set; } = "";
 
+    /// <summary>server_cpulist (Redis's): the CPUs the data-plane threads run on ("0-3", "1,5", "0-7:2"); empty: any.</summary>
+    public string ServerCpuList { get; set; } = "";
+
     /// <summary>aof-io: uring, sync or auto (the control module picks and says why).</summary>
     public string AofIo { get; set; } = "auto";
 

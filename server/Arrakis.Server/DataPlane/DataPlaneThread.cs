@@ -125,6 +125,7 @@ internal sealed partial class DataPlaneThread
 
     private void Run()
     {
+        _server.DataPlaneThreadStart?.Invoke();
         if (_server.Durable is { } log)
         {
             Durability.EffectRecorder.Install(new Durability.EffectRecorder(log));

@@ -69,6 +69,9 @@ internal sealed class ServerState
     /// <summary>fsync of a directory (0 or -errno): the host gives the real one (a managed handle cannot open a directory).</summary>
     public Func<string, int> SyncDirectory { get; set; } = _ => 0;
 
+    /// <summary>Runs first on every data-plane thread (the host pins it to server_cpulist there).</summary>
+    public Action? DataPlaneThreadStart { get; set; }
+
     /// <summary>What startup recovery found (null without a log).</summary>
     public Durability.LogRecoveryReport? Recovery { get; set; }
     public CommandTable Commands { get; }
