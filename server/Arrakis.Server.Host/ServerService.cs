@@ -69,22 +69,39 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         _log.LogInformation("Ready to accept connections tcp");
     }
 
-    /// <summary>server_cpulist: every data-plane thread is restricted to those CPUs when it starts (as Redis pins its
-    /// main thread). A list that does not parse is ignored with a warning (Redis ignores it silently).</summary>
+    /// <summary>Redis's CPU lists: server_cpulist pins every data-plane thread when it starts (as Redis pins its main
+    /// thread), bgsave_cpulist and aof_rewrite_cpulist the threads a save or a rewrite starts. A list that does not
+    /// parse is ignored with a warning (Redis ignores it silently). Returns the startup report's words.</summary>
     private string PinDataPlaneThreads()
     {
-        if (options.ServerCpuList.Length == 0) return "";
-        if (!IoBypass.Linux.Control.CpuAffinity.TryParse(options.ServerCpuList, out var list))
+        var server = _server!.State;
+        var serverCpus = CpuList("server_cpulist", options.ServerCpuList);
+        var bgsaveCpus = CpuList("bgsave_cpulist", options.BgsaveCpuList);
+        var rewriteCpus = CpuList("aof_rewrite_cpulist", options.AofRewriteCpuList);
+        if (serverCpus is not null) server.DataPlaneThreadStart = () => Pin(serverCpus, options.ServerCpuList);
+        if (bgsaveCpus is not null || rewriteCpus is not null)
         {
-            _log.LogWarning("server_cpulist: '{List}' is not a CPU list (e.g. 0-3, 1,5, 0-7:2); the threads run on any CPU", options.ServerCpuList);
-            return "";
+            server.BackgroundThreadStart = work =>
+            {
+                var (cpus, text) = work == BackgroundWork.AofRewrite ? (rewriteCpus, options.AofRewriteCpuList) : (bgsaveCpus, options.BgsaveCpuList);
+                if (cpus is not null) Pin(cpus, text);
+            };
         }
-        _server!.State.DataPlaneThreadStart = () =>
-        {
-            int rc = IoBypass.Linux.Control.CpuAffinity.PinCurrentThread(list);
-            if (rc != 0) _log.LogWarning("server_cpulist: cannot pin {Thread} to CPUs {List}: errno {Errno}", Thread.CurrentThread.Name, options.ServerCpuList, -rc);
-        };
-        return $" on CPUs {options.ServerCpuList}";
+        return serverCpus is null ? "" : $" on CPUs {options.ServerCpuList}";
+    }
+
+    private int[]? CpuList(string name, string list)
+    {
+        if (list.Length == 0) return null;
+        if (IoBypass.Linux.Control.CpuAffinity.TryParse(list, out var cpus)) return cpus;
+        _log.LogWarning("{Name}: '{List}' is not a CPU list (e.g. 0-3, 1,5, 0-7:2); ignored", name, list);
+        return null;
+    }
+
+    private void Pin(int[] cpus, string text)
+    {
+        int rc = IoBypass.Linux.Control.CpuAffinity.PinCurrentThread(cpus);
+        if (rc != 0) _log.LogWarning("cannot pin {Thread} to CPUs {List}: errno {Errno}", Thread.CurrentThread.Name, text, -rc);
     }
 
     public void Stop()

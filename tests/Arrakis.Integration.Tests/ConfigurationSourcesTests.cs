@@ -27,10 +27,11 @@ public sealed class ConfigurationSourcesTests
     public void Server_cpulist_pins_the_data_plane_threads_and_a_bad_list_is_ignored_with_a_warning()
     {
         int port = FreePort.Next();
-        using (var server = ServerProcess.StartArrakisUntilReady(port, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads", "2", "--server_cpulist", "0"))
+        using (var server = ServerProcess.StartArrakisUntilReady(port, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads", "2", "--server_cpulist", "0", "--bgsave_cpulist", "1"))
         {
             using var c = new RespConnection(port);
             Assert.Equal("0", c.Call("CONFIG", "GET", "server_cpulist").Items![1].Text);
+            Assert.Equal("1", c.Call("CONFIG", "GET", "bgsave_cpulist").Items![1].Text);
             Assert.Contains("can't set immutable config", c.Call("CONFIG", "SET", "server_cpulist", "1").Text);
             var threads = Directory.GetDirectories($"/proc/{server.Pid}/task")
                 .Where(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("arrakis-dp-", StringComparison.Ordinal)).ToList();

@@ -47,6 +47,8 @@ internal static class ConfigRegistry
             Immutable("appenddirname", o => o.AppendDirname, (o, v) => SafeName(v, x => o.AppendDirname = x), "immutable"),
             Immutable("aof-device", o => o.AofDevice, (o, v) => { o.AofDevice = v; return null; }, "immutable"),
             Immutable("server_cpulist", o => o.ServerCpuList, (o, v) => { o.ServerCpuList = v; return null; }, "immutable"),
+            Immutable("bgsave_cpulist", o => o.BgsaveCpuList, (o, v) => { o.BgsaveCpuList = v; return null; }, "immutable"),
+            Immutable("aof_rewrite_cpulist", o => o.AofRewriteCpuList, (o, v) => { o.AofRewriteCpuList = v; return null; }, "immutable"),
             Immutable("aof-io", o => o.AofIo, (o, v) => v is "uring" or "sync" or "auto" ? Set(() => o.AofIo = v) : "argument must be one of the following: uring, sync, auto", "immutable"),
             Immutable("aof-log-size", o => o.AofLogSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1L << 20, long.MaxValue, x => o.AofLogSize = (x + 4095) / 4096 * 4096), "immutable"),
             Mutable("auto-aof-rewrite-percentage", o => o.AutoAofRewritePercentage.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.AutoAofRewritePercentage = (int)x)),

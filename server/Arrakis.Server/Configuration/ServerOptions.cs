@@ -91,6 +91,12 @@ public sealed class ServerOptions
     /// <summary>server_cpulist (Redis's): the CPUs the data-plane threads run on ("0-3", "1,5", "0-7:2"); empty: any.</summary>
     public string ServerCpuList { get; set; } = "";
 
+    /// <summary>bgsave_cpulist (Redis's): the CPUs of the threads a background save starts; empty: any.</summary>
+    public string BgsaveCpuList { get; set; } = "";
+
+    /// <summary>aof_rewrite_cpulist (Redis's): the CPUs of the threads a log rewrite starts; empty: any.</summary>
+    public string AofRewriteCpuList { get; set; } = "";
+
     /// <summary>aof-io: uring, sync or auto (the control module picks and says why).</summary>
     public string AofIo { get; set; } = "auto";
 

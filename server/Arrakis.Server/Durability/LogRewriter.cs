@@ -48,6 +48,7 @@ internal sealed class LogRewriter(ServerState server)
         var durable = server.Durable;
         var thread = new Thread(() =>
         {
+            server.BackgroundThreadStart?.Invoke(BackgroundWork.AofRewrite);
             try
             {
                 Run(dir, durable);

@@ -69,6 +69,7 @@ internal sealed class SnapshotWriter(ServerState server)
         var snapshot = Begin(() => server.Durable?.LastLsn ?? 0);
         var thread = new Thread(() =>
         {
+            server.BackgroundThreadStart?.Invoke(BackgroundWork.Save);
             try
             {
                 SaveAndRelease(snapshot);
@@ -142,7 +143,11 @@ internal sealed class SnapshotWriter(ServerState server)
         try
         {
             // The keyspace goes on serving: stripes are captured here or by the first command that takes them.
-            var capture = new Thread(() => snapshot.CaptureRemaining(server.Keyspace)) { IsBackground = true, Name = "arrakis-snapshot" };
+            var capture = new Thread(() =>
+            {
+                server.BackgroundThreadStart?.Invoke(aofBase ? BackgroundWork.AofRewrite : BackgroundWork.Save);
+                snapshot.CaptureRemaining(server.Keyspace);
+            }) { IsBackground = true, Name = "arrakis-snapshot" };
             capture.Start();
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {

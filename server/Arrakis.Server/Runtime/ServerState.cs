@@ -72,6 +72,10 @@ internal sealed class ServerState
     /// <summary>Runs first on every data-plane thread (the host pins it to server_cpulist there).</summary>
     public Action? DataPlaneThreadStart { get; set; }
 
+    /// <summary>Runs first on every thread a save or a rewrite starts (the host pins it to bgsave_cpulist or
+    /// aof_rewrite_cpulist there). Not on a data-plane thread running SAVE itself.</summary>
+    public Action<BackgroundWork>? BackgroundThreadStart { get; set; }
+
     /// <summary>What startup recovery found (null without a log).</summary>
     public Durability.LogRecoveryReport? Recovery { get; set; }
     public CommandTable Commands { get; }
