@@ -32,7 +32,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
             requestStop();
         };
         _server.SyncDirectory = IoBypass.Linux.Control.StorageClaim.SyncDirectory;
-        string cpus = PinDataPlaneThreads();
+        string cpus = PinThreads();
         string storage;
         if (!options.AppendOnly)
         {
@@ -72,7 +72,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
     /// <summary>Redis's CPU lists: server_cpulist pins every data-plane thread when it starts (as Redis pins its main
     /// thread), bgsave_cpulist and aof_rewrite_cpulist the threads a save or a rewrite starts. A list that does not
     /// parse is ignored with a warning (Redis ignores it silently). Returns the startup report's words.</summary>
-    private string PinDataPlaneThreads()
+    private string PinThreads()
     {
         var server = _server!.State;
         var serverCpus = CpuList("server_cpulist", options.ServerCpuList);

@@ -73,20 +73,11 @@ internal static class MemoryCommands
             return;
         }
         c.Stats.KeyspaceHits++;
-        ref var e = ref table.Slot(slot);
         c.Reply.WriteInteger(MemoryUsage.OfKey(table, slot));
     }
 
     /// <summary>Everything MEMORY STATS and DOCTOR report, measured once: our accounting, then the GC's and the process's figures.</summary>
-    private sealed record Figures(long Peak, MemoryFigures Own, long GcAllocated, long Heap, long Committed, long Fragmented, long Rss)
-    {
-        public long Total => Own.Total;
-        public long Startup => Own.Startup;
-        public long Clients => Own.Clients;
-        public long Keys => Own.Keys;
-        public long Overhead => Own.Overhead;
-        public long Dataset => Own.Dataset;
-    }
+    private sealed record Figures(long Peak, MemoryFigures Own, long GcAllocated, long Heap, long Committed, long Fragmented, long Rss);
 
     private static Figures Measure(ServerState s)
     {
@@ -102,17 +93,17 @@ internal static class MemoryCommands
         var inv = CultureInfo.InvariantCulture;
         var fields = new List<(string Name, object Value)>
         {
-            ("peak.allocated", f.Peak), ("total.allocated", f.Total), ("startup.allocated", f.Startup),
-            ("replication.backlog", 0L), ("clients.slaves", 0L), ("clients.normal", f.Clients), ("cluster.links", 0L),
-            ("aof.buffer", 0L), ("lua.caches", 0L), ("functions.caches", 0L), ("overhead.total", f.Overhead),
-            ("keys.count", f.Keys), ("keys.bytes-per-key", f.Keys == 0 ? 0L : f.Dataset / f.Keys),
-            ("dataset.bytes", f.Dataset), ("dataset.percentage", Percent(f.Dataset, f.Total - f.Startup)),
-            ("peak.percentage", Percent(f.Total, f.Peak)),
+            ("peak.allocated", f.Peak), ("total.allocated", f.Own.Total), ("startup.allocated", f.Own.Startup),
+            ("replication.backlog", 0L), ("clients.slaves", 0L), ("clients.normal", f.Own.Clients), ("cluster.links", 0L),
+            ("aof.buffer", 0L), ("lua.caches", 0L), ("functions.caches", 0L), ("overhead.total", f.Own.Overhead),
+            ("keys.count", f.Own.Keys), ("keys.bytes-per-key", f.Own.Keys == 0 ? 0L : f.Own.Dataset / f.Own.Keys),
+            ("dataset.bytes", f.Own.Dataset), ("dataset.percentage", Percent(f.Own.Dataset, f.Own.Total - f.Own.Startup)),
+            ("peak.percentage", Percent(f.Own.Total, f.Peak)),
             ("allocator.allocated", f.GcAllocated), ("allocator.active", f.Heap), ("allocator.resident", f.Committed),
             ("allocator-fragmentation.ratio", Ratio(f.Heap, f.GcAllocated)), ("allocator-fragmentation.bytes", f.Fragmented),
             ("allocator.rss-ratio", Ratio(f.Committed, f.Heap)), ("allocator.rss-bytes", f.Committed - f.Heap),
             ("rss-overhead.ratio", Ratio(f.Rss, f.Committed)), ("rss-overhead.bytes", f.Rss - f.Committed),
-            ("fragmentation", Ratio(f.Rss, f.Total)), ("fragmentation.bytes", f.Rss - f.Total),
+            ("fragmentation", Ratio(f.Rss, f.Own.Total)), ("fragmentation.bytes", f.Rss - f.Own.Total),
         };
         c.Reply.WriteMapHeader(fields.Count);
         foreach (var (name, value) in fields)
@@ -132,16 +123,16 @@ internal static class MemoryCommands
     private static string Doctor(ServerState s)
     {
         var f = Measure(s);
-        if (f.Total < 5 * 1024 * 1024 && f.Keys < 1000)
+        if (f.Own.Total < 5 * 1024 * 1024 && f.Own.Keys < 1000)
             return "This instance is empty or uses very little memory, so there is nothing to diagnose yet: " +
                    "fill it with some data and ask again.\n";
         var issues = new List<string>();
-        if (f.Peak > f.Total * 3 / 2)
-            issues.Add($"Peak memory: used memory was once {InfoCommand.Human(f.Peak)}, {Ratio(f.Peak, f.Total)} times today's {InfoCommand.Human(f.Total)}; freed pages of the key tables and the heap may still be held. MEMORY PURGE compacts them and returns freed segments to the system.");
-        if (f.Rss > f.Total * 14 / 10)
-            issues.Add($"High RSS overhead: the process uses {InfoCommand.Human(f.Rss)} of RAM for {InfoCommand.Human(f.Total)} of used memory (ratio {Ratio(f.Rss, f.Total)}): the runtime's code and heap, GC segments not yet returned, or a recent bulk load. MEMORY PURGE may help.");
-        if (f.Clients > 64L * 1024 * 1024)
-            issues.Add($"Big client buffers: clients hold {InfoCommand.Human(f.Clients)} of input and output buffers; check CLIENT LIST for clients with a big qbuf or omem.");
+        if (f.Peak > f.Own.Total * 3 / 2)
+            issues.Add($"Peak memory: used memory was once {InfoCommand.Human(f.Peak)}, {Ratio(f.Peak, f.Own.Total)} times today's {InfoCommand.Human(f.Own.Total)}; freed pages of the key tables and the heap may still be held. MEMORY PURGE compacts them and returns freed segments to the system.");
+        if (f.Rss > f.Own.Total * 14 / 10)
+            issues.Add($"High RSS overhead: the process uses {InfoCommand.Human(f.Rss)} of RAM for {InfoCommand.Human(f.Own.Total)} of used memory (ratio {Ratio(f.Rss, f.Own.Total)}): the runtime's code and heap, GC segments not yet returned, or a recent bulk load. MEMORY PURGE may help.");
+        if (f.Own.Clients > 64L * 1024 * 1024)
+            issues.Add($"Big client buffers: clients hold {InfoCommand.Human(f.Own.Clients)} of input and output buffers; check CLIENT LIST for clients with a big qbuf or omem.");
         if (issues.Count == 0)
             return "I can't find any memory issue in this instance (managed heap, RSS overhead and client buffers look normal). I can only account for what occurs on this base.\n";
         return "Sam, I detected a few issues in this Arrakis instance memory implants:\n\n * " + string.Join("\n\n * ", issues) + "\n";

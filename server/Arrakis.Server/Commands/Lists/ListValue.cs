@@ -49,10 +49,7 @@ internal sealed class ListValue
     {
         int size = Entry.Size(item.Length);
         if (_nodeCount == 0 || (_nodes[0].Used + size > NodeBytes && _nodes[0].Count > 0)) InsertNode(0, new Node(size, atEnd: false, full: _nodeCount > 0));
-        var node = _nodes[0];
-        int before = node.Buffer.Length;
-        node.Prepend(item, size);
-        _bufferBytes += node.Buffer.Length - before;
+        _bufferBytes += _nodes[0].Prepend(item, size);
         Count++;
         _curIndex = -1;
     }
@@ -61,10 +58,7 @@ internal sealed class ListValue
     {
         int size = Entry.Size(item.Length);
         if (_nodeCount == 0 || (_nodes[_nodeCount - 1].Used + size > NodeBytes && _nodes[_nodeCount - 1].Count > 0)) InsertNode(_nodeCount, new Node(size, atEnd: true, full: _nodeCount > 0));
-        var node = _nodes[_nodeCount - 1];
-        int before = node.Buffer.Length;
-        node.Append(item, size);
-        _bufferBytes += node.Buffer.Length - before;
+        _bufferBytes += _nodes[_nodeCount - 1].Append(item, size);
         Count++;
         _curIndex = -1;
     }
@@ -91,10 +85,7 @@ internal sealed class ListValue
     public void Set(int index, ReadOnlySpan<byte> item)
     {
         Seek(index);
-        var node = _nodes[_curNode];
-        int before = node.Buffer.Length;
-        node.Replace(_curOffset, item);
-        _bufferBytes += node.Buffer.Length - before;
+        _bufferBytes += _nodes[_curNode].Replace(_curOffset, item);
         _curIndex = -1;
     }
 
@@ -125,17 +116,9 @@ internal sealed class ListValue
                 RemoveNode(at);
                 at--;
             }
-            var target = _nodes[at + 1];
-            int before = target.Buffer.Length;
-            target.Prepend(item, size);
-            _bufferBytes += target.Buffer.Length - before;
+            _bufferBytes += _nodes[at + 1].Prepend(item, size);
         }
-        else
-        {
-            int before = node.Buffer.Length;
-            node.InsertAt(_curOffset, item, size);
-            _bufferBytes += node.Buffer.Length - before;
-        }
+        else _bufferBytes += node.InsertAt(_curOffset, item, size);
         Count++;
         _curIndex = -1;
     }
@@ -145,9 +128,7 @@ internal sealed class ListValue
     {
         Seek(index);
         var node = _nodes[_curNode];
-        int before = node.Buffer.Length;
-        _curOffset = node.RemoveAt(_curOffset);
-        _bufferBytes += node.Buffer.Length - before;
+        _curOffset = node.RemoveAt(_curOffset); // never resizes the buffer
         Count--;
         if (node.Count == 0)
         {
@@ -315,31 +296,36 @@ internal sealed class ListValue
 
         public Node Clone() => new((byte[])Buffer.Clone(), Start, End, Count);
 
-        public void Append(ReadOnlySpan<byte> item, int size)
+        // Append, Prepend, InsertAt and Replace return how many bytes the buffer grew by (ListValue keeps the sum).
+
+        public int Append(ReadOnlySpan<byte> item, int size)
         {
-            if (Buffer.Length - End < size) Reshape(size, atEnd: true);
+            int grown = Buffer.Length - End < size ? Reshape(size, atEnd: true) : 0;
             Entry.Write(Buffer.AsSpan(End, size), item);
             End += size;
             Count++;
+            return grown;
         }
 
-        public void Prepend(ReadOnlySpan<byte> item, int size)
+        public int Prepend(ReadOnlySpan<byte> item, int size)
         {
-            if (Start < size) Reshape(size, atEnd: false);
+            int grown = Start < size ? Reshape(size, atEnd: false) : 0;
             Start -= size;
             Entry.Write(Buffer.AsSpan(Start, size), item);
             Count++;
+            return grown;
         }
 
-        public void InsertAt(int offset, ReadOnlySpan<byte> item, int size)
+        public int InsertAt(int offset, ReadOnlySpan<byte> item, int size)
         {
             int shift = offset - Start;
-            if (Buffer.Length - End < size) Reshape(size, atEnd: true);
+            int grown = Buffer.Length - End < size ? Reshape(size, atEnd: true) : 0;
             offset = Start + shift;
             Buffer.AsSpan(offset, End - offset).CopyTo(Buffer.AsSpan(offset + size));
             Entry.Write(Buffer.AsSpan(offset, size), item);
             End += size;
             Count++;
+            return grown;
         }
 
         /// <summary>Removes the entry at <paramref name="offset"/>; returns where the entry after it now starts.</summary>
@@ -357,15 +343,16 @@ internal sealed class ListValue
             return offset;
         }
 
-        public void Replace(int offset, ReadOnlySpan<byte> item)
+        public int Replace(int offset, ReadOnlySpan<byte> item)
         {
             int old = Entry.SizeAt(Buffer, offset), size = Entry.Size(item.Length);
             int shift = offset - Start;
-            if (size > old && Buffer.Length - End < size - old) Reshape(size - old, atEnd: true);
+            int grown = size > old && Buffer.Length - End < size - old ? Reshape(size - old, atEnd: true) : 0;
             offset = Start + shift;
             Buffer.AsSpan(offset + old, End - offset - old).CopyTo(Buffer.AsSpan(offset + size));
             End += size - old;
             Entry.Write(Buffer.AsSpan(offset, size), item);
+            return grown;
         }
 
         /// <summary>Moves the entries from <paramref name="offset"/> on into a new node.</summary>
@@ -381,17 +368,19 @@ internal sealed class ListValue
         }
 
         /// <summary>Makes room for <paramref name="needed"/> more bytes at one end: doubles the array (up to
-        /// the node limit plus the entry) with the new room on that side.</summary>
-        private void Reshape(int needed, bool atEnd)
+        /// the node limit plus the entry) with the new room on that side; returns how many bytes it grew by.</summary>
+        private int Reshape(int needed, bool atEnd)
         {
             int used = End - Start;
             int length = Math.Max(used + needed, Math.Min(Math.Max(Buffer.Length * 2, 64), NodeBytes));
             var bigger = new byte[length];
             int start = atEnd ? 0 : length - used;
             Buffer.AsSpan(Start, used).CopyTo(bigger.AsSpan(start));
+            int grown = length - Buffer.Length;
             Buffer = bigger;
             Start = start;
             End = start + used;
+            return grown;
         }
     }
 
