@@ -114,6 +114,9 @@ public sealed class AppendLog : IDisposable
 
     public LogCounters Counters { get; } = new();
 
+    /// <summary>Yield the CPU once when a write completed and its linked flush goes to a kernel worker (see <see cref="Reap"/>); on by default.</summary>
+    public bool YieldWhenFlushQueued { get; set; } = true;
+
     /// <summary>True when a write is in flight or appended records wait for one.</summary>
     public bool HasWork => Volatile.Read(ref _lastLsn) > Volatile.Read(ref _writtenLsn) || Volatile.Read(ref _inFlight) || NeedsFlush;
 
@@ -205,7 +208,7 @@ public sealed class AppendLog : IDisposable
 
     private bool Reap()
     {
-        bool advanced = false;
+        bool advanced = false, flushQueued = false;
         int n;
         while ((n = _device.ProcessCompletions(_completions)) > 0)
         {
@@ -235,16 +238,24 @@ public sealed class AppendLog : IDisposable
                         advanced = true;
                     }
                     if (!_inFlightHasFlush) _inFlight = false;
+                    else flushQueued = true;
                 }
                 else if (c.Tag == FlushTag)
                 {
                     Counters.Flushes++;
                     Volatile.Write(ref _durableLsn, Math.Max(_durableLsn, _inFlightLastLsn));
                     _inFlight = false;
+                    flushQueued = false;
                     advanced = true;
                 }
             }
         }
+        // The write completed and its linked flush was just handed to a kernel worker (io_uring's io-wq, which
+        // then needs the block layer's kblockd to issue the flush): on a CPU that a busy data-plane thread
+        // keeps running, those waited 20-170 us for their turn (a perf trace at 50 clients: a 430 us
+        // write+flush cycle, 130 us of it the device). Giving up the CPU once lets them run now; the flush
+        // then completes a scheduler turn sooner and the next group commit starts sooner.
+        if (flushQueued && _inFlight && YieldWhenFlushQueued) Thread.Yield();
         if (advanced) DurableAdvanced?.Invoke();
         return advanced;
     }
