@@ -17,16 +17,19 @@ internal sealed class KeyTable
 {
     private const int HeaderBytes = 8; // key length, value length (little-endian int32 each)
 
-    // Slots live in chunks of 1024 (32 KiB): growing adds a chunk and copies nothing, so a slot keeps its
-    // place and growth leaves no garbage (only the first chunk grows by doubling, up to a full chunk).
-    // Full chunks and bucket arrays from 16 KiB up are allocated on the pinned heap: a young collection
-    // during a bulk load would otherwise copy every new one it finds alive (7-9 ms pauses loading 1M keys).
-    // The first chunk stays on the ordinary heap while it grows, where outgrown arrays are compacted away:
-    // on the pinned heap each would leave a hole (small hashes and sorted sets took 20-60 bytes more each).
+    // Slots live in segments that never move: seven that double (8, 16, ... 512 slots, 1016 in all), then
+    // chunks of 1024 (32 KiB). Growing adds a segment and copies nothing, so a slot keeps its place and
+    // growth leaves neither garbage nor holes. Every segment is on the pinned heap, which a young collection
+    // never copies: with the 256 stripes' tables each under a chunk (100k keys), doubling arrays on the
+    // ordinary heap were alive at the first young collection of a load and it copied them all (5 MB
+    // promoted, a 10 ms pause in the SET P1 benchmark). Bucket arrays are pinned from 16 KiB up: an outgrown
+    // pinned array leaves a hole, and pinning them from 1 KiB took 1M short strings from 79 to 83 bytes a key;
+    // the smaller ones cost a young collection 2 KiB a table at most.
     private const int PinnedFrom = 16 * 1024;
     private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
-    private KeyEntry[][] _chunks = [new KeyEntry[8]];
-    private int _capacity = 8;
+    private const int FirstSegment = 8, SmallSegments = 7, SmallSlots = FirstSegment * ((1 << SmallSegments) - 1);
+    private KeyEntry[][] _chunks = [GC.AllocateArray<KeyEntry>(FirstSegment, pinned: true)];
+    private int _capacity = FirstSegment;
     private int _used;      // slots ever used (high-water mark; lowered when trailing chunks are given back)
     private int _freeList = -1;
     private int _countAtLastTrim = -1;
@@ -101,7 +104,22 @@ internal sealed class KeyTable
     /// <summary>True while the buckets are being moved to a new array.</summary>
     public bool Rehashing => _next is not null;
 
-    internal ref KeyEntry Slot(int index) => ref _chunks[index >> ChunkShift][index & ChunkMask];
+    internal ref KeyEntry Slot(int index)
+    {
+        if ((uint)index < SmallSlots)
+        {
+            // Segment k holds slots [8 * (2^k - 1), 8 * (2^(k+1) - 1)): index + 8 has its top bit at k + 3.
+            uint t = (uint)index + FirstSegment;
+            int top = System.Numerics.BitOperations.Log2(t);
+            return ref _chunks[top - 3][t - (1u << top)];
+        }
+        int j = index - SmallSlots;
+        return ref _chunks[SmallSegments + (j >> ChunkShift)][j & ChunkMask];
+    }
+
+    /// <summary>The first slot index of segment <paramref name="segment"/>.</summary>
+    private static int SegmentStart(int segment) =>
+        segment <= SmallSegments ? FirstSegment * ((1 << segment) - 1) : SmallSlots + ((segment - SmallSegments) << ChunkShift);
 
     public static int Hash(ReadOnlySpan<byte> key)
     {
@@ -282,7 +300,7 @@ internal sealed class KeyTable
         copy._chunks = new KeyEntry[_chunks.Length][];
         for (int c = 0; c < _chunks.Length; c++)
         {
-            if (_chunks[c] is { } chunk && (long)c << ChunkShift < _used) copy._chunks[c] = (KeyEntry[])chunk.Clone();
+            if (_chunks[c] is { } chunk && SegmentStart(c) < _used) copy._chunks[c] = (KeyEntry[])chunk.Clone();
         }
         copy._heap = _heap.CopyPages();
         copy._objects = new object?[_objects.Length];
@@ -329,7 +347,7 @@ internal sealed class KeyTable
     {
         long before = OwnBytes;
         if (_heap.FreeListBytes >= MinGiveBack && _heap.FreeListBytes * 2 > _heap.Reserved) CompactRecords();
-        if (_capacity > ChunkSize && Count * 4 < _capacity && Count != _countAtLastTrim)
+        if (_capacity > SmallSlots + ChunkSize && Count * 4 < _capacity && Count != _countAtLastTrim)
         {
             _countAtLastTrim = Count;
             TrimSlots();
@@ -352,14 +370,14 @@ internal sealed class KeyTable
         _heap = fresh;
     }
 
-    /// <summary>Drops the whole chunks above the last live slot and rebuilds the free list below it.</summary>
+    /// <summary>Drops the whole 1024-slot chunks above the last live slot (the doubling segments stay) and rebuilds the free list below it.</summary>
     private void TrimSlots()
     {
         int last = _used - 1;
         while (last >= 0 && Slot(last).Record == 0) last--;
-        int keep = Math.Max(ChunkSize, (last + 1 + ChunkMask) & ~ChunkMask);
+        int keep = SmallSlots + Math.Max(ChunkSize, (Math.Max(0, last + 1 - SmallSlots) + ChunkMask) & ~ChunkMask);
         if (_capacity - keep < ChunkSize) return;
-        for (int c = keep >> ChunkShift; c < _chunks.Length; c++) _chunks[c] = null!;
+        for (int c = SmallSegments + ((keep - SmallSlots) >> ChunkShift); c < _chunks.Length; c++) _chunks[c] = null!;
         _capacity = keep;
         _used = last + 1;
         _freeList = -1;
@@ -399,8 +417,8 @@ internal sealed class KeyTable
     public void Clear()
     {
         _buckets = new int[8];
-        _chunks = [new KeyEntry[8]];
-        _capacity = 8;
+        _chunks = [GC.AllocateArray<KeyEntry>(FirstSegment, pinned: true)];
+        _capacity = FirstSegment;
         _next = null;
         _rehashIndex = 0;
         _used = 0;
@@ -528,19 +546,13 @@ internal sealed class KeyTable
 
     private void Grow()
     {
-        if (_capacity < ChunkSize)
-        {
-            int size = Math.Min(ChunkSize, _capacity * 2);
-            var bigger = GC.AllocateArray<KeyEntry>(size, pinned: size == ChunkSize);
-            _chunks[0].CopyTo(bigger, 0);
-            _chunks[0] = bigger;
-            _capacity = _chunks[0].Length;
-            return;
-        }
-        int chunk = _capacity >> ChunkShift;
-        if (chunk == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
-        _chunks[chunk] = GC.AllocateArray<KeyEntry>(ChunkSize, pinned: true);
-        _capacity += ChunkSize;
+        // The next segment: doubling (capacity + 8 slots) below SmallSlots, a chunk above.
+        int segment = _capacity < SmallSlots ? System.Numerics.BitOperations.Log2((uint)_capacity + FirstSegment) - 3
+            : SmallSegments + ((_capacity - SmallSlots) >> ChunkShift);
+        int size = _capacity < SmallSlots ? _capacity + FirstSegment : ChunkSize;
+        if (segment >= _chunks.Length) Array.Resize(ref _chunks, Math.Max(segment + 1, _chunks.Length * 2));
+        _chunks[segment] = GC.AllocateArray<KeyEntry>(size, pinned: true);
+        _capacity += size;
     }
 
     private void StartRehash(int size)
