@@ -114,9 +114,6 @@ public sealed class AppendLog : IDisposable
 
     public LogCounters Counters { get; } = new();
 
-    /// <summary>Yield the CPU once when a write completed and its linked flush goes to a kernel worker (see <see cref="Reap"/>); on by default.</summary>
-    public bool YieldWhenFlushQueued { get; set; } = true;
-
     /// <summary>True when a write is in flight or appended records wait for one.</summary>
     public bool HasWork => Volatile.Read(ref _lastLsn) > Volatile.Read(ref _writtenLsn) || Volatile.Read(ref _inFlight) || NeedsFlush;
 
@@ -255,7 +252,7 @@ public sealed class AppendLog : IDisposable
         // keeps running, those waited 20-170 us for their turn (a perf trace at 50 clients: a 430 us
         // write+flush cycle, 130 us of it the device). Giving up the CPU once lets them run now; the flush
         // then completes a scheduler turn sooner and the next group commit starts sooner.
-        if (flushQueued && _inFlight && YieldWhenFlushQueued) Thread.Yield();
+        if (flushQueued && _inFlight) Thread.Yield();
         if (advanced) DurableAdvanced?.Invoke();
         return advanced;
     }

@@ -24,7 +24,7 @@ internal sealed class KeyTable
     // ordinary heap were alive at the first young collection of a load and it copied them all (5 MB
     // promoted, a 10 ms pause in the SET P1 benchmark). Bucket arrays are pinned from 16 KiB up: an outgrown
     // pinned array leaves a hole, and pinning them from 1 KiB took 1M short strings from 79 to 83 bytes a key;
-    // the smaller ones cost a young collection 2 KiB a table at most.
+    // a young collection copies the smaller ones (under 16 KiB a table; 2 KiB at 100k keys).
     private const int PinnedFrom = 16 * 1024;
     private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
     private const int FirstSegment = 8, SmallSegments = 7, SmallSlots = FirstSegment * ((1 << SmallSegments) - 1);
