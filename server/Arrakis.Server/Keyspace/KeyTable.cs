@@ -22,10 +22,11 @@ internal sealed class KeyTable
     // growth leaves neither garbage nor holes. Every segment is on the pinned heap, which a young collection
     // never copies: with the 256 stripes' tables each under a chunk (100k keys), doubling arrays on the
     // ordinary heap were alive at the first young collection of a load and it copied them all (5 MB
-    // promoted, a 10 ms pause in the SET P1 benchmark). Bucket arrays are pinned from 16 KiB up: an outgrown
-    // pinned array leaves a hole, and pinning them from 1 KiB took 1M short strings from 79 to 83 bytes a key;
-    // a young collection copies the smaller ones (under 16 KiB a table; 2 KiB at 100k keys).
-    private const int PinnedFrom = 16 * 1024;
+    // promoted, a 10 ms pause in the SET P1 benchmark). Bucket arrays are pinned from 1 KiB up, for the same
+    // reason (with the connections' buffers, they were most of what the first young collection after a load
+    // still copied: 7-9 ms in one run of two). An outgrown pinned array leaves a hole: 1M short strings take
+    // 83 bytes a key instead of 79.
+    private const int PinnedFrom = 1024;
     private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
     private const int FirstSegment = 8, SmallSegments = 7, SmallSlots = FirstSegment * ((1 << SmallSegments) - 1);
     private KeyEntry[][] _chunks = [GC.AllocateArray<KeyEntry>(FirstSegment, pinned: true)];

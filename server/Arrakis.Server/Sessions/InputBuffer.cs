@@ -10,7 +10,7 @@ internal sealed class InputBuffer
 {
     private const int InitialSize = 16 * 1024;
 
-    public byte[] Buffer { get; private set; } = ArrayPool<byte>.Shared.Rent(InitialSize);
+    public byte[] Buffer { get; private set; } = SessionBuffers.Shared.Rent(InitialSize);
     public int Start;
     public int End;
 
@@ -33,9 +33,9 @@ internal sealed class InputBuffer
         {
             long size = Math.Min((long)Buffer.Length * 2, Math.Min(limit, Array.MaxLength));
             if (size <= Buffer.Length) return Span<byte>.Empty;
-            var bigger = ArrayPool<byte>.Shared.Rent((int)size);
+            var bigger = SessionBuffers.Shared.Rent((int)size);
             System.Buffer.BlockCopy(Buffer, 0, bigger, 0, End);
-            ArrayPool<byte>.Shared.Return(Buffer);
+            SessionBuffers.Shared.Return(Buffer);
             Buffer = bigger;
         }
         return Buffer.AsSpan(End);
@@ -46,15 +46,15 @@ internal sealed class InputBuffer
     {
         if (Start == End && Buffer.Length > 1024 * 1024)
         {
-            ArrayPool<byte>.Shared.Return(Buffer);
-            Buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+            SessionBuffers.Shared.Return(Buffer);
+            Buffer = SessionBuffers.Shared.Rent(InitialSize);
             Start = End = 0;
         }
     }
 
     public void Release()
     {
-        ArrayPool<byte>.Shared.Return(Buffer);
+        SessionBuffers.Shared.Return(Buffer);
         Buffer = Array.Empty<byte>();
         Start = End = 0;
     }

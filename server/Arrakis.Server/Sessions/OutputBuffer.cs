@@ -10,7 +10,7 @@ namespace Arrakis.Server.Sessions;
 internal sealed class OutputBuffer : IBufferWriter<byte>
 {
     private const int InitialSize = 16 * 1024;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private byte[] _buffer = SessionBuffers.Shared.Rent(InitialSize);
     private int _start;
     private int _end;
 
@@ -77,7 +77,7 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
 
     public void Release()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        SessionBuffers.Shared.Return(_buffer);
         _buffer = Array.Empty<byte>();
         _start = _end = 0;
     }
@@ -94,9 +94,9 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
         else
         {
             long size = Math.Max((long)_buffer.Length * 2, (long)pending + sizeHint);
-            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
+            var bigger = SessionBuffers.Shared.Rent((int)Math.Min(size, Array.MaxLength));
             Buffer.BlockCopy(_buffer, _start, bigger, 0, pending);
-            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+            if (_buffer.Length > 0) SessionBuffers.Shared.Return(_buffer);
             _buffer = bigger;
         }
         _start = 0;
@@ -106,9 +106,9 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
     private void Shrink()
     {
         int pending = _end - _start;
-        var smaller = ArrayPool<byte>.Shared.Rent(Math.Max(InitialSize, pending));
+        var smaller = SessionBuffers.Shared.Rent(Math.Max(InitialSize, pending));
         Buffer.BlockCopy(_buffer, _start, smaller, 0, pending);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        SessionBuffers.Shared.Return(_buffer);
         _buffer = smaller;
         _start = 0;
         _end = pending;
