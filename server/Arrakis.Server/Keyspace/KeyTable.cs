@@ -17,20 +17,12 @@ internal sealed class KeyTable
 {
     private const int HeaderBytes = 8; // key length, value length (little-endian int32 each)
 
-    // Slots live in segments that never move: seven that double (8, 16, ... 512 slots, 1016 in all), then
-    // chunks of 1024 (32 KiB). Growing adds a segment and copies nothing, so a slot keeps its place and
-    // growth leaves neither garbage nor holes. Every segment is on the pinned heap, which a young collection
-    // never copies: with the 256 stripes' tables each under a chunk (100k keys), doubling arrays on the
-    // ordinary heap were alive at the first young collection of a load and it copied them all (5 MB
-    // promoted, a 10 ms pause in the SET P1 benchmark). Bucket arrays are pinned from 1 KiB up, for the same
-    // reason (with the connections' buffers, they were most of what the first young collection after a load
-    // still copied: 7-9 ms in one run of two). An outgrown pinned array leaves a hole: 1M short strings take
-    // 83 bytes a key instead of 79.
+    // Bucket arrays are pinned from 1 KiB up, for the reason the slot segments are (see SlotSegments): with the
+    // connections' buffers, they were most of what the first young collection after a load still copied
+    // (7-9 ms in one run of two). An outgrown pinned array leaves a hole: 1M short strings take 83 bytes a key
+    // instead of 79.
     private const int PinnedFrom = 1024;
-    private const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
-    private const int FirstSegment = 8, SmallSegments = 7, SmallSlots = FirstSegment * ((1 << SmallSegments) - 1);
-    private KeyEntry[][] _chunks = [GC.AllocateArray<KeyEntry>(FirstSegment, pinned: true)];
-    private int _capacity = FirstSegment;
+    private SlotSegments _slots = new();
     private int _used;      // slots ever used (high-water mark; lowered when trailing chunks are given back)
     private int _freeList = -1;
     private int _countAtLastTrim = -1;
@@ -65,7 +57,7 @@ internal sealed class KeyTable
     public long OwnBytes => IndexBytes + _heap.Reserved;
 
     /// <summary>Bytes of the index alone (MEMORY STATS overhead): slots, buckets and the object list.</summary>
-    public long IndexBytes => (long)_capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + (long)_objects.Length * 16;
+    public long IndexBytes => (long)_slots.Capacity * 32 + (long)(_buckets.Length + (_next?.Length ?? 0)) * 4 + (long)_objects.Length * 16;
 
     /// <summary>Sum of the object values' sizes (<see cref="ValueSize.Of"/>) as last accounted: when stored, replaced,
     /// removed, and after a command changed one in place (<see cref="Reaccount"/>, from <see cref="Db.Modified(ReadOnlySpan{byte})"/>).</summary>
@@ -105,22 +97,7 @@ internal sealed class KeyTable
     /// <summary>True while the buckets are being moved to a new array.</summary>
     public bool Rehashing => _next is not null;
 
-    internal ref KeyEntry Slot(int index)
-    {
-        if ((uint)index < SmallSlots)
-        {
-            // Segment k holds slots [8 * (2^k - 1), 8 * (2^(k+1) - 1)): index + 8 has its top bit at k + 3.
-            uint t = (uint)index + FirstSegment;
-            int top = System.Numerics.BitOperations.Log2(t);
-            return ref _chunks[top - 3][t - (1u << top)];
-        }
-        int j = index - SmallSlots;
-        return ref _chunks[SmallSegments + (j >> ChunkShift)][j & ChunkMask];
-    }
-
-    /// <summary>The first slot index of segment <paramref name="segment"/>.</summary>
-    private static int SegmentStart(int segment) =>
-        segment <= SmallSegments ? FirstSegment * ((1 << segment) - 1) : SmallSlots + ((segment - SmallSegments) << ChunkShift);
+    internal ref KeyEntry Slot(int index) => ref _slots[index];
 
     public static int Hash(ReadOnlySpan<byte> key)
     {
@@ -298,11 +275,7 @@ internal sealed class KeyTable
     internal KeyTable CopyForSnapshot(Func<object, object> clone)
     {
         var copy = (KeyTable)MemberwiseClone();
-        copy._chunks = new KeyEntry[_chunks.Length][];
-        for (int c = 0; c < _chunks.Length; c++)
-        {
-            if (_chunks[c] is { } chunk && SegmentStart(c) < _used) copy._chunks[c] = (KeyEntry[])chunk.Clone();
-        }
+        copy._slots = _slots.CopyBelow(_used);
         copy._heap = _heap.CopyPages();
         copy._objects = new object?[_objects.Length];
         for (int h = 0; h < _objectsUsed; h++)
@@ -348,7 +321,7 @@ internal sealed class KeyTable
     {
         long before = OwnBytes;
         if (_heap.FreeListBytes >= MinGiveBack && _heap.FreeListBytes * 2 > _heap.Reserved) CompactRecords();
-        if (_capacity > SmallSlots + ChunkSize && Count * 4 < _capacity && Count != _countAtLastTrim)
+        if (_slots.Capacity > SlotSegments.SmallSlots + SlotSegments.ChunkSize && Count * 4 < _slots.Capacity && Count != _countAtLastTrim)
         {
             _countAtLastTrim = Count;
             TrimSlots();
@@ -376,10 +349,7 @@ internal sealed class KeyTable
     {
         int last = _used - 1;
         while (last >= 0 && Slot(last).Record == 0) last--;
-        int keep = SmallSlots + Math.Max(ChunkSize, (Math.Max(0, last + 1 - SmallSlots) + ChunkMask) & ~ChunkMask);
-        if (_capacity - keep < ChunkSize) return;
-        for (int c = SmallSegments + ((keep - SmallSlots) >> ChunkShift); c < _chunks.Length; c++) _chunks[c] = null!;
-        _capacity = keep;
+        if (!_slots.TrimTo(last + 1)) return;
         _used = last + 1;
         _freeList = -1;
         for (int i = _used - 1; i >= 0; i--)
@@ -418,8 +388,7 @@ internal sealed class KeyTable
     public void Clear()
     {
         _buckets = new int[8];
-        _chunks = [GC.AllocateArray<KeyEntry>(FirstSegment, pinned: true)];
-        _capacity = FirstSegment;
+        _slots.Reset();
         _next = null;
         _rehashIndex = 0;
         _used = 0;
@@ -454,7 +423,7 @@ internal sealed class KeyTable
         }
         else
         {
-            if (_used == _capacity) Grow();
+            if (_used == _slots.Capacity) _slots.Grow();
             index = _used++;
         }
         var buckets = _next ?? _buckets; // while rehashing, new keys go to the new buckets
@@ -543,17 +512,6 @@ internal sealed class KeyTable
         _objectBytes[h] = 0;
         if (_freeHandleCount == _freeHandles.Length) Array.Resize(ref _freeHandles, Math.Max(4, _freeHandles.Length * 2));
         _freeHandles[_freeHandleCount++] = h;
-    }
-
-    private void Grow()
-    {
-        // The next segment: doubling (capacity + 8 slots) below SmallSlots, a chunk above.
-        int segment = _capacity < SmallSlots ? System.Numerics.BitOperations.Log2((uint)_capacity + FirstSegment) - 3
-            : SmallSegments + ((_capacity - SmallSlots) >> ChunkShift);
-        int size = _capacity < SmallSlots ? _capacity + FirstSegment : ChunkSize;
-        if (segment >= _chunks.Length) Array.Resize(ref _chunks, Math.Max(segment + 1, _chunks.Length * 2));
-        _chunks[segment] = GC.AllocateArray<KeyEntry>(size, pinned: true);
-        _capacity += size;
     }
 
     private void StartRehash(int size)
