@@ -5,20 +5,21 @@ namespace Arrakis.Server.Sessions;
 
 /// <summary>
 /// The pool of connections' input and output buffers: arrays on the pinned heap, in power-of-two sizes
-/// from 4 KiB to 1 MiB, kept for reuse up to 4 MiB per size (at least four of each); bigger requests get
-/// an array of their own that is dropped when returned.
+/// from 4 KiB to 64 KiB, kept for reuse up to 4 MiB per size; bigger requests (a big pipeline, a big reply)
+/// get an ordinary array of their own that is dropped when returned, so the collector takes it back.
 /// </summary>
 /// <remarks>
 /// Pinned, because a connection's buffers live as long as it does: from <see cref="ArrayPool{T}.Shared"/>
 /// (the ordinary heap) the 50 connections of a benchmark held 1.6 MB that the first young collection after a
 /// load found alive and copied. Thread-safe (a short lock; renting and returning happen on connect,
-/// disconnect and when a buffer grows or shrinks, not per request).
+/// disconnect and when a buffer grows or shrinks, not per request). Keeping bigger sizes too held a bulk
+/// load's grown input buffers (up to 1 MiB each) for good: 2 bytes per element of 10 lists of 100k.
 /// </remarks>
 internal sealed class SessionBuffers : ArrayPool<byte>
 {
     public static new SessionBuffers Shared { get; } = new();
 
-    private const int MinShift = 12, MaxShift = 20;
+    private const int MinShift = 12, MaxShift = 16;
     private const long KeepBytesPerSize = 4L << 20;
     private readonly Lock _lock = new();
     private readonly byte[]?[][] _free = new byte[]?[MaxShift - MinShift + 1][];
@@ -26,7 +27,7 @@ internal sealed class SessionBuffers : ArrayPool<byte>
 
     private SessionBuffers()
     {
-        for (int c = 0; c < _free.Length; c++) _free[c] = new byte[]?[Math.Max(4, KeepBytesPerSize >> (MinShift + c))];
+        for (int c = 0; c < _free.Length; c++) _free[c] = new byte[]?[KeepBytesPerSize >> (MinShift + c)];
     }
 
     public override byte[] Rent(int minimumLength)
