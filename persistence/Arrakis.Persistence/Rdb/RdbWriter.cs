@@ -69,6 +69,20 @@ public sealed class RdbWriter
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         byte type = RdbValueEncoder.TypeOf(value);
+        WriteEntryHead(type, key, expireAtMs, idleSeconds);
+        RdbValueEncoder.WriteBody(_out, value, type);
+    }
+
+    /// <summary>One string key, as <see cref="WriteEntry"/> writes it, without an <see cref="RdbValue"/> (a snapshot's strings).</summary>
+    public void WriteStringEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAtMs = 0)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        WriteEntryHead(RdbFormat.TypeString, key, expireAtMs, idleSeconds: -1);
+        _out.WriteString(value);
+    }
+
+    private void WriteEntryHead(byte type, ReadOnlySpan<byte> key, long expireAtMs, long idleSeconds)
+    {
         if (expireAtMs != 0)
         {
             _out.WriteByte(RdbFormat.OpExpireTimeMs);
@@ -81,21 +95,7 @@ public sealed class RdbWriter
         }
         _out.WriteByte(type);
         _out.WriteString(key);
-        RdbValueEncoder.WriteBody(_out, value, type);
     }
-
-    /// <summary>
-    /// Writes bytes that another <see cref="RdbWriter"/> produced with <see cref="SelectDb"/> and
-    /// <see cref="WriteEntry"/> only (no header, no Finish): a snapshot serialized in parts. They count in the checksum.
-    /// </summary>
-    public void WriteRaw(ReadOnlySpan<byte> entries)
-    {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        _out.Write(entries);
-    }
-
-    /// <summary>Pushes buffered bytes to the stream (for a writer whose parts go into <see cref="WriteRaw"/> elsewhere).</summary>
-    public void Flush() => _out.Flush();
 
     /// <summary>Writes EOF and the little-endian CRC-64 of everything before it, and flushes the stream.</summary>
     public void Finish()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Arrakis.IoBypass.Memory;
 using Arrakis.Persistence.Rdb;
 using Arrakis.Server.Keyspace;
 
@@ -6,29 +7,28 @@ namespace Arrakis.Server.Durability;
 
 /// <summary>
 /// A point-in-time copy of the keyspace without stopping the world (.NET has no fork): begun while
-/// every stripe is held for an instant, then each stripe is copied exactly once, either by the snapshot's
+/// every stripe is held for an instant, then each stripe is captured exactly once, either by the snapshot's
 /// own thread or by the first command that takes the stripe afterwards, before that command can change
-/// it (copy on first lock). The copy is a memory copy of the stripe's slots and record pages plus deep
-/// copies of its object values; the writer thread serializes it (as RDB entries) after the stripe is let
-/// go. A command waits at most one stripe's copy (a single data-plane thread whose commands hit every
-/// stripe early in a save used to serialize nearly all of them in a row: 71 ms for 1M keys). The parts
-/// arrive in any order; an RDB file may switch databases freely. Until the writer has taken them, copies
-/// cost memory, up to a copy of the keyspace (what a forked child's copy-on-write costs Redis at worst).
+/// it (copy on first lock). The capture copies the stripe's keys and byte values into off-heap memory and
+/// deep-copies its other values (<see cref="CapturedKeys"/>); the writer thread serializes it (as RDB
+/// entries) after the stripe is let go. A command waits at most one stripe's capture. The parts arrive in
+/// any order; an RDB file may switch databases freely. Until the writer has taken them, captures cost
+/// memory, up to a copy of the keyspace (what a forked child's copy-on-write costs Redis at worst).
 /// </summary>
 /// <remarks>
-/// <see cref="EnsureCaptured"/> is called by whoever holds a stripe's lock; <see cref="TakePart"/>
-/// by the snapshot's writer thread.
+/// <see cref="EnsureCaptured"/> is called by whoever holds a stripe's lock; <see cref="WriteNextPart"/> and
+/// <see cref="DiscardParts"/> by the snapshot's writer thread.
 /// </remarks>
 internal sealed class Snapshot
 {
     private readonly int[] _captured = new int[Keyspace.Keyspace.StripeCount];
-    private readonly BlockingCollection<KeyTable?[]> _parts = new();
-    private readonly long _nowMs;
+    private readonly BlockingCollection<CapturedKeys> _parts = new();
+    private readonly IOffHeapMemory _memory;
 
-    private Snapshot(long lsn, long nowMs)
+    private Snapshot(long lsn, IOffHeapMemory memory)
     {
         Lsn = lsn;
-        _nowMs = nowMs;
+        _memory = memory;
     }
 
     /// <summary>The log's last LSN when the snapshot was taken: the snapshot holds exactly the records up to it.</summary>
@@ -40,12 +40,12 @@ internal sealed class Snapshot
     /// Takes every stripe for an instant and installs the snapshot on the keyspace. <paramref name="whileHeld"/>
     /// runs while every stripe is held (nothing can append to the log) and returns the LSN the snapshot is at.
     /// </summary>
-    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> whileHeld)
+    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> whileHeld, IOffHeapMemory memory)
     {
         for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) keyspace[i].Gate.Enter();
         try
         {
-            var snap = new Snapshot(whileHeld(), Runtime.ServerClock.UnixMs);
+            var snap = new Snapshot(whileHeld(), memory);
             keyspace.Snapshot = snap;
             return snap;
         }
@@ -60,22 +60,22 @@ internal sealed class Snapshot
     {
         if (_captured[stripe.Index] != 0) return;
         _captured[stripe.Index] = 1;
-        KeyTable?[] copy;
+        var part = new CapturedKeys(_memory);
         try
         {
-            copy = new KeyTable?[stripe.Tables.Length];
-            for (int db = 0; db < copy.Length; db++)
+            for (int db = 0; db < stripe.Tables.Length; db++)
             {
-                if (stripe.Tables[db] is { Count: > 0 } table) copy[db] = table.CopyForSnapshot(Commands.ValueKinds.Clone);
+                if (stripe.Tables[db] is { Count: > 0 } table) table.CaptureInto(part, db, Commands.ValueKinds.Clone);
             }
         }
         catch (Exception e)
         {
             // The snapshot is incomplete: it fails (the writer sees Failed) but the command goes on.
-            Failure ??= $"stripe {stripe.Index} could not be copied: {e.GetType().Name}: {e.Message}";
-            copy = [];
+            Failure ??= $"stripe {stripe.Index} could not be captured: {e.GetType().Name}: {e.Message}";
+            part.Dispose();
+            part = new CapturedKeys(_memory);
         }
-        _parts.Add(copy);
+        _parts.Add(part);
     }
 
     /// <summary>Why the snapshot is incomplete, or null.</summary>
@@ -99,39 +99,53 @@ internal sealed class Snapshot
         }
     }
 
-    /// <summary>The next stripe, serialized (blocks until one was copied). The writer thread.</summary>
-    public byte[] TakePart()
+    /// <summary>Serializes the next captured stripe into <paramref name="writer"/> (blocks until one was captured)
+    /// and frees it. The writer thread; a failure is kept in <see cref="Failure"/>.</summary>
+    public void WriteNextPart(RdbWriter writer)
     {
-        var tables = _parts.Take();
+        using var part = _parts.Take();
         try
         {
-            return Serialize(tables);
+            Serialize(part, writer);
         }
         catch (Exception e)
         {
             Failure ??= $"a stripe could not be serialized: {e.GetType().Name}: {e.Message}";
-            return [];
         }
     }
 
-    private byte[] Serialize(KeyTable?[] tables)
+    /// <summary>Frees the parts no writer took (a save that failed); call after every stripe was captured.</summary>
+    public void DiscardParts()
     {
-        using var ms = new MemoryStream();
-        var writer = new RdbWriter(ms, compress: true);
-        for (int db = 0; db < tables.Length; db++)
+        while (_parts.TryTake(out var part)) part.Dispose();
+    }
+
+    private void Serialize(CapturedKeys part, RdbWriter writer)
+    {
+        foreach (var section in part.Sections)
         {
-            var table = tables[db];
-            if (table is null || table.Count == 0) continue;
-            writer.SelectDb(db, table.Count, table.VolatileCount);
-            for (int slot = 0; slot < table.SlotCount; slot++)
+            writer.SelectDb(section.Db, section.Count, section.Volatile);
+            long position = section.Start;
+            for (int i = 0; i < section.Count; i++)
             {
-                ref var e = ref table.Slot(slot);
-                if (e.Record == 0) continue;
-                writer.WriteEntry(table.KeyAt(slot), RdbValues.ToRdb(table.ValueObject(slot)), e.ExpireAt);
-                Interlocked.Increment(ref Keys);
+                part.Read(ref position, out int kind, out long expireAt, out var key, out var value, out object? copy);
+                switch (kind)
+                {
+                    case KeyTable.InlineString:
+                        writer.WriteStringEntry(key, value, expireAt);
+                        break;
+                    case KeyTable.PackedHash:
+                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.Hashes.HashValue.FromPacked(value.ToArray())), expireAt);
+                        break;
+                    case KeyTable.PackedZSet:
+                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.SortedSets.SortedSetValue.FromPacked(value.ToArray())), expireAt);
+                        break;
+                    default:
+                        writer.WriteEntry(key, RdbValues.ToRdb(copy!), expireAt);
+                        break;
+                }
             }
+            Interlocked.Add(ref Keys, section.Count);
         }
-        writer.Flush();
-        return ms.ToArray();
     }
 }

@@ -103,7 +103,7 @@ internal sealed class SnapshotWriter(ServerState server)
     public Snapshot Begin(Func<long> whileHeld)
     {
         StartedUnixMs = ServerClock.UnixMs;
-        return Snapshot.Begin(server.Keyspace, whileHeld);
+        return Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap);
     }
 
     private bool SaveAndRelease(Snapshot snapshot)
@@ -149,17 +149,22 @@ internal sealed class SnapshotWriter(ServerState server)
                 snapshot.CaptureRemaining(server.Keyspace);
             }) { IsBackground = true, Name = "arrakis-snapshot" };
             capture.Start();
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            try
             {
+                using var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
                 var writer = new RdbWriter(file, compress: true);
                 writer.WriteHeader(RdbWriter.DefaultAux(Commands.Connection.ConnectionCommands.RedisVersion, StartedUnixMs / 1000, GC.GetTotalMemory(false), aofBase));
                 foreach (var code in server.Functions.Codes()) writer.WriteFunction(code); // after the AUX fields, as Redis 7.0
-                for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) writer.WriteRaw(snapshot.TakePart());
+                for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) snapshot.WriteNextPart(writer);
                 writer.Finish();
                 file.Flush(flushToDisk: true);
                 bytes = file.Length;
             }
-            capture.Join();
+            finally
+            {
+                capture.Join();
+                snapshot.DiscardParts(); // what a failed write left
+            }
             if (snapshot.Failure is { } failure) throw new IOException(failure);
             File.Move(temp, path, overwrite: true);
             int synced = server.SyncDirectory(directory);

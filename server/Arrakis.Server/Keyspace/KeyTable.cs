@@ -268,22 +268,37 @@ internal sealed class KeyTable
     }
 
     /// <summary>
-    /// A copy for a snapshot to serialize after the stripe is let go (copy on first lock): slots and record pages
-    /// copied as they are, object values deep-copied by <paramref name="clone"/>. Only for reading slots, keys and
-    /// values (<see cref="Slot"/>, <see cref="KeyAt"/>, <see cref="ValueObject"/>); nothing may change it.
+    /// Copies every key into <paramref name="into"/> as database <paramref name="db"/>, for a snapshot to serialize
+    /// after the stripe is let go (copy on first lock): keys and values held as bytes as they are (a string object
+    /// too), other values deep-copied by <paramref name="clone"/>.
     /// </summary>
-    internal KeyTable CopyForSnapshot(Func<object, object> clone)
+    internal void CaptureInto(CapturedKeys into, int db, Func<object, object> clone)
     {
-        var copy = (KeyTable)MemberwiseClone();
-        copy._slots = _slots.CopyBelow(_used);
-        copy._heap = _heap.CopyPages();
-        copy._objects = new object?[_objects.Length];
-        for (int h = 0; h < _objectsUsed; h++)
+        into.BeginSection(_heap.Used, Count);
+        for (int i = 0; i < _used; i++)
         {
-            if (_objects[h] is { } o) copy._objects[h] = clone(o);
+            ref var e = ref Slot(i);
+            if (e.Record == 0) continue;
+            var key = KeyOf(e.Record);
+            if (e.Handle < 0)
+            {
+                into.Add(key, e.Handle, InlineValue(e.Record), e.ExpireAt);
+                continue;
+            }
+            switch (_objects[e.Handle])
+            {
+                case byte[] s:
+                    into.Add(key, InlineString, s, e.ExpireAt);
+                    break;
+                case Commands.Strings.GrowableString g:
+                    into.Add(key, InlineString, g.Span, e.ExpireAt);
+                    break;
+                case { } o:
+                    into.AddObject(key, clone(o), e.ExpireAt);
+                    break;
+            }
         }
-        copy._objectBytes = (long[])_objectBytes.Clone();
-        return copy;
+        into.EndSection(db);
     }
 
     /// <summary>Removes the key in <paramref name="index"/>.</summary>

@@ -90,18 +90,6 @@ internal sealed class RecordHeap
     public static bool SameClass(int oldSize, int newSize) =>
         Rounded(Math.Max(oldSize, Granule)) == Rounded(Math.Max(newSize, Granule));
 
-    /// <summary>A copy of the pages for a snapshot to read records from (<see cref="Span"/>, <see cref="Page"/> only):
-    /// ordinary arrays, garbage once the snapshot has serialized them (pinned copies were measured slower).</summary>
-    internal RecordHeap CopyPages()
-    {
-        var copy = new RecordHeap { _pages = new byte[]?[_pages.Length], _pageCount = _pageCount };
-        for (int i = 0; i < _pageCount; i++)
-        {
-            if (_pages[i] is { } page) copy._pages[i] = (byte[])page.Clone();
-        }
-        return copy;
-    }
-
     public Span<byte> Span(long address, int length) => _pages[PageOf(address)].AsSpan((int)address, length);
 
     /// <summary>The page holding <paramref name="address"/> and the block's offset in it.</summary>

@@ -11,7 +11,7 @@ namespace Arrakis.Server.Keyspace;
 /// them all (5 MB promoted, a 10 ms pause in the SET P1 benchmark).
 /// </summary>
 /// <remarks>A mutable struct held in a field of its table (no indirection on the hot path); copying it shares
-/// the segments, so a snapshot takes <see cref="CopyBelow"/>.</remarks>
+/// the segments.</remarks>
 internal struct SlotSegments
 {
     public const int ChunkShift = 10, ChunkSize = 1 << ChunkShift, ChunkMask = ChunkSize - 1;
@@ -73,19 +73,4 @@ internal struct SlotSegments
         Capacity = keep;
         return true;
     }
-
-    /// <summary>A copy of the segments that hold slots below <paramref name="used"/> (the others stay unallocated).</summary>
-    public readonly SlotSegments CopyBelow(int used)
-    {
-        var copy = this;
-        copy._segments = new KeyEntry[]?[_segments.Length];
-        for (int c = 0; c < _segments.Length; c++)
-        {
-            if (_segments[c] is { } segment && SegmentStart(c) < used) copy._segments[c] = (KeyEntry[])segment.Clone();
-        }
-        return copy;
-    }
-
-    private static int SegmentStart(int segment) =>
-        segment <= SmallSegments ? FirstSegment * ((1 << segment) - 1) : SmallSlots + ((segment - SmallSegments) << ChunkShift);
 }

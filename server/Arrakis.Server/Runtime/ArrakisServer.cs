@@ -54,6 +54,13 @@ public sealed class ArrakisServer : IDisposable
         set => State.SyncDirectory = value;
     }
 
+    /// <summary>Memory outside the managed heap, for a snapshot's captured stripes (native in the server process).</summary>
+    public IoBypass.Memory.IOffHeapMemory OffHeap
+    {
+        get => State.OffHeap;
+        set => State.OffHeap = value;
+    }
+
     public string ConfigFile
     {
         get => State.ConfigFile;

@@ -69,6 +69,9 @@ internal sealed class ServerState
     /// <summary>fsync of a directory (0 or -errno): the host gives the real one (a managed handle cannot open a directory).</summary>
     public Func<string, int> SyncDirectory { get; set; } = _ => 0;
 
+    /// <summary>Memory outside the managed heap (a snapshot's captured stripes): the host gives native memory.</summary>
+    public IoBypass.Memory.IOffHeapMemory OffHeap { get; set; } = IoBypass.Memory.ManagedOffHeapMemory.Instance;
+
     /// <summary>Runs first on every data-plane thread (the host pins it to server_cpulist there).</summary>
     public Action? DataPlaneThreadStart { get; set; }
 
