@@ -9,8 +9,8 @@ namespace Arrakis.Server.Durability;
 /// A point-in-time copy of the keyspace without stopping the world (.NET has no fork): begun while
 /// every stripe is held for an instant, then each stripe is captured exactly once, either by the snapshot's
 /// own thread or by the first command that takes the stripe afterwards, before that command can change
-/// it (copy on first lock). The capture copies the stripe's keys and byte values into off-heap memory and
-/// deep-copies its other values (<see cref="CapturedKeys"/>); the writer thread serializes it (as RDB
+/// it (copy on first lock). The capture copies the stripe's slots and record pages into off-heap memory and
+/// deep-copies its object values (<see cref="CapturedKeys"/>); the writer thread serializes it (as RDB
 /// entries) after the stripe is let go. A command waits at most one stripe's capture. The parts arrive in
 /// any order; an RDB file may switch databases freely. Until the writer has taken them, captures cost
 /// memory, up to a copy of the keyspace (what a forked child's copy-on-write costs Redis at worst).
@@ -122,30 +122,34 @@ internal sealed class Snapshot
 
     private void Serialize(CapturedKeys part, RdbWriter writer)
     {
-        foreach (var section in part.Sections)
+        foreach (var table in part.Tables)
         {
-            writer.SelectDb(section.Db, section.Count, section.Volatile);
-            long position = section.Start;
-            for (int i = 0; i < section.Count; i++)
+            if (table.Count == 0) continue;
+            writer.SelectDb(table.Db, table.Count, table.Volatile);
+            foreach (ref readonly var slot in CapturedKeys.Slots(table))
             {
-                part.Read(ref position, out int kind, out long expireAt, out var key, out var value, out object? copy);
-                switch (kind)
+                if (slot.Record == 0) continue;
+                CapturedKeys.Record(table, slot, out var key, out var value, out object? copy);
+                switch (slot.Handle)
                 {
                     case KeyTable.InlineString:
-                        writer.WriteStringEntry(key, value, expireAt);
+                        writer.WriteStringEntry(key, value, slot.ExpireAt);
                         break;
                     case KeyTable.PackedHash:
-                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.Hashes.HashValue.FromPacked(value.ToArray())), expireAt);
+                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.Hashes.HashValue.FromPacked(value.ToArray())), slot.ExpireAt);
                         break;
                     case KeyTable.PackedZSet:
-                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.SortedSets.SortedSetValue.FromPacked(value.ToArray())), expireAt);
+                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.SortedSets.SortedSetValue.FromPacked(value.ToArray())), slot.ExpireAt);
+                        break;
+                    case >= 0 when copy is byte[] s:
+                        writer.WriteStringEntry(key, s, slot.ExpireAt);
                         break;
                     default:
-                        writer.WriteEntry(key, RdbValues.ToRdb(copy!), expireAt);
+                        writer.WriteEntry(key, RdbValues.ToRdb(copy!), slot.ExpireAt);
                         break;
                 }
             }
-            Interlocked.Add(ref Keys, section.Count);
+            Interlocked.Add(ref Keys, table.Count);
         }
     }
 }

@@ -268,37 +268,30 @@ internal sealed class KeyTable
     }
 
     /// <summary>
-    /// Copies every key into <paramref name="into"/> as database <paramref name="db"/>, for a snapshot to serialize
-    /// after the stripe is let go (copy on first lock): keys and values held as bytes as they are (a string object
-    /// too), other values deep-copied by <paramref name="clone"/>.
+    /// Copies the table into <paramref name="into"/> as database <paramref name="db"/>, for a snapshot to serialize
+    /// after the stripe is let go (copy on first lock): slots and record pages as they are, object values
+    /// deep-copied by <paramref name="clone"/>.
     /// </summary>
     internal void CaptureInto(CapturedKeys into, int db, Func<object, object> clone)
     {
-        into.BeginSection(_heap.Used, Count);
-        for (int i = 0; i < _used; i++)
+        long pageBytes = 0;
+        for (int p = 0; p < _heap.PageCount; p++) pageBytes += _heap.PageBytes(p).Length;
+        var slots = into.BeginTable(db, Count, VolatileCount, _used, _heap.PageCount, pageBytes, _objectsUsed, out var table);
+        _slots.CopyBelow(_used, slots);
+        for (int p = 0; p < _heap.PageCount; p++) into.AddPage(table, p, _heap.PageBytes(p));
+        for (int h = 0; h < _objectsUsed; h++)
         {
-            ref var e = ref Slot(i);
-            if (e.Record == 0) continue;
-            var key = KeyOf(e.Record);
-            if (e.Handle < 0)
-            {
-                into.Add(key, e.Handle, InlineValue(e.Record), e.ExpireAt);
-                continue;
-            }
-            switch (_objects[e.Handle])
-            {
-                case byte[] s:
-                    into.Add(key, InlineString, s, e.ExpireAt);
-                    break;
-                case Commands.Strings.GrowableString g:
-                    into.Add(key, InlineString, g.Span, e.ExpireAt);
-                    break;
-                case { } o:
-                    into.AddObject(key, clone(o), e.ExpireAt);
-                    break;
-            }
+            if (_objects[h] is { } o) table.Objects[h] = clone(o);
         }
-        into.EndSection(db);
+    }
+
+    /// <summary>The key and inline value of the record at <paramref name="offset"/> in a page's bytes.</summary>
+    internal static void ReadRecord(ReadOnlySpan<byte> page, int offset, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page[offset..]);
+        int valueLength = BinaryPrimitives.ReadInt32LittleEndian(page[(offset + 4)..]);
+        key = page.Slice(offset + HeaderBytes, keyLength);
+        value = page.Slice(offset + HeaderBytes + keyLength, valueLength);
     }
 
     /// <summary>Removes the key in <paramref name="index"/>.</summary>

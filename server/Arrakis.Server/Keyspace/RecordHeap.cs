@@ -90,6 +90,13 @@ internal sealed class RecordHeap
     public static bool SameClass(int oldSize, int newSize) =>
         Rounded(Math.Max(oldSize, Granule)) == Rounded(Math.Max(newSize, Granule));
 
+    /// <summary>Pages allocated so far (some may have been dropped: <see cref="PageBytes"/> is then empty).</summary>
+    public int PageCount => _pageCount;
+
+    /// <summary>The bytes of page <paramref name="page"/> that records may occupy (a snapshot's capture): all of it,
+    /// but only up to the bump pointer for the page being carved.</summary>
+    public ReadOnlySpan<byte> PageBytes(int page) => page == _current ? _pages[page].AsSpan(0, _bump) : _pages[page];
+
     public Span<byte> Span(long address, int length) => _pages[PageOf(address)].AsSpan((int)address, length);
 
     /// <summary>The page holding <paramref name="address"/> and the block's offset in it.</summary>
@@ -99,7 +106,7 @@ internal sealed class RecordHeap
         return _pages[PageOf(address)]!;
     }
 
-    private static int PageOf(long address) => (int)(address >> 32) - 1;
+    internal static int PageOf(long address) => (int)(address >> 32) - 1;
 
     private static long Address(int page, int offset) => ((long)(page + 1) << 32) | (uint)offset;
 

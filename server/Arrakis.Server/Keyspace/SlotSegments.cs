@@ -61,6 +61,20 @@ internal struct SlotSegments
         Capacity += size;
     }
 
+    /// <summary>Copies the first <paramref name="used"/> slots, in order, as bytes (a snapshot's capture).</summary>
+    public readonly void CopyBelow(int used, Span<byte> destination)
+    {
+        int copied = 0;
+        for (int c = 0; copied < used; c++)
+        {
+            var segment = _segments[c]!.AsSpan(0, Math.Min(_segments[c]!.Length, used - copied));
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(segment);
+            bytes.CopyTo(destination);
+            destination = destination[bytes.Length..];
+            copied += segment.Length;
+        }
+    }
+
     /// <summary>
     /// Drops the whole chunks above the first <paramref name="used"/> slots, keeping the doubling segments and
     /// at least one chunk; false (nothing dropped) when less than a chunk would go.
