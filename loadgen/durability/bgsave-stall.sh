@@ -32,9 +32,9 @@ for _ in $(seq 1 "$rounds"); do
       summary=$(redis-benchmark -p "$port" -t set -c 50 -n 400000 -r "$keys" -d 16 2>/dev/null | grep -A2 "latency summary" | tail -1 | tr -s ' ')
       sleep 1
       for _ in $(seq 1 100); do redis-cli -p "$port" info persistence | grep -q "rdb_bgsave_in_progress:0" && break; sleep 0.1; done
-      status=$(redis-cli -p "$port" info persistence | tr -d '\r' | grep rdb_last_bgsave_status | cut -d: -f2)
+      status=$(redis-cli -p "$port" info persistence | tr -d '\r' | grep rdb_last_bgsave_status | cut -d: -f2 || true)
       gc=""
-      [ "$server" = arrakis ] && gc=$(redis-cli -p "$port" info stats | tr -d '\r' | grep -E "arrakis_gc_(pauses|pause_max_us):" | tr '\n' ' ')
+      [ "$server" = arrakis ] && gc=$(redis-cli -p "$port" info stats | tr -d '\r' | grep -E "arrakis_gc_(pauses|pause_max_us):" | tr '\n' ' ' || true)
       printf "%-8s %-7s %s | %s %s\n" "$server" "$mode" "$summary" "$status" "$gc"
       kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
     done

@@ -122,6 +122,7 @@ internal sealed class LogRewriter(ServerState server)
             server.Log.LogError("Background AOF rewrite: {Error}", failure);
             device.Owner.Dispose();
             ReleaseSlot();
+            snapshot.DiscardParts(); // what commands captured before the slot was released
             Finish(false);
             return;
         }

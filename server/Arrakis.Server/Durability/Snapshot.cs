@@ -100,7 +100,8 @@ internal sealed class Snapshot
     }
 
     /// <summary>Serializes the next captured stripe into <paramref name="writer"/> (blocks until one was captured)
-    /// and frees it. The writer thread; a failure is kept in <see cref="Failure"/>.</summary>
+    /// and frees it. The writer thread; a failure of the output (an IOException) is thrown, any other is kept in
+    /// <see cref="Failure"/>.</summary>
     public void WriteNextPart(RdbWriter writer)
     {
         using var part = _parts.Take();
@@ -108,13 +109,14 @@ internal sealed class Snapshot
         {
             Serialize(part, writer);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not IOException)
         {
             Failure ??= $"a stripe could not be serialized: {e.GetType().Name}: {e.Message}";
         }
     }
 
-    /// <summary>Frees the parts no writer took (a save that failed); call after every stripe was captured.</summary>
+    /// <summary>Frees the parts no writer took (a save that failed); call after every stripe was captured (or the
+    /// snapshot was taken off the keyspace: a part captured after that is freed by its buffers' finalizers).</summary>
     public void DiscardParts()
     {
         while (_parts.TryTake(out var part)) part.Dispose();

@@ -8,8 +8,8 @@ namespace Arrakis.Server.Keyspace;
 /// serialize after the stripe is let go. A table's slots and record pages are copied as they are into off-heap
 /// buffers (a few memory copies: the capture is what a command waits for); object values are deep-copied.
 /// Off the managed heap because the copies of a whole keyspace can pile up before the writer takes them: as
-/// managed arrays they set off 25-27 young and pinned-heap collections during a BGSAVE of 1M keys, and writes
-/// stalled 75-110 ms. <see cref="Dispose"/> (the writer, once serialized) returns the memory.
+/// managed arrays they set off 25-38 young and pinned-heap collections during a BGSAVE of 1M keys, and writes
+/// stalled 67-114 ms. <see cref="Dispose"/> (the writer, once serialized) returns the memory.
 /// </summary>
 /// <remarks>
 /// Written by the thread holding the stripe, then read by the writer thread (handed over through a blocking
