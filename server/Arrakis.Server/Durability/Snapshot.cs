@@ -132,24 +132,10 @@ internal sealed class Snapshot
             {
                 if (slot.Record == 0) continue;
                 CapturedKeys.Record(table, slot, out var key, out var value, out object? copy);
-                switch (slot.Handle)
-                {
-                    case KeyTable.InlineString:
-                        writer.WriteStringEntry(key, value, slot.ExpireAt);
-                        break;
-                    case KeyTable.PackedHash:
-                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.Hashes.HashValue.FromPacked(value.ToArray())), slot.ExpireAt);
-                        break;
-                    case KeyTable.PackedZSet:
-                        writer.WriteEntry(key, RdbValues.ToRdb(Commands.SortedSets.SortedSetValue.FromPacked(value.ToArray())), slot.ExpireAt);
-                        break;
-                    case >= 0 when copy is byte[] s:
-                        writer.WriteStringEntry(key, s, slot.ExpireAt);
-                        break;
-                    default:
-                        writer.WriteEntry(key, RdbValues.ToRdb(copy!), slot.ExpireAt);
-                        break;
-                }
+                // Strings are written from the bytes (nothing allocated); other values as RDB values.
+                if (slot.Handle == KeyTable.InlineString) writer.WriteStringEntry(key, value, slot.ExpireAt);
+                else if (copy is byte[] s) writer.WriteStringEntry(key, s, slot.ExpireAt);
+                else writer.WriteEntry(key, RdbValues.ToRdb(copy ?? KeyTable.InlineObject(slot.Handle, value)), slot.ExpireAt);
             }
             Interlocked.Add(ref Keys, table.Count);
         }

@@ -40,9 +40,6 @@ internal sealed class CapturedKeys(IOffHeapMemory memory) : IDisposable
 
     public IReadOnlyList<Table> Tables => _tables;
 
-    /// <summary>Off-heap bytes held.</summary>
-    public long Bytes { get; private set; }
-
     /// <summary>Starts a table of <paramref name="slotCount"/> slots whose pages hold <paramref name="pageBytes"/>
     /// bytes in all; returns where its slots go (<see cref="KeyEntry"/>s as bytes).</summary>
     public Span<byte> BeginTable(int db, int count, int volatileCount, int slotCount, int pageCount, long pageBytes, int objectCount, out Table table)
@@ -91,7 +88,6 @@ internal sealed class CapturedKeys(IOffHeapMemory memory) : IDisposable
     {
         var buffer = memory.Allocate(length);
         _buffers.Add(buffer);
-        Bytes += length;
         return buffer;
     }
 
@@ -100,6 +96,5 @@ internal sealed class CapturedKeys(IOffHeapMemory memory) : IDisposable
         foreach (var buffer in _buffers) buffer.Dispose();
         _buffers.Clear();
         _pageBuffer = null;
-        Bytes = 0;
     }
 }

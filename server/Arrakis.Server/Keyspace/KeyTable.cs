@@ -223,9 +223,7 @@ internal sealed class KeyTable
     public object ValueObject(int index)
     {
         ref var e = ref Slot(index);
-        if (e.Handle == InlineString) return InlineValue(e.Record).ToArray();
-        if (e.Handle == PackedHash) return Commands.Hashes.HashValue.FromPacked(InlineValue(e.Record).ToArray());
-        if (e.Handle == PackedZSet) return Commands.SortedSets.SortedSetValue.FromPacked(InlineValue(e.Record).ToArray());
+        if (e.Handle < 0) return InlineObject(e.Handle, InlineValue(e.Record));
         var o = _objects[e.Handle]!;
         if (o is Commands.Strings.GrowableString g)
         {
@@ -234,6 +232,16 @@ internal sealed class KeyTable
         }
         return o;
     }
+
+    /// <summary>A value stored inline (<paramref name="handle"/> &lt; 0) as a detached object: a string as an array,
+    /// a packed hash or sorted set as its value type over a copy of <paramref name="bytes"/>.</summary>
+    internal static object InlineObject(int handle, ReadOnlySpan<byte> bytes) => handle switch
+    {
+        InlineString => bytes.ToArray(),
+        PackedHash => Commands.Hashes.HashValue.FromPacked(bytes.ToArray()),
+        PackedZSet => Commands.SortedSets.SortedSetValue.FromPacked(bytes.ToArray()),
+        _ => throw new InvalidOperationException($"no inline value kind {handle}"),
+    };
 
     /// <summary>Adds a key that is not present with a string value stored inline; returns its slot.</summary>
     public int AddString(ReadOnlySpan<byte> key, int hash, ReadOnlySpan<byte> value) => NewSlot(key, hash, value, InlineString);
@@ -479,10 +487,8 @@ internal sealed class KeyTable
 
     private ReadOnlySpan<byte> InlineValue(long record)
     {
-        var page = _heap.Page(record, out int offset);
-        int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset));
-        int valueLength = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 4));
-        return page.AsSpan(offset + HeaderBytes + keyLength, valueLength);
+        ReadRecord(_heap.Page(record, out int offset), offset, out _, out var value);
+        return value;
     }
 
     private int RecordSize(long record)
