@@ -6,8 +6,9 @@ namespace Arrakis.Integration.Tests.Behaviour;
 
 /// <summary>
 /// What the process and its keys cost in resident memory (issue 12's figures), read from /proc. tests/run.sh
-/// runs this suite against the NativeAOT binary too, the form the server ships in.
+/// runs this suite against the NativeAOT binary too, the form the server ships in. Runs alone (<see cref="MeasurementCollection"/>).
 /// </summary>
+[Collection(MeasurementCollection.Name)]
 public sealed class MemoryFootprintTests
 {
     private static bool Native => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ARRAKIS_SERVER_BINARY"));
