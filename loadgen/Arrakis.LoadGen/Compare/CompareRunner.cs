@@ -94,7 +94,26 @@ internal static class CompareRunner
             double ops = TargetSummary.Median(s.OpsPerSecond);
             sb.Append(string.Create(inv, $"| {s.Target.Name} | {ops:F0} | {(baseOps > 0 ? ops / baseOps : 0):F2} | {TargetSummary.Median(s.P50):F3} | {TargetSummary.Median(s.P99):F3} | {TargetSummary.Median(s.P999):F3} | {TargetSummary.Median(s.P9999):F3} | {s.Errors} |\n"));
         }
+        // Medians hide how often: round i of every target ran back to back, so count the rounds, pair by pair, in
+        // which the first target's tail was at or below the other's (a sign test's raw figures).
+        var first = summaries[0];
+        foreach (var s in summaries.Skip(1))
+        {
+            sb.Append(string.Create(inv, $"\n{first.Target.Name} at or below {s.Target.Name}, round by round: p99 {AtOrBelow(first.P99, s.P99)}, p99.9 {AtOrBelow(first.P999, s.P999)}, p99.99 {AtOrBelow(first.P9999, s.P9999)}.\n"));
+        }
         return sb.ToString();
+    }
+
+    /// <summary>"k of n": rounds in which <paramref name="a"/>'s figure was at or below <paramref name="b"/>'s.</summary>
+    public static string AtOrBelow(List<double> a, List<double> b)
+    {
+        int n = Math.Min(a.Count, b.Count);
+        int k = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (a[i] <= b[i]) k++;
+        }
+        return $"{k} of {n}";
     }
 
     private static JsonObject Json(List<TargetSummary> summaries, LoadGenOptions o, int rounds)
@@ -115,6 +134,9 @@ internal static class CompareRunner
                 ["median_p999_ms"] = TargetSummary.Median(s.P999),
                 ["median_p9999_ms"] = TargetSummary.Median(s.P9999),
                 ["rounds_ops_per_sec"] = new JsonArray(s.OpsPerSecond.Select(v => (JsonNode)v).ToArray()),
+                ["rounds_p99_ms"] = new JsonArray(s.P99.Select(v => (JsonNode)v).ToArray()),
+                ["rounds_p999_ms"] = new JsonArray(s.P999.Select(v => (JsonNode)v).ToArray()),
+                ["rounds_p9999_ms"] = new JsonArray(s.P9999.Select(v => (JsonNode)v).ToArray()),
                 ["errors"] = s.Errors,
             });
         }
