@@ -78,7 +78,11 @@ public sealed class SynFloodTests
         string stats = Cli("INFO", "stats");
         long Stat(string name) => long.Parse(System.Text.RegularExpressions.Regex.Match(stats, $@"arrakis_net_{name}:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.Equal(128, Stat("half_open"));
-        Assert.True(Stat("syncookies_sent") > 10_000, stats);
+        // Every SYN that reached the stack beyond the backlog got a cookie. How many reach it depends on how fast the
+        // server drains its RX ring beside the suite's other servers (a CI run took 8,082 frames and the kernel dropped
+        // 11,939): count what arrived, less the backlog and the real clients' own frames (a few connections' worth).
+        Assert.True(Stat("syncookies_sent") >= Stat("rx_frames") - 128 - 200, stats);
+        Assert.True(Stat("syncookies_sent") > 2_000, stats);
         Assert.True(Stat("syncookies_accepted") >= 1, stats);
         Assert.True(Stat("rx_frames") >= 20_000 - Stat("rx_dropped_by_kernel"), stats);
         long grown = server.ResidentBytes - before;
