@@ -15,12 +15,12 @@ internal sealed class Keyspace
     /// 1024: 9 ms of 9; 4096: 6 ms of 3; a fork costs Redis 9-15 ms), because a batch of commands then copies many
     /// small stripes instead of a few big ones while the snapshot's thread copies the rest. They cost two things. The
     /// locks EXEC and every script take (4096 locks: EVAL 9k/s against 44-59k/s; locks shared by groups of neighbouring
-    /// stripes keep that at 256). And resident memory per table: a table's unused slot and page capacity stays
-    /// untouched (not resident) in big tables but not in small ones, ~4.5 KB of RSS per table: 100k hashes of 10 fields
-    /// took 294-297 bytes a key with 512 stripes, 314-324 with 1024, 443-463 with 4096, against 278 with 256 and
-    /// Redis's 319 (loadgen/memory/bench.sh), and the resident-memory test (310.8 here at 256) failed at 512 (328).
-    /// Copying a table's slot chunks on first touch, rather than whole stripes, would bound the wait without more
-    /// tables.
+    /// stripes keep that at 256). And resident memory, ~4.5 KB per table (used_memory did not grow, RSS did: most
+    /// likely a big table's unused slot and page capacity is never touched, so not resident, and a small one's is):
+    /// 100k hashes of 10 fields took 294-297 bytes a key with 512 stripes, 314-324 with 1024, 443-463 with 4096,
+    /// against 278 with 256 and Redis's 319 (loadgen/memory/bench.sh), and the resident-memory test (310.8 here at 256)
+    /// failed at 512 (328). Copying a table's slot chunks on first touch, rather than whole stripes, would bound the
+    /// wait without more tables.
     /// </remarks>
     public const int StripeCount = 256;
 
