@@ -33,6 +33,7 @@ internal sealed class ServerService(ServerOptions options, StartupInfo startup, 
         };
         _server.SyncDirectory = IoBypass.Linux.Control.StorageClaim.SyncDirectory;
         _server.OffHeap = IoBypass.Linux.Memory.NativeOffHeapMemory.Instance;
+        ArrakisServer.RecordPageMemory = IoBypass.Linux.Memory.NativeOffHeapMemory.Instance;
         string cpus = PinThreads();
         string storage;
         if (!options.AppendOnly)

@@ -35,12 +35,21 @@ internal sealed class KeyTable
     private int[]? _next;
     private int _nextShift;
     private int _rehashIndex;
-    private RecordHeap _heap = new();
+    private readonly IoBypass.Memory.IOffHeapMemory _pageMemory;
+    private RecordHeap _heap;
     private object?[] _objects = [];
     private long[] _objectBytes = []; // per handle: the object's size when last accounted (ValueSize.Of)
     private int _objectsUsed;
     private int[] _freeHandles = [];
     private int _freeHandleCount;
+
+    /// <summary>A table whose record pages come from <paramref name="pageMemory"/> (by default the process's
+    /// <see cref="RecordHeap.TablePages"/>).</summary>
+    public KeyTable(IoBypass.Memory.IOffHeapMemory? pageMemory = null)
+    {
+        _pageMemory = pageMemory ?? RecordHeap.TablePages;
+        _heap = new RecordHeap(_pageMemory);
+    }
 
     public int Count { get; private set; }
 
@@ -347,7 +356,7 @@ internal sealed class KeyTable
 
     private void CompactRecords()
     {
-        var fresh = new RecordHeap();
+        var fresh = new RecordHeap(_pageMemory);
         for (int i = 0; i < _used; i++)
         {
             ref var e = ref Slot(i);
@@ -357,6 +366,7 @@ internal sealed class KeyTable
             _heap.Span(e.Record, size).CopyTo(fresh.Span(moved, size));
             e.Record = moved;
         }
+        _heap.Release(); // between commands: nothing reads the old pages
         _heap = fresh;
     }
 
@@ -401,6 +411,10 @@ internal sealed class KeyTable
         e.ExpireAt = expireAt;
     }
 
+    /// <summary>Returns the record pages' memory now, for a table being dropped (FLUSHDB): it must not be used
+    /// afterwards. Native pages would otherwise wait for their finalizers.</summary>
+    public void Release() => _heap.Release();
+
     public void Clear()
     {
         _buckets = new int[8];
@@ -410,7 +424,8 @@ internal sealed class KeyTable
         _used = 0;
         _freeList = -1;
         _shift = 29;
-        _heap = new RecordHeap();
+        _heap.Release();
+        _heap = new RecordHeap(_pageMemory);
         _objects = [];
         _objectBytes = [];
         ValueBytes = 0;
@@ -460,18 +475,18 @@ internal sealed class KeyTable
     private void Rewrite(ref KeyEntry e, ReadOnlySpan<byte> value)
     {
         var page = _heap.Page(e.Record, out int offset);
-        int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset));
-        int oldValue = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 4));
+        int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page[offset..]);
+        int oldValue = BinaryPrimitives.ReadInt32LittleEndian(page[(offset + 4)..]);
         int oldSize = HeaderBytes + keyLength + oldValue, newSize = checked(HeaderBytes + keyLength + value.Length);
         if (RecordHeap.SameClass(oldSize, newSize))
         {
-            BinaryPrimitives.WriteInt32LittleEndian(page.AsSpan(offset + 4), value.Length);
-            value.CopyTo(page.AsSpan(offset + HeaderBytes + keyLength)); // overlapping copies are safe
+            BinaryPrimitives.WriteInt32LittleEndian(page[(offset + 4)..], value.Length);
+            value.CopyTo(page[(offset + HeaderBytes + keyLength)..]); // overlapping copies are safe
             return;
         }
         long record = _heap.Allocate(newSize);
         var span = _heap.Span(record, newSize);
-        page.AsSpan(offset, HeaderBytes + keyLength).CopyTo(span);
+        page.Slice(offset, HeaderBytes + keyLength).CopyTo(span);
         BinaryPrimitives.WriteInt32LittleEndian(span[4..], value.Length);
         value.CopyTo(span[(HeaderBytes + keyLength)..]);
         _heap.Free(e.Record, oldSize);
@@ -481,8 +496,8 @@ internal sealed class KeyTable
     private ReadOnlySpan<byte> KeyOf(long record)
     {
         var page = _heap.Page(record, out int offset);
-        int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset));
-        return page.AsSpan(offset + HeaderBytes, keyLength);
+        int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page[offset..]);
+        return page.Slice(offset + HeaderBytes, keyLength);
     }
 
     private ReadOnlySpan<byte> InlineValue(long record)
@@ -494,7 +509,7 @@ internal sealed class KeyTable
     private int RecordSize(long record)
     {
         var page = _heap.Page(record, out int offset);
-        return HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset)) + BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 4));
+        return HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(page[offset..]) + BinaryPrimitives.ReadInt32LittleEndian(page[(offset + 4)..]);
     }
 
     /// <summary>Bytes of the slot's record (MEMORY USAGE).</summary>

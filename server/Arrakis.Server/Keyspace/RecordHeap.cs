@@ -1,31 +1,48 @@
 using System.Buffers.Binary;
+using Arrakis.IoBypass.Memory;
 
 namespace Arrakis.Server.Keyspace;
 
 /// <summary>
 /// The bytes of one <see cref="KeyTable"/>'s records (keys and inline string values) in a few large
-/// byte arrays that hold no references, so the garbage collector never walks them and a record costs
+/// pages that hold no references, so the garbage collector never walks them and a record costs
 /// no object. Records up to <see cref="MaxSmall"/> bytes are carved from shared pages (bump allocation,
 /// then per-size-class free lists, in 8-byte steps up to 512 bytes and 64-byte steps above: a freed
 /// record is reused in place by the next one of its class); a larger one gets a page of its own,
 /// dropped when it is freed.
 /// </summary>
 /// <remarks>
-/// An address is <c>(page + 1) &lt;&lt; 32 | offset</c>, so 0 is never an address. Pages are allocated
-/// pinned (the pinned object heap): they are never moved by compaction. Ordinary pages were tried: they
-/// cut the pauses of the collections a bulk load of new keys sets off (1-4 ms against one blocking gen2 of
-/// 11-17 ms, which the pinned heap's budget triggers), but the small object heap's slack took 1M short
-/// strings from ~80 to ~94 bytes per key. Not thread-safe: the owning stripe's lock is held.
+/// An address is <c>(page + 1) &lt;&lt; 32 | offset</c>, so 0 is never an address.
+/// <para>A key table's shared pages come from <see cref="TablePages"/>: native memory in the server process,
+/// which the collector neither walks nor counts. They were arrays on the pinned object heap before, whose
+/// allocations count against the collector's budget for large objects: a bulk load of new keys set off background
+/// gen2 collections with 2-8 ms pauses. Ordinary arrays were tried before that: the small object heap's slack took
+/// 1M short strings from ~80 to ~94 bytes per key. A shared page is freed only with the whole heap
+/// (<see cref="Release"/>: between commands, or by a command that reads no record, such as FLUSHDB), so no span a
+/// command holds outlives its page.</para>
+/// <para>A record above <see cref="MaxSmall"/> bytes, and every page of a heap made without page memory (a sorted
+/// set's members: the set goes with the command that pops its last member, while that command still reads it), is
+/// a pinned array, which lives on while a span still reads it, where freed native memory would not.</para>
+/// Not thread-safe: the owning stripe's lock is held.
 /// </remarks>
 internal sealed class RecordHeap
 {
+    /// <summary>Where key tables' shared pages come from, process-wide: managed arrays unless the host sets native
+    /// memory at startup (<see cref="Runtime.ArrakisServer.RecordPageMemory"/>).</summary>
+    internal static IOffHeapMemory TablePages { get; set; } = ManagedOffHeapMemory.Instance;
+
+    private readonly IOffHeapMemory? _pageMemory;
+
+    /// <summary>A heap whose shared pages come from <paramref name="pageMemory"/>, or are pinned arrays when null.</summary>
+    public RecordHeap(IOffHeapMemory? pageMemory = null) => _pageMemory = pageMemory;
+
     public const int Granule = 8;
     public const int MaxSmall = 4096;
     private const int FineLimit = 512, CoarseGranule = 64;
     private const int FirstPageSize = 512;
     private const int MaxPageSize = 64 * 1024;
 
-    private byte[]?[] _pages = new byte[]?[4];
+    private OffHeapBuffer?[] _pages = new OffHeapBuffer?[4];
     private int _pageCount;
     private int[] _freePages = [];
     private int _freePageCount;
@@ -43,6 +60,19 @@ internal sealed class RecordHeap
     /// <summary>Bytes of freed blocks waiting on the free lists (what compacting the live records would give
     /// back; the unused end of the current page would come back as it is).</summary>
     public long FreeListBytes => Reserved - Used - (_current >= 0 ? _pages[_current]!.Length - _bump : 0);
+
+    /// <summary>Returns every page's memory now (native pages would otherwise wait for their finalizers). The
+    /// heap must not be used afterwards, and no span into it may still be in use.</summary>
+    public void Release()
+    {
+        for (int p = 0; p < _pageCount; p++)
+        {
+            _pages[p]?.Dispose();
+            _pages[p] = null;
+        }
+        _current = -1;
+        Reserved = Used = 0;
+    }
 
     /// <summary>The size of the class <paramref name="size"/> falls in.</summary>
     public static int Rounded(int size) => size <= FineLimit ? (size + Granule - 1) & ~(Granule - 1) : (size + CoarseGranule - 1) & ~(CoarseGranule - 1);
@@ -77,7 +107,7 @@ internal sealed class RecordHeap
         {
             int page = PageOf(address);
             Reserved -= _pages[page]!.Length;
-            _pages[page] = null;
+            _pages[page] = null; // a pinned array: it lives on while a span still reads it
             if (_freePageCount == _freePages.Length) Array.Resize(ref _freePages, Math.Max(4, _freePages.Length * 2));
             _freePages[_freePageCount++] = page;
             return;
@@ -95,15 +125,15 @@ internal sealed class RecordHeap
 
     /// <summary>The bytes of page <paramref name="page"/> that records may occupy (a snapshot's capture): all of it,
     /// but only up to the bump pointer for the page being carved.</summary>
-    public ReadOnlySpan<byte> PageBytes(int page) => page == _current ? _pages[page].AsSpan(0, _bump) : _pages[page];
+    public ReadOnlySpan<byte> PageBytes(int page) => _pages[page] is not { } p ? default : page == _current ? p.Span[.._bump] : p.Span;
 
-    public Span<byte> Span(long address, int length) => _pages[PageOf(address)].AsSpan((int)address, length);
+    public Span<byte> Span(long address, int length) => _pages[PageOf(address)]!.Span.Slice((int)address, length);
 
     /// <summary>The page holding <paramref name="address"/> and the block's offset in it.</summary>
-    public byte[] Page(long address, out int offset)
+    public Span<byte> Page(long address, out int offset)
     {
         offset = (int)address;
-        return _pages[PageOf(address)]!;
+        return _pages[PageOf(address)]!.Span;
     }
 
     internal static int PageOf(long address) => (int)(address >> 32) - 1;
@@ -133,9 +163,9 @@ internal sealed class RecordHeap
         _bump = 0;
     }
 
-    private long AllocateLarge(int size) => Address(NewPage(size), 0);
+    private long AllocateLarge(int size) => Address(NewPage(size, large: true), 0);
 
-    private int NewPage(int size)
+    private int NewPage(int size, bool large = false)
     {
         int index;
         if (_freePageCount > 0) index = _freePages[--_freePageCount];
@@ -144,8 +174,20 @@ internal sealed class RecordHeap
             if (_pageCount == _pages.Length) Array.Resize(ref _pages, _pages.Length * 2);
             index = _pageCount++;
         }
-        _pages[index] = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+        _pages[index] = large || _pageMemory is null ? new PinnedPage(size) : _pageMemory.Allocate(size);
         Reserved += size;
         return index;
+    }
+
+    /// <summary>A large record's page: a pinned array, kept alive by any span still reading it.</summary>
+    private sealed class PinnedPage(int size) : OffHeapBuffer
+    {
+        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+
+        public override Span<byte> Span => _array;
+
+        public override int Length => _array.Length;
+
+        public override void Dispose() { }
     }
 }

@@ -61,6 +61,15 @@ public sealed class ArrakisServer : IDisposable
         set => State.OffHeap = value;
     }
 
+    /// <summary>Where the key tables' record pages come from, for the whole process (set once at startup, before any
+    /// key is written): the server process gives native memory, which the collector neither walks nor counts;
+    /// in-process servers (tests) keep managed arrays.</summary>
+    public static IoBypass.Memory.IOffHeapMemory RecordPageMemory
+    {
+        get => Keyspace.RecordHeap.TablePages;
+        set => Keyspace.RecordHeap.TablePages = value;
+    }
+
     public string ConfigFile
     {
         get => State.ConfigFile;

@@ -1,3 +1,4 @@
+using Arrakis.IoBypass.Memory;
 using Arrakis.Server.Keyspace;
 
 namespace Arrakis.Server.Tests.Keyspace;
@@ -43,5 +44,48 @@ public sealed class RecordHeapTests
         heap.Free(big, 1 << 20);
         Assert.Equal(reserved, heap.Reserved);
         Assert.NotEqual(small, big);
+    }
+
+    [Fact]
+    public void Shared_pages_come_from_the_page_memory_and_go_back_on_release_while_large_records_stay_arrays()
+    {
+        var memory = new CountingMemory();
+        var heap = new RecordHeap(memory);
+        var small = new List<long>();
+        for (int i = 0; i < 5000; i++) small.Add(heap.Allocate(40 + i % 50));
+        long large = heap.Allocate(RecordHeap.MaxSmall + 1);
+        Assert.True(memory.Allocated.Count > 1);
+        Assert.All(memory.Allocated, b => Assert.True(b.Length <= 64 * 1024)); // the large record is not among them
+        Assert.Equal(memory.Allocated.Sum(b => (long)b.Length) + RecordHeap.Rounded(RecordHeap.MaxSmall + 1), heap.Reserved);
+        heap.Span(large, 8).Fill(7);
+        heap.Span(small[^1], 8).Fill(9);
+
+        heap.Release();
+        Assert.Equal(0, heap.Reserved);
+        Assert.All(memory.Allocated, b => Assert.Throws<ObjectDisposedException>(() => b.Span.Length));
+    }
+
+    [Fact]
+    public void A_table_takes_its_pages_from_its_page_memory_and_gives_them_back_on_release()
+    {
+        var memory = new CountingMemory();
+        var table = new KeyTable(memory);
+        table.AddString("k"u8, KeyTable.Hash("k"u8), "v"u8);
+        Assert.Single(memory.Allocated);
+        Assert.True(table.TryGetString(table.Find("k"u8, KeyTable.Hash("k"u8)), out var v) && v.SequenceEqual("v"u8));
+        table.Release();
+        Assert.Throws<ObjectDisposedException>(() => memory.Allocated[0].Span.Length);
+    }
+
+    private sealed class CountingMemory : IOffHeapMemory
+    {
+        public readonly List<OffHeapBuffer> Allocated = [];
+
+        public OffHeapBuffer Allocate(int length)
+        {
+            var b = ManagedOffHeapMemory.Instance.Allocate(length);
+            lock (Allocated) Allocated.Add(b);
+            return b;
+        }
     }
 }

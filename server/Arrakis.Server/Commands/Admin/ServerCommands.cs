@@ -78,6 +78,7 @@ internal static class ServerCommands
                 if (t is null) continue;
                 removed += t.Count;
                 ks[i].Tables[db] = null;
+                t.Release(); // its record pages back now (every stripe is held, nothing reads them)
             }
             c.Stats.Dirty += removed;
             ks.AverageTtl[db] = 0;

@@ -82,7 +82,7 @@ internal sealed class SkipList
     {
         var page = _members.Page(N(node).Member, out int at);
         int length = PackedPairs.ReadVarint(page, ref at);
-        return page.AsSpan(at, length);
+        return page.Slice(at, length);
     }
 
     public int Next(int node) => N(node).Forward;
