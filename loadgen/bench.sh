@@ -52,30 +52,32 @@ if [ "$with_garnet" = 1 ]; then
   targets+=(--target "garnet=127.0.0.1:$garnet_port")
 fi
 
-common=(--rounds "$rounds" --test-time "$seconds" --warmup 1 --clients 50 --key-maximum 99999)
-run() { # name, then workload options
-  local name="$1"; shift
+common=(--test-time "$seconds" --warmup 1 --clients 50 --key-maximum 99999)
+# The open loop runs at least 60 s per target (the keyspace issue's measure), in rounds of the same length.
+open_rounds=$(( rounds * seconds >= 60 ? rounds : (60 + seconds - 1) / seconds ))
+run() { # name, rounds, then workload options
+  local name="$1" n="$2"; shift 2
   echo "== $name"
   redis-cli -p "$arrakis_port" config resetstat >/dev/null
-  "${loadgen[@]}" compare "${targets[@]}" "${common[@]}" --out "$out/$name" --title "$name" "$@" | tee "$out/$name.txt"
+  "${loadgen[@]}" compare "${targets[@]}" --rounds "$n" "${common[@]}" --out "$out/$name" --title "$name" "$@" | tee "$out/$name.txt"
   # The runtime's own GC figures for arrakis over this workload (its rounds and warm-ups): count and pauses.
   redis-cli -p "$arrakis_port" info stats | tr -d '\r' | grep '^arrakis_gc_' > "$out/$name/gc.txt"
   tr '\n' ' ' < "$out/$name/gc.txt"; echo
 }
-run set-p1  --command "SET __key__ __data__" --data-size 16 --pipeline 1
-run set-p16 --command "SET __key__ __data__" --data-size 16 --pipeline 16
-run get-p1  --command "GET __key__" --pipeline 1
-run get-p16 --command "GET __key__" --pipeline 16
-run mix-1to10-1k --ratio 1:10 --data-size 1024 --pipeline 1
+run set-p1  "$rounds" --command "SET __key__ __data__" --data-size 16 --pipeline 1
+run set-p16 "$rounds" --command "SET __key__ __data__" --data-size 16 --pipeline 16
+run get-p1  "$rounds" --command "GET __key__" --pipeline 1
+run get-p16 "$rounds" --command "GET __key__" --pipeline 16
+run mix-1to10-1k "$rounds" --ratio 1:10 --data-size 1024 --pipeline 1
 peak=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["targets"]; print(int([x for x in t if x["name"]=="redis"][0]["median_ops_per_sec"]/2))' "$out/mix-1to10-1k/compare.json")
-run open-loop-half-redis-peak --ratio 1:10 --data-size 1024 --pipeline 1 --rate "$peak"
+run open-loop-half-redis-peak "$open_rounds" --ratio 1:10 --data-size 1024 --pipeline 1 --rate "$peak"
 
 {
   echo "# Arrakis standard benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr). Servers on loopback, persistence off;"
   echo "arrakis-loadgen compare, $rounds alternating rounds of ${seconds}s (+1 s warm-up) per target, 50 connections, keys 0-99999."
-  echo "Open loop: 1:10 mix at half of redis-server's measured peak ($peak req/s); latency from each request's intended send time."
+  echo "Open loop: 1:10 mix at half of redis-server's measured peak ($peak req/s), $open_rounds rounds; latency from each request's intended send time."
   echo
   for f in set-p1 set-p16 get-p1 get-p16 mix-1to10-1k open-loop-half-redis-peak; do
     cat "$out/$f/compare.md"
