@@ -33,7 +33,7 @@ internal static class MemoryHousekeeping
     /// Starts the collector's background mode before any client is served. A process's first collection of
     /// generation 2 that an allocation sets off is a blocking one (it also starts the background GC thread);
     /// the later ones are background collections with sub-millisecond pauses. The first bulk load of new
-    /// keys used to meet it, as a 10-15 ms pause on the record pages' budget for pinned objects. Allocating
+    /// keys used to meet it, as a 10-15 ms pause on the budget for pinned objects (record pages then; slot segments and bucket arrays now). Allocating
     /// pinned arrays until that budget runs out (about 4 MB, never touched, so never resident) takes it at
     /// startup instead. Returns the megabytes it took.
     /// </summary>
