@@ -85,19 +85,18 @@ internal static class StreamGroupCommands
                 }
             }
         }
-        else if (op == "SETID" && argc == 7)
+        else if (op == "SETID")
         {
-            if (!c.ArgIs(5, "ENTRIESREAD"))
+            // Every ENTRIESREAD pair is read and checked; the count of arguments (5 or 7) only after the key and group.
+            for (int i = 5; i < argc; i += 2)
             {
-                c.Error(Errors.SubcommandSyntax(c));
-                return false;
+                if (!c.ArgIs(i, "ENTRIESREAD") || i + 1 >= argc)
+                {
+                    c.Error(Errors.SubcommandSyntax(c));
+                    return false;
+                }
+                if (!ParseEntriesRead(c, i + 1, out entriesRead)) return false;
             }
-            return ParseEntriesRead(c, 6, out entriesRead);
-        }
-        else if (op == "SETID" && argc != 5)
-        {
-            c.Error(Errors.SubcommandSyntax(c));
-            return false;
         }
         return true;
     }

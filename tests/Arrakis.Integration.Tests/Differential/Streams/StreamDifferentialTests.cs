@@ -152,6 +152,13 @@ public sealed class StreamDifferentialTests(ServerPairFixture servers)
         h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD", "2");
         h.Run("XGROUP", "SETID", "s", "mid", "2-0", "BOGUS", "2");
         h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD");
+        // Found by the command fuzzer: every ENTRIESREAD pair is checked before the count of arguments.
+        h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD", "-2", "1");
+        h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD", "BYLEX", "1");
+        h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD", "5", "1");
+        h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD", "5", "ENTRIESREAD", "-3");
+        h.Run("XGROUP", "SETID", "s", "mid", "2-0", "ENTRIESREAD", "5", "ENTRIESREAD", "7");
+        h.Run("XGROUP", "SETID", "nokey", "mid", "2-0", "ENTRIESREAD", "5", "ENTRIESREAD", "7");
         h.Run("XGROUP", "SETID", "s", "mid", "-");
         h.Run("XGROUP", "CREATECONSUMER", "s", "g", "alice");
         h.Run("XGROUP", "CREATECONSUMER", "s", "g", "alice");
