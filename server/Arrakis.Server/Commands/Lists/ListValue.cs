@@ -5,14 +5,17 @@ namespace Arrakis.Server.Commands.Lists;
 /// <summary>
 /// A Redis list as Redis 7.0 keeps it: a quicklist, a sequence of nodes that each pack up to 8 KiB of
 /// elements into one byte array (list-max-listpack-size -2). An element costs its bytes plus a length
-/// before and a back-length after (one byte each below 128 bytes), so a list of short elements takes
-/// about what it holds and a few objects per 8 KiB, never one object per element.
+/// before them (one byte below 128 bytes), so a list of short elements takes about what it holds and a
+/// few objects per 8 KiB, never one object per element. Redis's listpack also keeps a back-length after
+/// each entry, to walk backwards: here the entries' offsets in the node being walked backwards are
+/// cached instead (one byte less per element: 10 lists of 100k 16-byte elements, 18.6 -> ~17.6 bytes each).
 /// </summary>
 /// <remarks>
-/// Push and pop at either end are O(1) (nodes keep free room at both ends). Access by index walks
-/// nodes by their counts, then entries; a cursor remembers the last position, so the loops of LRANGE,
-/// LREM, LPOS and LINSERT step from one element to the next in O(1). Spans returned by the indexer are
-/// valid until the list changes. Not thread-safe: the caller holds the key's stripe lock.
+/// Push and pop at either end are O(1) (nodes keep free room at both ends; popping from the tail reads the
+/// offset cache, which a pop from the tail keeps valid). Access by index walks nodes by their counts, then
+/// entries; a cursor remembers the last position, so the loops of LRANGE, LREM, LPOS and LINSERT step from
+/// one element to the next in O(1), backwards too. Spans returned by the indexer are valid until the list
+/// changes. Not thread-safe: the caller holds the key's stripe lock.
 /// </remarks>
 internal sealed class ListValue
 {
@@ -23,8 +26,15 @@ internal sealed class ListValue
     private int _nodeCount;
     private long _bufferBytes; // sum of the nodes' Buffer lengths, kept as they change (AllocatedBytes is O(1))
 
-    // The cursor: element _curIndex is in node _curNode at byte _curOffset (-1 = unset).
-    private int _curIndex = -1, _curNode, _curOffset;
+    // The cursor: element _curIndex is entry _curK of node _curNode, at byte _curOffset (_curIndex -1 = unset).
+    private int _curIndex = -1, _curNode, _curOffset, _curK;
+
+    // The offsets of the first _offsetCount entries of node _offsetNode as it was at _offsetVersion: what walking
+    // backwards reads (entries have no back-length). Per thread: a node is only read under its list's lock, and a
+    // change that moves entries bumps the node's version.
+    [ThreadStatic] private static Node? _offsetNode;
+    [ThreadStatic] private static int _offsetVersion, _offsetCount;
+    [ThreadStatic] private static int[]? _offsets;
 
     public int Count { get; private set; }
 
@@ -128,12 +138,18 @@ internal sealed class ListValue
     {
         Seek(index);
         var node = _nodes[_curNode];
-        _curOffset = node.RemoveAt(_curOffset); // never resizes the buffer
+        _curOffset = node.RemoveAt(_curOffset, last: _curK == node.Count - 1); // never resizes the buffer
         Count--;
+        // Without the last entry, the node's other entries are where they were: the cached offsets stay.
+        if (ReferenceEquals(_offsetNode, node) && _offsetCount > node.Count) _offsetCount = node.Count;
         if (node.Count == 0)
         {
             RemoveNode(_curNode);
-            if (_curNode < _nodeCount && index < Count) _curOffset = _nodes[_curNode].Start;
+            if (_curNode < _nodeCount && index < Count)
+            {
+                _curOffset = _nodes[_curNode].Start;
+                _curK = 0;
+            }
             else _curIndex = -1;
             return;
         }
@@ -143,6 +159,7 @@ internal sealed class ListValue
             {
                 _curNode++;
                 _curOffset = _nodes[_curNode].Start;
+                _curK = 0;
             }
             else _curIndex = -1;
         }
@@ -213,14 +230,40 @@ internal sealed class ListValue
             offset = n.Start;
             for (int i = 0; i < k; i++) offset += Entry.SizeAt(n.Buffer, offset);
         }
-        else
-        {
-            offset = n.End;
-            for (int i = n.Count; i > k; i--) offset -= Entry.SizeBefore(n.Buffer, offset);
-        }
+        else offset = OffsetOf(n, k);
         _curIndex = index;
         _curNode = node;
         _curOffset = offset;
+        _curK = k;
+    }
+
+    /// <summary>The offset of entry <paramref name="k"/> of <paramref name="n"/>, from the offset cache (extended by
+    /// walking forward from the last entry it knows).</summary>
+    private static int OffsetOf(Node n, int k)
+    {
+        if (!ReferenceEquals(_offsetNode, n) || _offsetVersion != n.Version)
+        {
+            _offsetNode = n;
+            _offsetVersion = n.Version;
+            _offsetCount = 0;
+        }
+        if (k < _offsetCount) return _offsets![k];
+        if (_offsets is null || _offsets.Length <= k)
+        {
+            var bigger = new int[Math.Max(64, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)n.Count))];
+            if (_offsets is not null) _offsets.AsSpan(0, _offsetCount).CopyTo(bigger);
+            _offsets = bigger;
+        }
+        var offsets = _offsets;
+        int offset = _offsetCount == 0 ? n.Start : offsets[_offsetCount - 1] + Entry.SizeAt(n.Buffer, offsets[_offsetCount - 1]);
+        for (int i = _offsetCount; ; i++)
+        {
+            offsets[i] = offset;
+            if (i == k) break;
+            offset += Entry.SizeAt(n.Buffer, offset);
+        }
+        _offsetCount = k + 1;
+        return offset;
     }
 
     private bool StepForward()
@@ -232,7 +275,9 @@ internal sealed class ListValue
             if (_curNode + 1 >= _nodeCount) return false;
             _curNode++;
             next = _nodes[_curNode].Start;
+            _curK = 0;
         }
+        else _curK++;
         _curOffset = next;
         _curIndex++;
         return true;
@@ -241,14 +286,15 @@ internal sealed class ListValue
     private bool StepBack()
     {
         var n = _nodes[_curNode];
-        if (_curOffset == n.Start)
+        if (_curK == 0)
         {
             if (_curNode == 0) return false;
             _curNode--;
             n = _nodes[_curNode];
-            _curOffset = n.End;
+            _curK = n.Count;
         }
-        _curOffset -= Entry.SizeBefore(n.Buffer, _curOffset);
+        _curK--;
+        _curOffset = OffsetOf(n, _curK);
         _curIndex--;
         return true;
     }
@@ -275,6 +321,10 @@ internal sealed class ListValue
     {
         public byte[] Buffer;
         public int Start, End, Count;
+
+        /// <summary>Bumped by every change that moves an entry or shifts the entries' indices (not by an append, nor
+        /// by removing the last entry): the offset cache of a node is valid for one version.</summary>
+        public int Version;
 
         /// <summary>A node for a first entry of <paramref name="firstEntry"/> bytes; <paramref name="full"/> when the
         /// list already fills a node (it is long: start at the node size rather than grow to it by doubling).</summary>
@@ -309,6 +359,7 @@ internal sealed class ListValue
 
         public int Prepend(ReadOnlySpan<byte> item, int size)
         {
+            Version++;
             int grown = Start < size ? Reshape(size, atEnd: false) : 0;
             Start -= size;
             Entry.Write(Buffer.AsSpan(Start, size), item);
@@ -318,6 +369,7 @@ internal sealed class ListValue
 
         public int InsertAt(int offset, ReadOnlySpan<byte> item, int size)
         {
+            Version++;
             int shift = offset - Start;
             int grown = Buffer.Length - End < size ? Reshape(size, atEnd: true) : 0;
             offset = Start + shift;
@@ -328,10 +380,12 @@ internal sealed class ListValue
             return grown;
         }
 
-        /// <summary>Removes the entry at <paramref name="offset"/>; returns where the entry after it now starts.</summary>
-        public int RemoveAt(int offset)
+        /// <summary>Removes the entry at <paramref name="offset"/> (<paramref name="last"/>: the node's last entry);
+        /// returns where the entry after it now starts.</summary>
+        public int RemoveAt(int offset, bool last)
         {
             int size = Entry.SizeAt(Buffer, offset);
+            if (!last || offset == Start) Version++;
             Count--;
             if (offset == Start)
             {
@@ -345,6 +399,7 @@ internal sealed class ListValue
 
         public int Replace(int offset, ReadOnlySpan<byte> item)
         {
+            Version++;
             int old = Entry.SizeAt(Buffer, offset), size = Entry.Size(item.Length);
             int shift = offset - Start;
             int grown = size > old && Buffer.Length - End < size - old ? Reshape(size - old, atEnd: true) : 0;
@@ -358,6 +413,7 @@ internal sealed class ListValue
         /// <summary>Moves the entries from <paramref name="offset"/> on into a new node.</summary>
         public Node SplitAt(int offset)
         {
+            Version++;
             int moved = 0;
             for (int o = offset; o < End; o += Entry.SizeAt(Buffer, o)) moved++;
             var tail = new Node(Buffer.AsSpan(offset, End - offset).ToArray(), 0, End - offset, moved);
@@ -371,6 +427,7 @@ internal sealed class ListValue
         /// the node limit plus the entry) with the new room on that side; returns how many bytes it grew by.</summary>
         private int Reshape(int needed, bool atEnd)
         {
+            Version++;
             int used = End - Start;
             int length = Math.Max(used + needed, Math.Min(Math.Max(Buffer.Length * 2, 64), NodeBytes));
             var bigger = new byte[length];
@@ -384,30 +441,15 @@ internal sealed class ListValue
         }
     }
 
-    /// <summary>An entry: [varint length][bytes][back-length: the size of the first two, as a varint read
-    /// backwards]. Both are one byte for elements shorter than 126 bytes.</summary>
+    /// <summary>An entry: [varint length][bytes]; the length is one byte for elements shorter than 128 bytes.</summary>
     private static class Entry
     {
-        public static int Size(int length)
-        {
-            int head = PackedPairs.VarintSize(length) + length;
-            return head + PackedPairs.VarintSize(head);
-        }
+        public static int Size(int length) => PackedPairs.VarintSize(length) + length;
 
         public static void Write(Span<byte> dest, ReadOnlySpan<byte> item)
         {
             int n = PackedPairs.WriteVarint(dest, item.Length);
             item.CopyTo(dest[n..]);
-            int head = n + item.Length;
-            // The back-length is read from the entry's end backwards: the last byte holds the lowest 7
-            // bits, the high bit of a byte saying that another byte (the next 7 bits) is to its left.
-            int back = PackedPairs.VarintSize(head);
-            for (int i = 0; i < back; i++)
-            {
-                byte b = (byte)((head >> (7 * i)) & 0x7F);
-                if (i < back - 1) b |= 0x80;
-                dest[head + back - 1 - i] = b;
-            }
         }
 
         public static ReadOnlySpan<byte> Data(byte[] buffer, int offset)
@@ -422,22 +464,7 @@ internal sealed class ListValue
         {
             int pos = offset;
             int length = PackedPairs.ReadVarint(buffer, ref pos);
-            int head = pos - offset + length;
-            return head + PackedPairs.VarintSize(head);
-        }
-
-        /// <summary>Size of the entry that ends at <paramref name="end"/>.</summary>
-        public static int SizeBefore(byte[] buffer, int end)
-        {
-            int head = 0, i = 0, pos = end - 1;
-            while (true)
-            {
-                byte b = buffer[pos--];
-                head |= (b & 0x7F) << (7 * i);
-                i++;
-                if ((b & 0x80) == 0) break;
-            }
-            return head + i;
+            return pos - offset + length;
         }
     }
 }
