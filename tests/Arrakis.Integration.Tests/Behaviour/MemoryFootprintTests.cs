@@ -59,7 +59,7 @@ public sealed class MemoryFootprintTests
     }
 
     [Fact]
-    public void A_million_short_strings_take_at_most_92_bytes_each_and_lists_at_most_redis_s_18_6()
+    public void A_million_short_strings_take_at_most_92_bytes_each_and_lists_at_most_redis_s_18_6_less_a_byte()
     {
         using var server = ServerProcess.StartArrakis();
         using var c = new RespConnection(server.Port, timeoutMs: 60000);
@@ -89,12 +89,13 @@ public sealed class MemoryFootprintTests
         double perElement = (Settled(server, c) - strings) / 1_000_000.0;
         double accounted = (UsedMemory(c) - usedBefore) / 1_000_000.0;
         // Redis 7.0's quicklist: 18.6 bytes per 16-byte element in the same benchmark (RSS growth). What the lists
-        // hold (our accounting: node buffers, node objects, node arrays; 18.2) must be at most that. Their RSS
+        // hold (our accounting: node buffers, node objects, node arrays; 17.2 since entries have no back-length, 18.2
+        // before) must be at most that less the back-length's byte. Their RSS
         // growth is that plus where the collector's regions happen to land: 18.4 in quiet runs here, 18.7 in a CI
         // run beside the other test assemblies, 16.3-21.2 beside two busy CPUs (both ways: free pages left resident
         // before the baseline are reused by the load). So RSS gets Redis's figure plus 10%, the done-when's bound
         // for total RSS; loadgen/memory/bench.sh compares the two servers side by side.
-        Assert.True(accounted <= 18.6, $"10 lists of 100k 16-byte elements: {accounted:F2} bytes per element accounted (used_memory)");
+        Assert.True(accounted <= 17.6, $"10 lists of 100k 16-byte elements: {accounted:F2} bytes per element accounted (used_memory)");
         Assert.True(perElement <= 18.6 * 1.1, $"10 lists of 100k 16-byte elements: {perElement:F1} bytes per element of RSS");
     }
 
