@@ -152,7 +152,7 @@ internal sealed class SnapshotWriter(ServerState server)
             try
             {
                 using var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-                var writer = new RdbWriter(file, compress: true);
+                var writer = new RdbWriter(new IncrementalSyncStream(file), compress: true);
                 writer.WriteHeader(RdbWriter.DefaultAux(Commands.Connection.ConnectionCommands.RedisVersion, StartedUnixMs / 1000, GC.GetTotalMemory(false), aofBase));
                 foreach (var code in server.Functions.Codes()) writer.WriteFunction(code); // after the AUX fields, as Redis 7.0
                 for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) snapshot.WriteNextPart(writer);
