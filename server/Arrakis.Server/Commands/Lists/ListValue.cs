@@ -8,7 +8,7 @@ namespace Arrakis.Server.Commands.Lists;
 /// before them (one byte below 128 bytes), so a list of short elements takes about what it holds and a
 /// few objects per 8 KiB, never one object per element. Redis's listpack also keeps a back-length after
 /// each entry, to walk backwards: here the entries' offsets in the node being walked backwards are
-/// cached instead (one byte less per element: 10 lists of 100k 16-byte elements, 18.6 -> ~17.6 bytes each).
+/// cached instead (one byte less per element: 10 lists of 100k 16-byte elements, 18.6 -> 17.7 bytes each).
 /// </summary>
 /// <remarks>
 /// Push and pop at either end are O(1) (nodes keep free room at both ends; popping from the tail reads the
