@@ -36,9 +36,7 @@ internal sealed class FileQueuePair : IQueuePair
         {
             fs = new FileStream(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read,
                 writable ? FileShare.Read : FileShare.ReadWrite, bufferSize: 0);
-            long length = fs.Length;
-            if (length == 0 && fs.CanSeek) length = fs.Seek(0, SeekOrigin.End); // a block device: fstat says 0, lseek(SEEK_END) its size
-            return new FileQueuePair(fs, length, writable);
+            return new FileQueuePair(fs, LengthOf(fs, path), writable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -46,6 +44,28 @@ internal sealed class FileQueuePair : IQueuePair
             error = e.Message;
             return null;
         }
+    }
+
+    /// <summary>
+    /// The length of a file, or the size of a block device (fstat, and so FileStream.Length, says 0 for one;
+    /// the kernel's sysfs entry of the device says how many 512-byte sectors it has).
+    /// </summary>
+    public static long LengthOf(FileStream fs, string path)
+    {
+        long length = fs.Length;
+        if (length != 0) return length;
+        try
+        {
+            string device = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+            string sysfs = $"/sys/class/block/{Path.GetFileName(device)}/size";
+            if (device.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(sysfs)
+                && long.TryParse(File.ReadAllText(sysfs).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long sectors))
+                return sectors * 512;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return 0;
     }
 
     public string Name => "file";

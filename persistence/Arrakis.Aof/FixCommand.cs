@@ -32,9 +32,9 @@ internal static class FixCommand
         string question;
         if (check.Verdict == Verdict.Damaged)
         {
-            long lastLsn = SegmentScanner.LastLsnAfter(last.Path, r.EndOffset);
+            long lastLsn = SegmentScanner.LastLsnAfter(last.Path, r.EndOffset, last.Segment.RegionEnd);
             long lost = Math.Max(0, lastLsn - r.NextLsn + 1);
-            bytes = Math.Max(SegmentScanner.NonZeroExtent(last.Path, r.EndOffset), r.DamagedBytes);
+            bytes = Math.Max(SegmentScanner.NonZeroExtent(last.Path, r.EndOffset, last.Segment.RegionEnd), r.DamagedBytes);
             string loss = lost > 0 ? $"at least {lost} durable record(s), LSN {r.NextLsn}..{lastLsn}" : $"the durable record(s) from LSN {r.NextLsn}";
             if (!cutCorrupt)
             {

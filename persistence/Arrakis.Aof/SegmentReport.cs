@@ -22,14 +22,17 @@ internal sealed class SegmentReport(LogSegment segment, string path)
     public SortedDictionary<string, long> UnknownCommands { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Bytes after the end of the valid log (never-written space, or what a torn tail occupies).</summary>
-    public long FreeBytes => Read is null ? 0 : Math.Max(0, Capacity - Read.EndOffset);
+    public long FreeBytes => Read is null ? 0 : Math.Max(0, RegionEnd - Read.EndOffset);
+
+    /// <summary>Where the segment's region ends: its manifest's region-end, else the end of the file or device.</summary>
+    public long RegionEnd => Segment.RegionEnd >= 0 ? Math.Min(Segment.RegionEnd, Capacity) : Capacity;
 
     public string Describe()
     {
-        string head = $"segment {Segment.File} (seq {Segment.Seq}, start-offset {Segment.StartOffset}, start-lsn {Segment.StartLsn})";
+        string head = $"segment {Segment.File} (seq {Segment.Seq}, start-offset {Segment.StartOffset}, start-lsn {Segment.StartLsn}{(Segment.RegionEnd >= 0 ? $", region-end {Segment.RegionEnd}" : "")})";
         if (Read is null) return $"{head}: UNREADABLE: {OpenError}";
         string lsns = Read.Records == 0 ? "no records" : $"{Read.Records} records (LSN {FirstLsn}..{LastLsn})";
         return $"{head}: {lsns}, {Commands} commands ({Transactions} multi-command records), {Read.Frames} frames; "
-            + $"valid log ends at offset {Read.EndOffset}, next LSN {Read.NextLsn}; {FreeBytes} of {Capacity} bytes free";
+            + $"valid log ends at offset {Read.EndOffset}, next LSN {Read.NextLsn}; {FreeBytes} of {RegionEnd - Segment.StartOffset} bytes free";
     }
 }

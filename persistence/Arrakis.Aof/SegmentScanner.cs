@@ -28,7 +28,7 @@ internal static class SegmentScanner
             report.OpenError = $"start-offset {segment.StartOffset} is beyond the end of {report.Path} ({device.FileLength} bytes)";
             return report;
         }
-        report.Read = new LogReader(device).Read(segment.StartOffset, segment.StartLsn, record =>
+        report.Read = new LogReader(device, segment.RegionEnd).Read(segment.StartOffset, segment.StartLsn, record =>
         {
             if (report.FirstLsn == 0) report.FirstLsn = record.Lsn;
             report.LastLsn = record.Lsn;
@@ -49,16 +49,18 @@ internal static class SegmentScanner
     /// The highest LSN of a valid frame header after <paramref name="offset"/> (what cutting there loses
     /// at least), or 0 when there is none. Reads the file directly; never throws.
     /// </summary>
-    public static long LastLsnAfter(string path, long offset)
+    public static long LastLsnAfter(string path, long offset, long regionEnd = -1)
     {
         long last = 0;
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
             var chunk = new byte[(1 << 20) + LogFrame.HeaderSize];
-            for (long pos = offset + 1; pos < fs.Length; pos += 1 << 20)
+            long length = FileQueuePair.LengthOf(fs, path);
+            long end = regionEnd < 0 ? length : Math.Min(regionEnd, length);
+            for (long pos = offset + 1; pos < end; pos += 1 << 20)
             {
-                int n = RandomAccess.Read(fs.SafeFileHandle, chunk, pos);
+                int n = RandomAccess.Read(fs.SafeFileHandle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, end - pos)), pos);
                 var span = chunk.AsSpan(0, n);
                 for (int at = span.IndexOf("ARKL"u8); at >= 0 && at < (1 << 20);)
                 {
@@ -74,17 +76,19 @@ internal static class SegmentScanner
         return last;
     }
 
-    /// <summary>Bytes from <paramref name="offset"/> to the end of the last non-zero byte of the file (0: only zeros). Never throws.</summary>
-    public static long NonZeroExtent(string path, long offset)
+    /// <summary>Bytes from <paramref name="offset"/> to the end of the last non-zero byte of the file or of the segment's region (0: only zeros). Never throws.</summary>
+    public static long NonZeroExtent(string path, long offset, long regionEnd = -1)
     {
         long end = offset;
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
             var chunk = new byte[1 << 20];
-            for (long pos = offset; pos < fs.Length; pos += chunk.Length)
+            long length = FileQueuePair.LengthOf(fs, path);
+            long limit = regionEnd < 0 ? length : Math.Min(regionEnd, length);
+            for (long pos = offset; pos < limit; pos += chunk.Length)
             {
-                int n = RandomAccess.Read(fs.SafeFileHandle, chunk, pos);
+                int n = RandomAccess.Read(fs.SafeFileHandle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, limit - pos)), pos);
                 int i = chunk.AsSpan(0, n).LastIndexOfAnyExcept((byte)0);
                 if (i >= 0) end = pos + i + 1;
                 if (n <= 0) break;

@@ -23,5 +23,7 @@ internal sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
 
     public bool Exists(string path) => File.Exists(path);
 
+    public int ZeroRange(string path, long offset, long bytes) => StorageClaim.ZeroRange(path, offset, bytes);
+
     public int SyncDirectory(string directory) => StorageClaim.SyncDirectory(directory);
 }

@@ -31,6 +31,12 @@ public static unsafe class StorageClaim
     /// </summary>
     public static int PrewriteFile(string path, long bytes) => FilePrewriter.Prewrite(path, bytes);
 
+    /// <summary>
+    /// Zeros [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="bytes"/>) (multiples of 4096) of a
+    /// file or block device durably, beside a claim of it (no O_EXCL): the next region of a log device. 0 or -errno.
+    /// </summary>
+    public static int ZeroRange(string path, long offset, long bytes) => FilePrewriter.ZeroRange(path, offset, bytes);
+
     /// <summary>fsync of a directory, so that a file created or renamed in it survives a crash. 0 or -errno.</summary>
     public static int SyncDirectory(string directory) => FilePrewriter.SyncDirectory(directory);
 

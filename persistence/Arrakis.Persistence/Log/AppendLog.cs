@@ -41,19 +41,23 @@ public sealed class AppendLog : IDisposable
     private int _inFlightLength;
     private long _inFlightLastLsn;
     private int _failed;
+    private bool _retired;
+    private AppendLog? _predecessor; // retired on the same queue pair: disposed by this log's first pump
     private long _lastFlushMs;
     private readonly BlockCompletion[] _completions = new BlockCompletion[8];
 
     /// <summary>
     /// Opens the log for appending at <paramref name="endOffset"/> (where recovery found its end) with
     /// <paramref name="nextLsn"/> as the next record's LSN. Reads the partial block before the end back
-    /// (startup path: waits for the device).
+    /// (startup path: waits for the device). The log's region on the device is [<paramref name="regionStart"/>,
+    /// <paramref name="regionEnd"/>) (-1: the device's end).
     /// </summary>
-    public AppendLog(IQueuePair device, long endOffset, long nextLsn, FsyncPolicy policy, long regionEnd = -1, int bufferBytes = 1 << 20)
+    public AppendLog(IQueuePair device, long endOffset, long nextLsn, FsyncPolicy policy, long regionEnd = -1, int bufferBytes = 1 << 20, long regionStart = 0)
     {
         _device = device;
         _block = device.BlockSize;
         _regionEnd = regionEnd < 0 ? device.Capacity : regionEnd;
+        RegionStart = regionStart;
         Policy = policy;
         _filling = device.AllocateBuffer(Math.Max(bufferBytes, 2 * _block));
         _spare = device.AllocateBuffer(_filling.Length);
@@ -72,6 +76,15 @@ public sealed class AppendLog : IDisposable
     public FsyncPolicy Policy { get; set; }
 
     public IQueuePair Device => _device;
+
+    /// <summary>Where the log's region on the device begins (its first frame).</summary>
+    public long RegionStart { get; }
+
+    /// <summary>Where the log's region on the device ends.</summary>
+    public long RegionEnd => _regionEnd;
+
+    /// <summary>Bytes of log in the region (Redis's aof_current_size, without the base).</summary>
+    public long UsedBytes => EndOffset - RegionStart;
 
     /// <summary>The last LSN handed out by <see cref="Append"/>.</summary>
     public long LastLsn => Volatile.Read(ref _lastLsn);
@@ -189,6 +202,13 @@ public sealed class AppendLog : IDisposable
             bool again;
             try
             {
+                if (_retired) return advanced;
+                if (_predecessor is { } retired)
+                {
+                    // Its buffers belong to the queue pair, which only the pumping thread may touch.
+                    _predecessor = null;
+                    retired.Dispose();
+                }
                 advanced |= Reap();
                 if (!_inFlight && _failed == 0) Start(nowMs, force);
                 // A device that completes inside Submit (the simulated one) is reaped right away.
@@ -382,6 +402,22 @@ public sealed class AppendLog : IDisposable
         return -FailedErrno;
     }
 
+    /// <summary>
+    /// Hands the queue pair over to a successor (a rewrite's next segment on the same device): waits for a
+    /// pump in progress, and from then on <see cref="Pump"/> returns at once without touching the device.
+    /// Call after <see cref="Drain"/> (nothing in flight) while no one appends.
+    /// </summary>
+    public void Retire()
+    {
+        lock (_pumpLock) _retired = true;
+    }
+
+    /// <summary>
+    /// Takes over <paramref name="retired"/> (a log on the same queue pair, <see cref="Retire"/>d) and disposes
+    /// it on its first pump, as the queue pair's owner. Call before this log is published to other threads.
+    /// </summary>
+    public void DisposeWhenPumped(AppendLog retired) => _predecessor = retired;
+
     private int ReadSync(BlockBuffer buffer, long offset)
     {
         int r = _device.QueueRead(buffer, 0, _block, offset, 99);
@@ -398,6 +434,8 @@ public sealed class AppendLog : IDisposable
 
     public void Dispose()
     {
+        _predecessor?.Dispose();
+        _predecessor = null;
         _filling.Dispose();
         _spare.Dispose();
     }

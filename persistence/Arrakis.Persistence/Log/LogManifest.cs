@@ -29,7 +29,10 @@ public sealed record LogManifest(string? BaseFile, long BaseSeq, IReadOnlyList<L
         var sb = new StringBuilder("# Arrakis append-only manifest: do not edit while the server runs\n");
         if (BaseFile is not null) sb.Append($"file {Quote(BaseFile)} seq {BaseSeq} type b\n");
         foreach (var s in Segments)
-            sb.Append($"file {Quote(s.File)} seq {s.Seq} type i format {Format} start-offset {s.StartOffset} start-lsn {s.StartLsn}\n");
+        {
+            sb.Append($"file {Quote(s.File)} seq {s.Seq} type i format {Format} start-offset {s.StartOffset} start-lsn {s.StartLsn}");
+            sb.Append(s.RegionEnd >= 0 ? $" region-end {s.RegionEnd}\n" : "\n");
+        }
         return sb.ToString();
     }
 
@@ -85,12 +88,18 @@ public sealed record LogManifest(string? BaseFile, long BaseSeq, IReadOnlyList<L
                 error = $"line {lineNo}: start-offset and start-lsn must be numbers (start-lsn at least 1)";
                 return null;
             }
+            long regionEnd = -1;
+            if (map.ContainsKey("region-end") && (!Long(map, "region-end", out regionEnd) || regionEnd <= offset))
+            {
+                error = $"line {lineNo}: region-end must be a number past start-offset";
+                return null;
+            }
             if (segments.Count > 0 && lsn <= segments[^1].StartLsn)
             {
                 error = $"line {lineNo}: segments must be in increasing LSN order";
                 return null;
             }
-            segments.Add(new LogSegment(file, seq, offset, lsn));
+            segments.Add(new LogSegment(file, seq, offset, lsn, regionEnd));
         }
         if (segments.Count == 0)
         {

@@ -11,6 +11,13 @@ internal interface ILogStorage
     /// <summary>True when a segment exists at <paramref name="path"/> (a file or a device).</summary>
     bool Exists(string path);
 
+    /// <summary>
+    /// Durably zeros [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="bytes"/>) of the claimed
+    /// segment at <paramref name="path"/> (a region of an --aof-device about to hold a new segment), from a thread
+    /// other than the one driving its queue pair. 0 or -errno.
+    /// </summary>
+    int ZeroRange(string path, long offset, long bytes);
+
     /// <summary>fsync of a directory: 0 or -errno.</summary>
     int SyncDirectory(string directory);
 }

@@ -16,6 +16,23 @@ internal sealed class LogDirectory(string directory, string manifestPath, ILogSt
     /// <summary>The claimed device of the segment being appended to (released when a rewrite retires it).</summary>
     public LogDevice? Current { get; set; }
 
+    /// <summary>
+    /// The size of each half of a log device (--aof-device): segments take turns in [0, half) and [half, 2 half),
+    /// so a rewrite's new segment never overlaps the one it replaces (a multiple of the block size and of 4096).
+    /// </summary>
+    public static long DeviceHalf(Arrakis.IoBypass.Block.IQueuePair device)
+    {
+        long unit = Math.Max(device.BlockSize, 4096);
+        return device.Capacity / 2 / unit * unit;
+    }
+
+    /// <summary><paramref name="offset"/> rounded up to the unit of <see cref="DeviceHalf"/>: where a segment may start.</summary>
+    public static long AlignUp(long offset, Arrakis.IoBypass.Block.IQueuePair device)
+    {
+        long unit = Math.Max(device.BlockSize, 4096);
+        return (offset + unit - 1) / unit * unit;
+    }
+
     public string PathOf(string file) => Path.IsPathRooted(file) ? file : Path.Combine(Directory, file);
 
     /// <summary>Saves <paramref name="next"/> durably and makes it current; throws <see cref="IOException"/> when it cannot.</summary>

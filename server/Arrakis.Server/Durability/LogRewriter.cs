@@ -8,7 +8,8 @@ namespace Arrakis.Server.Durability;
 /// BGREWRITEAOF and the automatic rewrite: compacts the log into a new base snapshot, as Redis 7's
 /// multi-part AOF does, without stopping the world.
 /// <list type="number">
-/// <item>A new segment file is claimed and pre-written (before anything else: it takes seconds).</item>
+/// <item>A new segment file is claimed and pre-written (before anything else: it takes seconds); on an
+/// --aof-device, the half of the device the current segment is not in is zeroed instead.</item>
 /// <item>With every stripe held for an instant: the current segment is drained (all durable), the log
 /// continues in the new segment at the next LSN, the snapshot is installed at that LSN, and the
 /// manifest names old base + old segments + the new segment (so a crash from here on loses nothing).</item>
@@ -76,19 +77,20 @@ internal sealed class LogRewriter(ServerState server)
         string name = server.Options.AppendFilename;
         // A rewrite killed before its manifest named them leaves files of the next seq behind: skip past them.
         while (dir.Storage.Exists(dir.PathOf($"{name}.{seq}.incr.arkl")) || File.Exists(dir.PathOf($"{name}.{seq}.base.rdb"))) seq++;
-        string segmentFile = $"{name}.{seq}.incr.arkl", baseFile = $"{name}.{seq}.base.rdb";
-        LogDevice device;
-        try
+        string baseFile = $"{name}.{seq}.base.rdb";
+        // On a device (--aof-device: an absolute path) segments take turns in its two halves, on the one queue
+        // pair the device was claimed with; elsewhere each segment is a new pre-written file with its own.
+        bool onDevice = Path.IsPathRooted(old.Last.File) && dir.Current is not null;
+        var next = onDevice ? PrepareDeviceRegion(dir, old) : NewSegmentFile(dir, $"{name}.{seq}.incr.arkl");
+        if (next.Error is not null)
         {
-            device = dir.Storage.Open(dir.PathOf(segmentFile), server.Options.AofLogSize);
-        }
-        catch (InvalidOperationException e)
-        {
-            server.Log.LogError("Background AOF rewrite: can't claim the new segment: {Error}", e.Message);
+            server.Log.LogError("Background AOF rewrite: can't claim the new segment: {Error}", next.Error);
             ReleaseSlot();
             Finish(false);
             return;
         }
+        var device = next.Device!;
+        var segment = new LogSegment(next.File, seq, next.Start, 0, next.End);
         string? failure = null;
         AppendLog? retiredLog = null;
         var snapshot = server.Snapshots.Begin(() =>
@@ -102,31 +104,54 @@ internal sealed class LogRewriter(ServerState server)
                 return current.LastLsn;
             }
             long lsn = current.LastLsn;
-            var next = new AppendLog(device.QueuePair, 0, lsn + 1, current.Policy);
+            var listed = old.Segments;
+            if (onDevice && segment.StartOffset < 0)
+            {
+                // Continues in the current half, right after the current segment, which now ends there.
+                long start = LogDirectory.AlignUp(current.EndOffset, device.QueuePair);
+                if (segment.RegionEnd - start < MinDeviceRegion)
+                {
+                    failure = $"both halves of {segment.File} hold segments the manifest lists (a rewrite was interrupted), and the current half has {segment.RegionEnd - start} bytes left";
+                    return lsn;
+                }
+                listed = [.. old.Segments.SkipLast(1), old.Last with { RegionEnd = start }];
+                segment = segment with { StartOffset = start };
+            }
+            segment = segment with { StartLsn = lsn + 1 };
             try
             {
-                dir.Commit(old with { Segments = [.. old.Segments, new LogSegment(segmentFile, seq, 0, lsn + 1)] });
+                dir.Commit(old with { Segments = [.. listed, segment] });
             }
             catch (IOException e)
             {
                 failure = e.Message;
-                next.Dispose();
                 return lsn;
             }
-            retiredLog = current;
-            durable.Replace(next, device.Report);
+            if (onDevice)
+            {
+                // The same queue pair: the old log lets go of it first, and the new one disposes it on its first pump.
+                current.Retire();
+                var successor = new AppendLog(device.QueuePair, segment.StartOffset, lsn + 1, current.Policy, segment.RegionEnd, regionStart: segment.StartOffset);
+                successor.DisposeWhenPumped(current);
+                durable.Replace(successor, device.Report);
+            }
+            else
+            {
+                retiredLog = current;
+                durable.Replace(new AppendLog(device.QueuePair, 0, lsn + 1, current.Policy), device.Report);
+            }
             return lsn;
         });
         if (failure is not null)
         {
             server.Log.LogError("Background AOF rewrite: {Error}", failure);
-            device.Owner.Dispose();
+            if (!onDevice) device.Owner.Dispose();
             ReleaseSlot();
             snapshot.DiscardParts(); // what commands captured before the slot was released
             Finish(false);
             return;
         }
-        var retired = dir.Current;
+        var retired = onDevice ? null : dir.Current;
         dir.Current = device;
         bool ok;
         long bytes;
@@ -142,7 +167,7 @@ internal sealed class LogRewriter(ServerState server)
         {
             try
             {
-                dir.Commit(new LogManifest(baseFile, seq, [new LogSegment(segmentFile, seq, 0, snapshot.Lsn + 1)]));
+                dir.Commit(new LogManifest(baseFile, seq, [segment with { StartLsn = snapshot.Lsn + 1 }]));
             }
             catch (IOException e)
             {
@@ -173,9 +198,51 @@ internal sealed class LogRewriter(ServerState server)
         }
         BaseBytes = bytes;
         SizeAtLastRewrite = 0;
-        server.Log.LogInformation("Background AOF rewrite finished: base {Base} ({Keys} keys, {Bytes} bytes) at LSN {Lsn}, log continues in {Segment}, in {Ms} ms",
-            baseFile, snapshot.Keys, bytes, snapshot.Lsn, segmentFile, started.ElapsedMilliseconds);
+        server.Log.LogInformation("Background AOF rewrite finished: base {Base} ({Keys} keys, {Bytes} bytes) at LSN {Lsn}, log continues in {Segment} at offset {Offset}, in {Ms} ms",
+            baseFile, snapshot.Keys, bytes, snapshot.Lsn, segment.File, segment.StartOffset, started.ElapsedMilliseconds);
         Finish(true);
+    }
+
+    /// <summary>Where the next segment goes: its file (or device), claimed device, region, or why it cannot be had.</summary>
+    private readonly record struct NextSegment(string File, LogDevice? Device, long Start, long End, string? Error);
+
+    /// <summary>A new segment file, claimed and pre-written (seconds, before anything else).</summary>
+    private NextSegment NewSegmentFile(LogDirectory dir, string file)
+    {
+        try
+        {
+            return new(file, dir.Storage.Open(dir.PathOf(file), server.Options.AofLogSize), 0, -1, null);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new(file, null, 0, -1, e.Message);
+        }
+    }
+
+    /// <summary>A region of a log device smaller than this is not worth a segment.</summary>
+    private const long MinDeviceRegion = 1 << 20;
+
+    /// <summary>
+    /// Where the next segment on the log device goes: the half the manifest lists no segment in, zeroed (so
+    /// recovery finds zeros past the log's end there, as in a pre-written file); the other half stays intact
+    /// until the new base is in the manifest and is zeroed in turn before the next rewrite uses it. When a
+    /// rewrite was interrupted (the manifest lists segments in both halves), the new segment continues in the
+    /// current half right after the current one (Start -1: settled at the switch, where the current one ends).
+    /// </summary>
+    private NextSegment PrepareDeviceRegion(LogDirectory dir, LogManifest manifest)
+    {
+        var current = manifest.Last;
+        var queuePair = dir.Current!.QueuePair;
+        long half = LogDirectory.DeviceHalf(queuePair);
+        if (current.RegionEnd < 0 || current.RegionEnd > half && current.StartOffset < half)
+            return new(current.File, null, 0, 0, $"the log on {current.File} spans the middle of the device (a log written before segments took turns in its halves)");
+        bool inLower = current.StartOffset < half;
+        var (start, end) = inLower ? (half, 2 * half) : (0, half);
+        bool otherHalfListed = manifest.Segments.Any(s => s.File == current.File && s.StartOffset < end && (s.RegionEnd < 0 || s.RegionEnd > start));
+        if (otherHalfListed) return new(current.File, dir.Current, -1, current.RegionEnd, null);
+        int rc = dir.Storage.ZeroRange(current.File, start, end - start);
+        if (rc < 0) return new(current.File, null, 0, 0, $"can't zero [{start}, {end}) of {current.File}: {Arrakis.IoBypass.Block.BlockErrno.Describe(rc)}");
+        return new(current.File, dir.Current, start, end, null);
     }
 
     private void ReleaseSlot()
@@ -231,8 +298,8 @@ internal sealed class LogRewriter(ServerState server)
         }
         if (ConsecutiveFailures > 0 && ServerClock.UnixMs - StartedUnixMs < 5000 * Math.Min(ConsecutiveFailures, 12)) return;
         var log = durable.Log;
-        long size = log.EndOffset;
-        long capacity = log.Device.Capacity;
+        long size = log.UsedBytes;
+        long capacity = log.RegionEnd - log.RegionStart;
         var o = server.Options;
         bool bySize = o.AutoAofRewritePercentage > 0 && size >= o.AutoAofRewriteMinSize
             && size - SizeAtLastRewrite >= Math.Max(SizeAtLastRewrite, BaseBytes) * o.AutoAofRewritePercentage / 100;

@@ -44,11 +44,20 @@ internal static class LogStartup
             {
                 if (created)
                 {
+                    if (options.AofDevice.Length > 0)
+                    {
+                        // A new log on a device: it starts in the first half (rewrites alternate between the
+                        // halves), zeroed, so nothing a device held before reads as log.
+                        segment = segment with { RegionEnd = NewDeviceRegion(dir, path, device) };
+                        manifest = manifest with { Segments = [segment] };
+                        lines.Add($"new log on {path}: zeroed its first half ({segment.RegionEnd >> 20} MiB)");
+                    }
                     dir.Commit(manifest);
                     created = false;
                 }
                 var report = server.OpenLog(device.QueuePair, device.Report,
-                    new LogOpenOptions(options.AppendFsync, segment.StartOffset, segment.StartLsn, LoadTruncated: options.AofLoadTruncated, LoadCorrupt: options.AofLoadCorrupt),
+                    new LogOpenOptions(options.AppendFsync, segment.StartOffset, segment.StartLsn, segment.RegionEnd,
+                        LoadTruncated: options.AofLoadTruncated, LoadCorrupt: options.AofLoadCorrupt),
                     appendHere: last);
                 if (!last && report.NextLsn != manifest.Segments[i + 1].StartLsn)
                     throw new InvalidOperationException($"The sealed segment {path} ends before LSN {report.NextLsn}, but the next segment starts at LSN {manifest.Segments[i + 1].StartLsn}");
@@ -66,5 +75,15 @@ internal static class LogStartup
         dir.Current = current;
         server.State.LogDirectory = dir;
         return (current!, string.Join("; ", lines));
+    }
+
+    private static long NewDeviceRegion(LogDirectory dir, string path, LogDevice device)
+    {
+        long half = LogDirectory.DeviceHalf(device.QueuePair);
+        if (half < 1 << 20)
+            throw new InvalidOperationException($"--aof-device {path} holds {device.QueuePair.Capacity} bytes: too small for a log (at least 2 MiB: the log takes turns in its two halves)");
+        int rc = dir.Storage.ZeroRange(path, 0, half);
+        if (rc < 0) throw new InvalidOperationException($"Can't zero the first half of --aof-device {path} for a new log: {Arrakis.IoBypass.Block.BlockErrno.Describe(rc)}");
+        return half;
     }
 }

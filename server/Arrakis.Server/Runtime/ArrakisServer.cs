@@ -137,7 +137,7 @@ public sealed class ArrakisServer : IDisposable
         }
         if (replay.Errors > 0)
             _log.LogWarning("{Errors} of {Commands} logged commands answered an error during replay (first: {First})", replay.Errors, replay.Commands, replay.FirstError);
-        var log = new Arrakis.Persistence.Log.AppendLog(device, result.EndOffset, result.NextLsn, options.Policy, options.RegionEnd);
+        var log = new Arrakis.Persistence.Log.AppendLog(device, result.EndOffset, result.NextLsn, options.Policy, options.RegionEnd, regionStart: options.StartOffset);
         if (log.FailedErrno != 0) throw new InvalidOperationException($"Can't reopen the log ({description}) for appending: {Arrakis.IoBypass.Block.BlockErrno.Describe(log.FailedErrno)}");
         State.Options.AppendFsync = options.Policy;
         State.Durable = new Durability.DurableLog(log, description, State.Options);

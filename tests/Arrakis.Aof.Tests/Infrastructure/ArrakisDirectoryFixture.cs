@@ -25,10 +25,11 @@ public sealed class ArrakisDirectoryFixture : IDisposable
         }
     }
 
-    private static (SortedDictionary<string, string> Expected, string Log) Build(string dir)
+    /// <summary>Runs the server on <paramref name="dir"/> (with <paramref name="extra"/> flags), writes every type with a rewrite in the middle, and shuts it down: what it served, and its log.</summary>
+    internal static (SortedDictionary<string, string> Expected, string Log) Build(string dir, params string[] extra)
     {
         SortedDictionary<string, string> expected;
-        using var server = ChildProcess.StartArrakis("--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--aof-log-size", "8mb");
+        using var server = ChildProcess.StartArrakis(["--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--aof-log-size", "8mb", .. extra]);
         using (var c = server.Connect())
         {
             FillBeforeRewrite(c);

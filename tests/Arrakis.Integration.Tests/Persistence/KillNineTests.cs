@@ -15,8 +15,8 @@ public sealed class KillNineTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("arrakis-kill9-").FullName;
 
-    private ServerProcess Start() => ServerProcess.StartArrakis("--appendonly", "yes", "--appendfsync", "always", "--dir", _dir, "--aof-log-size", "32mb", "--aof-io", "uring",
-        "--auto-aof-rewrite-min-size", "64kb"); // rewrites (new base, new segment) happen during the trials too: a trial writes
+    private ServerProcess Start(params string[] extra) => ServerProcess.StartArrakis(["--appendonly", "yes", "--appendfsync", "always", "--dir", _dir, "--aof-log-size", "32mb", "--aof-io", "uring",
+        "--auto-aof-rewrite-min-size", "64kb", .. extra]); // rewrites (new base, new segment) happen during the trials too: a trial writes
         // 20-60 KB of log on these machines, so with 256kb ten trials sometimes ended before the first rewrite
 
     private sealed class Acked
@@ -28,12 +28,60 @@ public sealed class KillNineTests : IDisposable
         public readonly ConcurrentBag<string> Errors = new();
     }
 
+    private static int Trials => int.TryParse(Environment.GetEnvironmentVariable("ARRAKIS_KILL9_TRIALS"), out int t) ? t : 50;
+
     [Fact]
     public void EveryAcknowledgedWrite_SurvivesKillNine()
     {
-        int trials = int.TryParse(Environment.GetEnvironmentVariable("ARRAKIS_KILL9_TRIALS"), out int t) ? t : 50;
+        RunTrials(() => Start(), Trials, _ => { });
+        var manifest = File.ReadAllText(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"));
+        Assert.Matches(@"file appendonly\.aof\.\d+\.base\.rdb seq \d+ type b", manifest); // rewrites did run
+    }
+
+    /// <summary>
+    /// The same trials with the log on a raw block device (--aof-device: a loop device with direct I/O over a
+    /// 16 MiB file): every rewrite moves the log to the other half of the device, zeroed first, so kills land
+    /// in appends, in rewrites and in the zeroing, in both halves.
+    /// </summary>
+    [SkippableFact]
+    public void EveryAcknowledgedWrite_SurvivesKillNine_OnABlockDevice()
+    {
+        if (Tmds.Linux.LibC.geteuid() != 0)
+        {
+            const string message = "the block device trials need root (losetup)";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message + ": CI runs as root");
+            Skip.If(true, message);
+        }
+        string backing = Path.Combine(_dir, "disk.img");
+        using (var f = File.Create(backing)) f.SetLength(16 << 20);
+        string device = Losetup($"--find --show --direct-io=on {backing}").Trim();
+        Assert.StartsWith("/dev/loop", device);
+        try
+        {
+            var starts = new HashSet<long>();
+            string manifestPath = Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest");
+            RunTrials(() => Start("--aof-device", device), Trials, _ =>
+            {
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(manifestPath), @"start-offset (\d+)"))
+                    starts.Add(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            });
+            string manifest = File.ReadAllText(manifestPath);
+            Assert.Matches($@"file {System.Text.RegularExpressions.Regex.Escape(device)} seq \d+ type i format arrakis-log-v1 start-offset \d+ start-lsn \d+ region-end \d+", manifest);
+            // Both halves (and, after a kill inside a rewrite, segments that continue in the current half).
+            Assert.True(starts.Contains(0) && starts.Contains(8 << 20) && starts.All(s => s < 16 << 20),
+                $"the log should have used both halves of the device; segments started at {string.Join(", ", starts.Order())}");
+            Assert.DoesNotContain(".incr.arkl", string.Join(" ", Directory.GetFiles(Path.Combine(_dir, "appendonlydir")))); // nothing went to files
+        }
+        finally
+        {
+            Losetup($"--detach {device}");
+        }
+    }
+
+    private void RunTrials(Func<ServerProcess> start, int trials, Action<int> afterTrial)
+    {
         var rng = new Random(20261127);
-        var server = Start();
+        var server = start();
         long acknowledged = 0;
         try
         {
@@ -49,20 +97,28 @@ public sealed class KillNineTests : IDisposable
                 killed.Dispose(); // SIGKILL, mid-stream
                 stop.Cancel();
                 foreach (var w in writers) w.Join();
-                server = Start();
+                server = start();
                 string log = killed.Output;
                 Assert.True(acked.Errors.IsEmpty, $"trial {trial}: {string.Join("; ", acked.Errors)}\n{log[Math.Max(0, log.Length - 4000)..]}");
                 Verify(server.Port, trial, acked);
                 acknowledged += acked.SetKeys.Count + acked.HashFields.Count;
+                afterTrial(trial);
             }
             Assert.True(acknowledged >= trials * 4, $"only {acknowledged} writes were acknowledged in {trials} trials: the trials proved little");
-            var manifest = File.ReadAllText(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"));
-            Assert.Matches(@"file appendonly\.aof\.\d+\.base\.rdb seq \d+ type b", manifest); // rewrites did run
         }
         finally
         {
             server.Dispose();
         }
+    }
+
+    private static string Losetup(string arguments)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("losetup", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"losetup {arguments}: {output}");
+        return output;
     }
 
     private static void Write(int port, int trial, int writer, Acked acked, CancellationToken stop)

@@ -157,6 +157,14 @@ public sealed class StorageClaimTests : IDisposable
             Assert.Equal(-BlockConstants.EINVAL, StorageClaim.PrewriteFile(device, 1 << 20)); // never zeroes a device
             Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0xAB, b));
 
+            // A region of a claimed device is zeroed beside the claim (the log's next half): no O_EXCL, aligned only.
+            using (StorageClaim.Claim(new StorageOptions(device)))
+            {
+                Assert.Equal(-BlockConstants.EINVAL, StorageClaim.ZeroRange(device, 512, 4096));
+                Assert.Equal(0, StorageClaim.ZeroRange(device, 0, 4096));
+            }
+            Assert.All(File.ReadAllBytes(backing)[..4096], b => Assert.Equal(0, b));
+
             // Claimed elsewhere (as a mounted file system would be): the exclusive open refuses it.
             int holder = FilePrewriterOpenExclusive(device);
             try

@@ -34,6 +34,11 @@ public sealed class RewriteTests : IDisposable
             lock (disks) return disks.ContainsKey(path);
         }
 
+        public int ZeroRange(string path, long offset, long bytes)
+        {
+            lock (disks) return disks[path].ZeroDurable(offset, bytes);
+        }
+
         public int SyncDirectory(string directory) => 0;
 
         private sealed class Nothing : IDisposable
@@ -44,10 +49,10 @@ public sealed class RewriteTests : IDisposable
         }
     }
 
-    private (ArrakisServer Server, InMemoryNetwork Network) Start()
+    private (ArrakisServer Server, InMemoryNetwork Network) Start(string device = "")
     {
         var network = new InMemoryNetwork();
-        var options = new ServerOptions { Threads = 2, Dir = _dir, AppendOnly = true, AppendFsync = FsyncPolicy.Always, AofLogSize = 8L << 20 };
+        var options = new ServerOptions { Threads = 2, Dir = _dir, AppendOnly = true, AppendFsync = FsyncPolicy.Always, AofLogSize = 8L << 20, AofDevice = device };
         var server = new ArrakisServer(options, _ => network.CreateSource());
         LogStartup.Open(server, options, new SimulatedStorage(_disks));
         server.Start();
@@ -116,6 +121,155 @@ public sealed class RewriteTests : IDisposable
         finally
         {
             again.Stop();
+        }
+    }
+
+    [Fact]
+    public void RewritesOnADevice_TakeTurnsInItsHalves_AndEveryRestartReadsACleanLog()
+    {
+        const string Device = "/simulated/aof-device";
+        long acked = 0;
+        string before = "";
+        var starts = new List<long>();
+        // Three rounds, each a rewrite under a writing client and a restart: the log goes to the upper half,
+        // back to the lower one (where the first segment's frames lay: zeroed before reuse), and up again.
+        for (int round = 0; round < 3; round++)
+        {
+            var (server, network) = Start(Device);
+            try
+            {
+                Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+                if (round > 0) Assert.Equal(before, LogRecoveryServerTests.Dump(network.Connect()));
+                using (var c = network.Connect())
+                {
+                    // Enough log that the next turn in this half lands on old frames.
+                    for (int i = 0; i < 200; i++) Call(c, $"SET k{round}:{i} {new string((char)('a' + round), 500)}");
+                }
+                using var stop = new CancellationTokenSource();
+                var writer = new Thread(() =>
+                {
+                    using var w = network.Connect();
+                    while (!stop.IsCancellationRequested)
+                    {
+                        if (Call(w, "INCR counter").StartsWith(':')) Interlocked.Increment(ref acked);
+                    }
+                });
+                writer.Start();
+                using (var c = network.Connect())
+                {
+                    Thread.Sleep(30);
+                    Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+                    var deadline = DateTime.UtcNow.AddSeconds(20);
+                    while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+                    Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
+                    Thread.Sleep(30);
+                }
+                stop.Cancel();
+                writer.Join();
+                using (var c = network.Connect()) Assert.Equal($"${acked.ToString().Length}\r\n{acked}\r\n", Call(c, "GET counter"));
+                before = LogRecoveryServerTests.Dump(network.Connect());
+            }
+            finally
+            {
+                server.Stop();
+            }
+            var manifest = LogManifest.Load(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"), out var error);
+            Assert.Null(error);
+            var segment = Assert.Single(manifest!.Segments);
+            Assert.Equal(Device, segment.File);
+            Assert.Equal(4L << 20, segment.RegionEnd - segment.StartOffset);
+            starts.Add(segment.StartOffset);
+        }
+        Assert.Equal([4L << 20, 0, 4L << 20], starts);
+        var (last, network3) = Start(Device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, last.State.Recovery!.Status);
+            Assert.Equal(before, LogRecoveryServerTests.Dump(network3.Connect()));
+        }
+        finally
+        {
+            last.Stop();
+        }
+    }
+
+    [Fact]
+    public void AnInterruptedRewriteOnADevice_LeavesBothHalvesListed_AndTheNextContinuesInTheCurrentHalf()
+    {
+        const string Device = "/simulated/aof-device";
+        string manifestPath = Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest");
+        string before;
+        // The new base cannot be renamed into place (a directory holds its name): the rewrite fails after the
+        // log moved to the upper half, so the manifest lists a segment in each half.
+        string blocker = Path.Combine(_dir, "appendonlydir", "appendonly.aof.2.base.rdb");
+        var (server, network) = Start(Device);
+        try
+        {
+            using var c = network.Connect();
+            for (int i = 0; i < 100; i++) Call(c, $"SET a{i} {i}");
+            Directory.CreateDirectory(blocker);
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_last_bgrewrite_status:err", Call(c, "INFO persistence"));
+            for (int i = 0; i < 100; i++) Call(c, $"SET b{i} {i}");
+        }
+        finally
+        {
+            server.Stop();
+        }
+        Directory.Delete(blocker);
+        var manifest = LogManifest.Load(manifestPath, out _)!;
+        Assert.Equal([0, 4L << 20], manifest.Segments.Select(s => s.StartOffset));
+
+        // Restarted on both segments; the next rewrite cannot zero the lower half (listed), so it continues in the upper one.
+        (server, network) = Start(Device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+            using var c = network.Connect();
+            Assert.Equal("$2\r\n99\r\n", Call(c, "GET b99"));
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
+            for (int i = 0; i < 100; i++) Call(c, $"SET c{i} {i}");
+            before = LogRecoveryServerTests.Dump(network.Connect());
+        }
+        finally
+        {
+            server.Stop();
+        }
+        var continued = Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments);
+        Assert.InRange(continued.StartOffset, (4L << 20) + 4096, (8L << 20) - (1 << 20));
+        Assert.Equal(8L << 20, continued.RegionEnd);
+
+        // And the one after goes back to the lower half, zeroed.
+        (server, network) = Start(Device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+            Assert.Equal(before, LogRecoveryServerTests.Dump(network.Connect()));
+            using var c = network.Connect();
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
+        }
+        finally
+        {
+            server.Stop();
+        }
+        Assert.Equal(0, Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments).StartOffset);
+        (server, network) = Start(Device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+            Assert.Equal(before, LogRecoveryServerTests.Dump(network.Connect()));
+        }
+        finally
+        {
+            server.Stop();
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class SimulatedNvme : IQueuePair
     private readonly double _writeBackChance;
     private long _crashAtOperation = -1;
     private bool _dead;
+    private readonly Lock _mediaLock = new();
 
     /// <param name="capacity">Bytes addressable (a multiple of <paramref name="blockSize"/>).</param>
     /// <param name="seed">Seeds which cached blocks survive a crash.</param>
@@ -88,11 +89,14 @@ public sealed class SimulatedNvme : IQueuePair
         var batch = _queued.ToArray();
         _queued.Clear();
         bool previousFailed = false;
-        foreach (var e in batch)
+        lock (_mediaLock)
         {
-            int result = e.LinkedToPrevious && previousFailed ? -BlockErrno.ECANCELED : Execute(e);
-            previousFailed = result < 0;
-            _completed.Enqueue(new BlockCompletion(e.Tag, result));
+            foreach (var e in batch)
+            {
+                int result = e.LinkedToPrevious && previousFailed ? -BlockErrno.ECANCELED : Execute(e);
+                previousFailed = result < 0;
+                _completed.Enqueue(new BlockCompletion(e.Tag, result));
+            }
         }
         return batch.Length;
     }
@@ -132,6 +136,25 @@ public sealed class SimulatedNvme : IQueuePair
         _dead = false;
         _queued.Clear();
         _completed.Clear();
+    }
+
+    /// <summary>
+    /// Zeros [offset, offset + length) durably as a second opener of the device would (its own descriptor,
+    /// write + flush): the only member safe to call beside the queue pair's owning thread.
+    /// </summary>
+    public int ZeroDurable(long offset, long length)
+    {
+        if (offset < 0 || length <= 0 || offset % BlockSize != 0 || length % BlockSize != 0 || offset + length > Capacity) return -BlockErrno.EINVAL;
+        lock (_mediaLock)
+        {
+            if (_dead) return -BlockErrno.EIO;
+            for (long block = offset / BlockSize; block < (offset + length) / BlockSize; block++)
+            {
+                _media.Remove(block);
+                _cache.Remove(block);
+            }
+        }
+        return 0;
     }
 
     /// <summary>Flips bits of one durable byte (bit rot, a bad sector): fault injection for tests.</summary>

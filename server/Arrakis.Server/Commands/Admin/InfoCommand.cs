@@ -290,7 +290,7 @@ internal static class InfoCommand
     {
         var a = log.Log;
         var c = a.Counters;
-        f("aof_current_size", s.Rewriter.BaseBytes + a.EndOffset);
+        f("aof_current_size", s.Rewriter.BaseBytes + a.UsedBytes);
         f("aof_base_size", s.Rewriter.BaseBytes);
         f("aof_pending_rewrite", 0);
         f("aof_buffer_length", a.StagedBytes);
