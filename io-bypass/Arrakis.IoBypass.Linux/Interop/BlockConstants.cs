@@ -19,6 +19,7 @@ internal static class BlockConstants
     public const int S_IFBLK = 0x6000;
     public const ulong BLKSSZGET = 0x1268;
     public const ulong BLKGETSIZE64 = 0x80081272;
+    public const ulong BLKZEROOUT = 0x127F; // _IO(0x12, 127): zero a byte range (Write Zeroes where the device has it)
     public const int RWF_DSYNC = 0x2;
     public const short POLLIN = 0x1;
     public const int ENOENT = 2;
