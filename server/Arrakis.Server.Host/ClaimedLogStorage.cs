@@ -16,7 +16,8 @@ internal sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
             // FUA-equivalent writes (RWF_DSYNC) for the log's small frames (AppendLog.FuaMaxRecords): one
             // round trip, ~1.0x the disk's own pwrite+fdatasync rate at one client against ~0.8x for a write
             // followed by a linked fdatasync; bigger groups still use the linked fdatasync. Never with SQPOLL.
-            DsyncWrites = true,
+            DsyncWrites = !options.AofSqPoll,
+            SqPoll = options.AofSqPoll,
         });
         return new LogDevice(claim.QueuePair, claim.Report, claim);
     }

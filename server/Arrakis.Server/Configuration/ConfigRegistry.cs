@@ -50,6 +50,7 @@ internal static class ConfigRegistry
             Immutable("bgsave_cpulist", o => o.BgsaveCpuList, (o, v) => { o.BgsaveCpuList = v; return null; }, "immutable"),
             Immutable("aof_rewrite_cpulist", o => o.AofRewriteCpuList, (o, v) => { o.AofRewriteCpuList = v; return null; }, "immutable"),
             Immutable("aof-io", o => o.AofIo, (o, v) => v is "uring" or "sync" or "auto" ? Set(() => o.AofIo = v) : "argument must be one of the following: uring, sync, auto", "immutable"),
+            Immutable("aof-sqpoll", o => o.AofSqPoll ? "yes" : "no", (o, v) => Bool(v, x => o.AofSqPoll = x), "immutable"),
             Immutable("aof-log-size", o => o.AofLogSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 1L << 20, long.MaxValue, x => o.AofLogSize = (x + 4095) / 4096 * 4096), "immutable"),
             Mutable("auto-aof-rewrite-percentage", o => o.AutoAofRewritePercentage.ToString(CultureInfo.InvariantCulture), (o, v) => Int(v, 0, int.MaxValue, x => o.AutoAofRewritePercentage = (int)x)),
             Mutable("auto-aof-rewrite-min-size", o => o.AutoAofRewriteMinSize.ToString(CultureInfo.InvariantCulture), (o, v) => Memory(v, 0, long.MaxValue, x => o.AutoAofRewriteMinSize = x)),

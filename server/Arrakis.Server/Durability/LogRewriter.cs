@@ -219,8 +219,8 @@ internal sealed class LogRewriter(ServerState server)
         }
     }
 
-    /// <summary>A region of a log device smaller than this is not worth a segment.</summary>
-    private const long MinDeviceRegion = 1 << 20;
+    /// <summary>A region of a log device smaller than this is not worth a segment (writes are refused within <see cref="DurableLog.ReserveBytes"/> of its end).</summary>
+    private const long MinDeviceRegion = 4 << 20;
 
     /// <summary>
     /// Where the next segment on the log device goes: the half the manifest lists no segment in, zeroed (so

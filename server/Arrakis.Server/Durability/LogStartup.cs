@@ -80,8 +80,8 @@ internal static class LogStartup
     private static long NewDeviceRegion(LogDirectory dir, string path, LogDevice device)
     {
         long half = LogDirectory.DeviceHalf(device.QueuePair);
-        if (half < 1 << 20)
-            throw new InvalidOperationException($"--aof-device {path} holds {device.QueuePair.Capacity} bytes: too small for a log (at least 2 MiB: the log takes turns in its two halves)");
+        if (half < 8 << 20)
+            throw new InvalidOperationException($"--aof-device {path} holds {device.QueuePair.Capacity} bytes: too small for a log (at least 16 MiB: the log takes turns in its two halves)");
         int rc = dir.Storage.ZeroRange(path, 0, half);
         if (rc < 0) throw new InvalidOperationException($"Can't zero the first half of --aof-device {path} for a new log: {Arrakis.IoBypass.Block.BlockErrno.Describe(rc)}");
         return half;

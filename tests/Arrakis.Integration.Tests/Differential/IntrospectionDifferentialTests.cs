@@ -37,7 +37,7 @@ public sealed class IntrospectionDifferentialTests(ServerPairFixture servers)
         var mine = Names(ours.Call("CONFIG", "GET", "*"));
         Assert.Empty(redis.Except(mine));
         // Our own parameters: arrakis-*, and the log's flags the persistence issue names (aof-device ...).
-        string[] logFlags = ["aof-device", "aof-io", "aof-log-size", "aof-load-corrupt"];
+        string[] logFlags = ["aof-device", "aof-io", "aof-sqpoll", "aof-log-size", "aof-load-corrupt"];
         Assert.All(mine.Except(redis).Except(logFlags), n => Assert.StartsWith("arrakis-", n, StringComparison.Ordinal));
         Assert.Equal("OK", ours.Call("CONFIG", "SET", "maxmemory", "0", "hash-max-listpack-entries", "512").Text);
         Assert.StartsWith("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config", ours.Call("CONFIG", "SET", "databases", "16").Text, StringComparison.Ordinal);

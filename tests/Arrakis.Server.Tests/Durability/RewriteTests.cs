@@ -52,7 +52,7 @@ public sealed class RewriteTests : IDisposable
     private (ArrakisServer Server, InMemoryNetwork Network) Start(string device = "")
     {
         var network = new InMemoryNetwork();
-        var options = new ServerOptions { Threads = 2, Dir = _dir, AppendOnly = true, AppendFsync = FsyncPolicy.Always, AofLogSize = 8L << 20, AofDevice = device };
+        var options = new ServerOptions { Threads = 2, Dir = _dir, AppendOnly = true, AppendFsync = FsyncPolicy.Always, AofLogSize = device.Length > 0 ? 32L << 20 : 8L << 20, AofDevice = device };
         var server = new ArrakisServer(options, _ => network.CreateSource());
         LogStartup.Open(server, options, new SimulatedStorage(_disks));
         server.Start();
@@ -177,10 +177,10 @@ public sealed class RewriteTests : IDisposable
             Assert.Null(error);
             var segment = Assert.Single(manifest!.Segments);
             Assert.Equal(Device, segment.File);
-            Assert.Equal(4L << 20, segment.RegionEnd - segment.StartOffset);
+            Assert.Equal(16L << 20, segment.RegionEnd - segment.StartOffset);
             starts.Add(segment.StartOffset);
         }
-        Assert.Equal([4L << 20, 0, 4L << 20], starts);
+        Assert.Equal([16L << 20, 0, 16L << 20], starts);
         var (last, network3) = Start(Device);
         try
         {
@@ -220,7 +220,7 @@ public sealed class RewriteTests : IDisposable
         }
         Directory.Delete(blocker);
         var manifest = LogManifest.Load(manifestPath, out _)!;
-        Assert.Equal([0, 4L << 20], manifest.Segments.Select(s => s.StartOffset));
+        Assert.Equal([0, 16L << 20], manifest.Segments.Select(s => s.StartOffset));
 
         // Restarted on both segments; the next rewrite cannot zero the lower half (listed), so it continues in the upper one.
         (server, network) = Start(Device);
@@ -241,8 +241,8 @@ public sealed class RewriteTests : IDisposable
             server.Stop();
         }
         var continued = Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments);
-        Assert.InRange(continued.StartOffset, (4L << 20) + 4096, (8L << 20) - (1 << 20));
-        Assert.Equal(8L << 20, continued.RegionEnd);
+        Assert.InRange(continued.StartOffset, (16L << 20) + 4096, (32L << 20) - (4 << 20));
+        Assert.Equal(32L << 20, continued.RegionEnd);
 
         // And the one after goes back to the lower half, zeroed.
         (server, network) = Start(Device);
