@@ -22,7 +22,7 @@ public sealed class DeviceTests : IDisposable
             Skip.If(true, message);
         }
         string backing = Path.Combine(_dir, "disk.img");
-        using (var f = File.Create(backing)) f.SetLength(16 << 20);
+        using (var f = File.Create(backing)) f.SetLength(64 << 20);
         string device = Losetup($"--find --show --direct-io=on {backing}").Trim();
         try
         {
@@ -35,8 +35,8 @@ public sealed class DeviceTests : IDisposable
             var (code, output) = Tool.Run("check", appendDir);
             Assert.True(code == 0, output + "\nserver log:\n" + log);
             // After the rewrite the log continues in the device's upper half.
-            Assert.Contains($"segment {device} (seq 2, start-offset {8 << 20}, start-lsn ", output);
-            Assert.Contains($"region-end {16 << 20})", output);
+            Assert.Contains($"segment {device} (seq 2, start-offset {32 << 20}, start-lsn ", output);
+            Assert.Contains($"region-end {64 << 20})", output);
             Assert.Contains("result: valid", output);
 
             string outDir = Path.Combine(_dir, "export");

@@ -56,7 +56,7 @@ public sealed class HostileInputTests(ArrakisDirectoryFixture fixture)
     [InlineData("file x seq 1 type b\n", "no incremental log")]
     [InlineData("file x seq one type i format arrakis-log-v1 start-offset 0 start-lsn 1\n", "needs file, seq and type")]
     [InlineData("", "no incremental log")]
-    [InlineData("file /dev/x seq 1 type i format arrakis-log-v1 start-offset 8192 start-lsn 1 region-end 4096\n", "region-end must be a number past start-offset")]
+    [InlineData("file /dev/x seq 1 type i format arrakis-log-v1 start-offset 8192 start-lsn 1 region-end 4096\n", "region-end must be a number not before start-offset")]
     public void MalformedManifest_SaysWhy(string text, string message)
     {
         string dir = fixture.NewTemp();

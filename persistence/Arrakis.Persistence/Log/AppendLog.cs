@@ -13,7 +13,9 @@ namespace Arrakis.Persistence.Log;
 /// <remarks>
 /// Threading: <see cref="Append"/> from any thread (short lock: a copy into the staging buffer).
 /// <see cref="Pump"/> from any thread; one pumps at a time (the others return at once), so the queue
-/// pair has one owner at any moment. <see cref="DurableLsn"/> may be read anywhere.
+/// pair has one owner at any moment. <see cref="DurableLsn"/> may be read anywhere. Buffers are allocated
+/// from the queue pair under the append lock (whose allocator is not thread-safe): two logs share a queue
+/// pair only one after the other, the first <see cref="Retire"/>d and disposed before the second is made.
 /// Failure: a failed write or flush, or a full device, puts the log into a failed state for good
 /// (<see cref="FailedErrno"/>); nothing after the last durable LSN will ever become durable.
 /// </remarks>
@@ -42,7 +44,6 @@ public sealed class AppendLog : IDisposable
     private long _inFlightLastLsn;
     private int _failed;
     private bool _retired;
-    private AppendLog? _predecessor; // retired on the same queue pair: disposed by this log's first pump
     private long _lastFlushMs;
     private readonly BlockCompletion[] _completions = new BlockCompletion[8];
 
@@ -56,7 +57,7 @@ public sealed class AppendLog : IDisposable
     {
         _device = device;
         _block = device.BlockSize;
-        _regionEnd = regionEnd < 0 ? device.Capacity : regionEnd;
+        _regionEnd = regionEnd < 0 ? device.Capacity : Math.Min(regionEnd, device.Capacity);
         RegionStart = regionStart;
         Policy = policy;
         _filling = device.AllocateBuffer(Math.Max(bufferBytes, 2 * _block));
@@ -143,7 +144,7 @@ public sealed class AppendLog : IDisposable
         int need = 8 + body.Length;
         lock (_appendLock)
         {
-            if (_failed != 0) return -1;
+            if (_failed != 0 || _retired) return -1;
             int header = _frameStart < 0 ? LogFrame.HeaderSize : 0;
             if (_fillBase + _fillLength + header + need > _regionEnd)
             {
@@ -203,12 +204,6 @@ public sealed class AppendLog : IDisposable
             try
             {
                 if (_retired) return advanced;
-                if (_predecessor is { } retired)
-                {
-                    // Its buffers belong to the queue pair, which only the pumping thread may touch.
-                    _predecessor = null;
-                    retired.Dispose();
-                }
                 advanced |= Reap();
                 if (!_inFlight && _failed == 0) Start(nowMs, force);
                 // A device that completes inside Submit (the simulated one) is reaped right away.
@@ -403,20 +398,18 @@ public sealed class AppendLog : IDisposable
     }
 
     /// <summary>
-    /// Hands the queue pair over to a successor (a rewrite's next segment on the same device): waits for a
-    /// pump in progress, and from then on <see cref="Pump"/> returns at once without touching the device.
-    /// Call after <see cref="Drain"/> (nothing in flight) while no one appends.
+    /// Hands the queue pair over to a successor (a rewrite's next segment on the same device): waits for a pump
+    /// or an append in progress; from then on <see cref="Pump"/> returns at once without touching the device and
+    /// <see cref="Append"/> returns -1. Call after <see cref="Drain"/> (nothing in flight); the log may then be
+    /// disposed at once, before the successor allocates its buffers on the same queue pair.
     /// </summary>
     public void Retire()
     {
-        lock (_pumpLock) _retired = true;
+        lock (_pumpLock)
+        {
+            lock (_appendLock) _retired = true;
+        }
     }
-
-    /// <summary>
-    /// Takes over <paramref name="retired"/> (a log on the same queue pair, <see cref="Retire"/>d) and disposes
-    /// it on its first pump, as the queue pair's owner. Call before this log is published to other threads.
-    /// </summary>
-    public void DisposeWhenPumped(AppendLog retired) => _predecessor = retired;
 
     private int ReadSync(BlockBuffer buffer, long offset)
     {
@@ -434,8 +427,6 @@ public sealed class AppendLog : IDisposable
 
     public void Dispose()
     {
-        _predecessor?.Dispose();
-        _predecessor = null;
         _filling.Dispose();
         _spare.Dispose();
     }

@@ -89,14 +89,16 @@ public sealed record LogManifest(string? BaseFile, long BaseSeq, IReadOnlyList<L
                 return null;
             }
             long regionEnd = -1;
-            if (map.ContainsKey("region-end") && (!Long(map, "region-end", out regionEnd) || regionEnd <= offset))
+            if (map.ContainsKey("region-end") && (!Long(map, "region-end", out regionEnd) || regionEnd < offset))
             {
-                error = $"line {lineNo}: region-end must be a number past start-offset";
+                error = $"line {lineNo}: region-end must be a number not before start-offset";
                 return null;
             }
-            if (segments.Count > 0 && lsn <= segments[^1].StartLsn)
+            // Equal start LSNs are allowed: a rewrite may seal a segment that holds no record yet (startup then
+            // checks that each sealed segment ends where the next one starts).
+            if (segments.Count > 0 && lsn < segments[^1].StartLsn)
             {
-                error = $"line {lineNo}: segments must be in increasing LSN order";
+                error = $"line {lineNo}: segments must be in LSN order";
                 return null;
             }
             segments.Add(new LogSegment(file, seq, offset, lsn, regionEnd));

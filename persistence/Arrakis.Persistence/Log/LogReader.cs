@@ -59,6 +59,13 @@ public sealed class LogReader
         }
     }
 
+    /// <summary>True when a frame header with a valid checksum lies at <paramref name="offset"/> (any LSN): a log was written there.</summary>
+    public bool HoldsFrameAt(long offset)
+    {
+        Span<byte> header = stackalloc byte[LogFrame.HeaderSize];
+        return offset + LogFrame.HeaderSize <= _regionEnd && _window.Read(offset, header) >= 0 && LogFrame.TryReadHeader(header, out _);
+    }
+
     private LogReadResult DeviceError(long offset, long expected, long records, long frames, int errno) =>
         new(LogReadStatus.DeviceError, offset, expected, records, frames, 0, $"read failed at offset {offset}: {BlockErrno.Describe(errno)}");
 

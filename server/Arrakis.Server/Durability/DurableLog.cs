@@ -22,6 +22,13 @@ internal sealed class DurableLog : IDisposable
 
     private AppendLog _log;
 
+    /// <summary>
+    /// Taken by every append and by a rewrite's switch to the next segment (drain, manifest, <see cref="Replace"/>):
+    /// records appended without stripes (FUNCTION LOAD/DELETE/FLUSH) land wholly before the drain or in the
+    /// new segment, never in a segment the log has moved on from. Uncontended except during a switch.
+    /// </summary>
+    public Lock SwitchLock { get; } = new();
+
     public DurableLog(AppendLog log, string description, Configuration.ServerOptions options)
     {
         _options = options;
@@ -37,8 +44,8 @@ internal sealed class DurableLog : IDisposable
     public string Description { get; private set; }
 
     /// <summary>
-    /// Continues the log in a new segment. The caller holds every stripe (nothing appends) and has
-    /// drained the old segment (everything in it is durable); the new one starts at the next LSN.
+    /// Continues the log in a new segment. The caller holds every stripe and <see cref="SwitchLock"/> (nothing
+    /// appends) and has drained the old segment (everything in it is durable); the new one starts at the next LSN.
     /// </summary>
     public void Replace(AppendLog next, string description)
     {
@@ -74,7 +81,10 @@ internal sealed class DurableLog : IDisposable
         lock (_threads) _threads.Add(thread);
     }
 
-    public long Append(EffectBuffer effects) => Log.Append(effects);
+    public long Append(EffectBuffer effects)
+    {
+        lock (SwitchLock) return Log.Append(effects);
+    }
 
     public bool Pump()
     {

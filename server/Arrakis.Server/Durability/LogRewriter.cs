@@ -95,7 +95,12 @@ internal sealed class LogRewriter(ServerState server)
         AppendLog? retiredLog = null;
         var snapshot = server.Snapshots.Begin(() =>
         {
-            // Every stripe is held: nothing appends. Drain, switch segments, name both in the manifest.
+            // Every stripe and the switch lock are held: nothing appends. Drain, switch segments, name both in the manifest.
+            lock (durable.SwitchLock) return Switch();
+        });
+
+        long Switch()
+        {
             var current = durable.Log;
             int drained = current.Drain();
             if (drained < 0)
@@ -129,11 +134,11 @@ internal sealed class LogRewriter(ServerState server)
             }
             if (onDevice)
             {
-                // The same queue pair: the old log lets go of it first, and the new one disposes it on its first pump.
+                // The same queue pair: the old log lets go of it (pumps return at once) and its buffers go back
+                // before the new one allocates its own (the queue pair's allocator is not thread-safe).
                 current.Retire();
-                var successor = new AppendLog(device.QueuePair, segment.StartOffset, lsn + 1, current.Policy, segment.RegionEnd, regionStart: segment.StartOffset);
-                successor.DisposeWhenPumped(current);
-                durable.Replace(successor, device.Report);
+                current.Dispose();
+                durable.Replace(new AppendLog(device.QueuePair, segment.StartOffset, lsn + 1, current.Policy, segment.RegionEnd, regionStart: segment.StartOffset), device.Report);
             }
             else
             {
@@ -141,7 +146,7 @@ internal sealed class LogRewriter(ServerState server)
                 durable.Replace(new AppendLog(device.QueuePair, 0, lsn + 1, current.Policy), device.Report);
             }
             return lsn;
-        });
+        }
         if (failure is not null)
         {
             server.Log.LogError("Background AOF rewrite: {Error}", failure);
@@ -220,7 +225,7 @@ internal sealed class LogRewriter(ServerState server)
     }
 
     /// <summary>A region of a log device smaller than this is not worth a segment (writes are refused within <see cref="DurableLog.ReserveBytes"/> of its end).</summary>
-    private const long MinDeviceRegion = 4 << 20;
+    internal const long MinDeviceRegion = 4 << 20;
 
     /// <summary>
     /// Where the next segment on the log device goes: the half the manifest lists no segment in, zeroed (so

@@ -77,11 +77,24 @@ internal static class LogStartup
         return (current!, string.Join("; ", lines));
     }
 
+    /// <summary>The smallest half of a log device: a rewrite starts when a quarter of a segment's region is left,
+    /// and that must still hold a segment that continues in the same half (<see cref="LogRewriter.MinDeviceRegion"/>).</summary>
+    public const long MinDeviceHalf = 32L << 20;
+
     private static long NewDeviceRegion(LogDirectory dir, string path, LogDevice device)
     {
         long half = LogDirectory.DeviceHalf(device.QueuePair);
-        if (half < 8 << 20)
-            throw new InvalidOperationException($"--aof-device {path} holds {device.QueuePair.Capacity} bytes: too small for a log (at least 16 MiB: the log takes turns in its two halves)");
+        if (half < MinDeviceHalf)
+            throw new InvalidOperationException($"--aof-device {path} holds {device.QueuePair.Capacity} bytes: too small for a log (at least {2 * MinDeviceHalf >> 20} MiB: the log takes turns in its two halves)");
+        // A log's first frame lies at the start of a half. One there without a manifest naming the device is
+        // most likely a log whose manifest is elsewhere (another --dir): never zero it unasked.
+        var reader = new LogReader(device.QueuePair, chunkBytes: 4096);
+        foreach (long at in (long[])[0, half])
+        {
+            if (reader.HoldsFrameAt(at))
+                throw new InvalidOperationException($"--aof-device {path} holds an Arrakis log (a frame at offset {at}), but no manifest at {dir.ManifestPath} names it. " +
+                    "Start with the --dir whose manifest names it, or zero the device (blkdiscard -z, or a new file) to start a new log there.");
+        }
         int rc = dir.Storage.ZeroRange(path, 0, half);
         if (rc < 0) throw new InvalidOperationException($"Can't zero the first half of --aof-device {path} for a new log: {Arrakis.IoBypass.Block.BlockErrno.Describe(rc)}");
         return half;

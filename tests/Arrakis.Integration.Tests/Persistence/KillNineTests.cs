@@ -53,7 +53,7 @@ public sealed class KillNineTests : IDisposable
 
     /// <summary>
     /// The same trials with the log on a raw block device (--aof-device: a loop device with direct I/O over a
-    /// 16 MiB file): every rewrite moves the log to the other half of the device, zeroed first, so kills land
+    /// 64 MiB file): every rewrite moves the log to the other half of the device, zeroed first, so kills land
     /// in appends, in rewrites and in the zeroing, in both halves.
     /// </summary>
     [SkippableFact]
@@ -66,7 +66,7 @@ public sealed class KillNineTests : IDisposable
             Skip.If(true, message);
         }
         string backing = Path.Combine(_dir, "disk.img");
-        using (var f = File.Create(backing)) f.SetLength(16 << 20);
+        using (var f = File.Create(backing)) f.SetLength(64 << 20); // sparse: the smallest device a log takes (two 32 MiB halves)
         string device = Losetup($"--find --show --direct-io=on {backing}").Trim();
         Assert.StartsWith("/dev/loop", device);
         try
@@ -81,7 +81,7 @@ public sealed class KillNineTests : IDisposable
             string manifest = File.ReadAllText(manifestPath);
             Assert.Matches($@"file {System.Text.RegularExpressions.Regex.Escape(device)} seq \d+ type i format arrakis-log-v1 start-offset \d+ start-lsn \d+ region-end \d+", manifest);
             // Both halves (and, after a kill inside a rewrite, segments that continue in the current half).
-            Assert.True(starts.Contains(0) && starts.Contains(8 << 20) && starts.All(s => s < 16 << 20),
+            Assert.True(starts.Contains(0) && starts.Contains(32 << 20) && starts.All(s => s < 64 << 20),
                 $"the log should have used both halves of the device; segments started at {string.Join(", ", starts.Order())}");
             Assert.DoesNotContain(".incr.arkl", string.Join(" ", Directory.GetFiles(Path.Combine(_dir, "appendonlydir")))); // nothing went to files
         }

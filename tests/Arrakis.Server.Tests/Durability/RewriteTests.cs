@@ -52,7 +52,7 @@ public sealed class RewriteTests : IDisposable
     private (ArrakisServer Server, InMemoryNetwork Network) Start(string device = "")
     {
         var network = new InMemoryNetwork();
-        var options = new ServerOptions { Threads = 2, Dir = _dir, AppendOnly = true, AppendFsync = FsyncPolicy.Always, AofLogSize = device.Length > 0 ? 32L << 20 : 8L << 20, AofDevice = device };
+        var options = new ServerOptions { Threads = 2, Dir = _dir, AppendOnly = true, AppendFsync = FsyncPolicy.Always, AofLogSize = device.Length > 0 ? 2 * LogStartup.MinDeviceHalf : 8L << 20, AofDevice = device };
         var server = new ArrakisServer(options, _ => network.CreateSource());
         LogStartup.Open(server, options, new SimulatedStorage(_disks));
         server.Start();
@@ -177,10 +177,10 @@ public sealed class RewriteTests : IDisposable
             Assert.Null(error);
             var segment = Assert.Single(manifest!.Segments);
             Assert.Equal(Device, segment.File);
-            Assert.Equal(16L << 20, segment.RegionEnd - segment.StartOffset);
+            Assert.Equal(LogStartup.MinDeviceHalf, segment.RegionEnd - segment.StartOffset);
             starts.Add(segment.StartOffset);
         }
-        Assert.Equal([16L << 20, 0, 16L << 20], starts);
+        Assert.Equal([LogStartup.MinDeviceHalf, 0, LogStartup.MinDeviceHalf], starts);
         var (last, network3) = Start(Device);
         try
         {
@@ -220,7 +220,7 @@ public sealed class RewriteTests : IDisposable
         }
         Directory.Delete(blocker);
         var manifest = LogManifest.Load(manifestPath, out _)!;
-        Assert.Equal([0, 16L << 20], manifest.Segments.Select(s => s.StartOffset));
+        Assert.Equal([0, LogStartup.MinDeviceHalf], manifest.Segments.Select(s => s.StartOffset));
 
         // Restarted on both segments; the next rewrite cannot zero the lower half (listed), so it continues in the upper one.
         (server, network) = Start(Device);
@@ -241,8 +241,8 @@ public sealed class RewriteTests : IDisposable
             server.Stop();
         }
         var continued = Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments);
-        Assert.InRange(continued.StartOffset, (16L << 20) + 4096, (32L << 20) - (4 << 20));
-        Assert.Equal(32L << 20, continued.RegionEnd);
+        Assert.InRange(continued.StartOffset, LogStartup.MinDeviceHalf + 4096, 2 * LogStartup.MinDeviceHalf - LogRewriter.MinDeviceRegion);
+        Assert.Equal(2 * LogStartup.MinDeviceHalf, continued.RegionEnd);
 
         // And the one after goes back to the lower half, zeroed.
         (server, network) = Start(Device);
@@ -271,6 +271,70 @@ public sealed class RewriteTests : IDisposable
         {
             server.Stop();
         }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/simulated/aof-device")]
+    public void TwoRewritesWithNoWriteBetween_LeaveAManifestThatStartsUp(string device)
+    {
+        // The second rewrite seals a segment that holds no record (same start LSN as the new one; on a device,
+        // continuing in the current half, an empty region); its base cannot be written, so its first manifest stays.
+        string blocker = Path.Combine(_dir, "appendonlydir", "appendonly.aof.3.base.rdb");
+        var (server, network) = Start(device);
+        try
+        {
+            using var c = network.Connect();
+            Call(c, "SET a 1");
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Directory.CreateDirectory(blocker);
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_last_bgrewrite_status:err", Call(c, "INFO persistence"));
+        }
+        finally
+        {
+            server.Stop();
+        }
+        Directory.Delete(blocker);
+        var segments = LogManifest.Load(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"), out var error)!.Segments;
+        Assert.Null(error);
+        Assert.Equal(2, segments.Count);
+        Assert.Equal(segments[0].StartLsn, segments[1].StartLsn);
+        (server, network) = Start(device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+            using var c = network.Connect();
+            Assert.Equal("$1\r\n1\r\n", Call(c, "GET a"));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void ANewLogOnADeviceThatHoldsOne_IsRefused_NotZeroed()
+    {
+        const string Device = "/simulated/aof-device";
+        var (server, network) = Start(Device);
+        try
+        {
+            using var c = network.Connect();
+            Call(c, "SET a 1");
+        }
+        finally
+        {
+            server.Stop();
+        }
+        File.Delete(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest")); // as a start with another --dir would see it
+        var e = Assert.Throws<InvalidOperationException>(() => Start(Device));
+        Assert.Contains("holds an Arrakis log (a frame at offset 0)", e.Message);
+        Assert.NotEqual(new byte[4096], _disks[Device].ReadDurable(0, 4096)); // not zeroed
     }
 
     [Fact]
