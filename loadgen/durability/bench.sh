@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Durable writes, side by side in one run (the disks' flush latency varies by machine and day, so only
 # same-run ratios mean anything):
-#   disk      the disk's own durable 4 KiB append rate (O_DIRECT pwrite + fdatasync, pre-written file)
+#   disk      the disk's own durable 4 KiB append rate (O_DIRECT pwrite + fdatasync, pre-written file),
+#             measured right before each durable server's one-client run
 #   redis     redis-server 7.0 --appendonly yes --appendfsync always
 #   ours      arrakis --appendonly yes --appendfsync always (io_uring, group commit)
 #   nolog     arrakis --appendonly no
@@ -35,6 +36,9 @@ run() { # name port clients requests -> "test rps" lines
   "${client_cpu[@]}" redis-benchmark -p "$2" -t set,incr,lpush -c "$3" -n "$4" -r 100000 --csv 2>/dev/null | tail -n +2 | tr -d '"' | awk -F, -v n="$1" -v c="$3" '{ print n, c, $1, $2 }'
 }
 results="$work/results"
+# The disk's own rate drifts by 20% within minutes on these machines: it is measured right before each durable
+# server's one-client run, and that server's ratio uses the rate measured next to it.
+disk_rate() { echo "disk-$1 1 APPEND $("${server_cpu[@]}" python3 "$root/loadgen/durability/disk-rate.py" "$work" 3 | cut -d' ' -f1)" >> "$results"; }
 stop_last() { kill -9 "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; }
 start_server() { # name args...
   local name="$1"; shift
@@ -45,16 +49,15 @@ start_server() { # name args...
 # Rounds alternate the servers and the disk's own rate; the table shows medians.
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds" >&2
-  echo "disk 1 APPEND $("${server_cpu[@]}" python3 "$root/loadgen/durability/disk-rate.py" "$work" 3 | cut -d' ' -f1)" >> "$results"
   port=7811
   start_server redis redis-server --port $port --save "" --appendonly yes --appendfsync always --dir "$work/redis" --daemonize no
-  wait_port $port; warm $port; run redis $port 1 "$n1" >> "$results"; run redis $port 50 "$n50" >> "$results"; stop_last
+  wait_port $port; warm $port; disk_rate redis; run redis $port 1 "$n1" >> "$results"; run redis $port 50 "$n50" >> "$results"; stop_last
   port=7814
   start_server rnolog redis-server --port $port --save "" --appendonly no --daemonize no
   wait_port $port; warm $port; run rnolog $port 1 "$n1" >> "$results"; run rnolog $port 50 "$n50" >> "$results"; stop_last
   port=7812
   start_server ours "${arrakis[@]}" --port $port --appendonly yes --appendfsync always --dir "$work/ours" --aof-log-size 1gb
-  wait_port $port; warm $port; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
+  wait_port $port; warm $port; disk_rate ours; run ours $port 1 "$n1" >> "$results"; run ours $port 50 "$n50" >> "$results"
   [ "$round" = 1 ] && grep -oE 'via (io_uring|sync)[^|]*' "$work/ours.out" | head -1 | sed 's/^/ours: log /' >&2
   redis-cli -p $port info persistence | grep -E 'arrakis_log_records_per_write' >&2 || true
   stop_last
@@ -70,15 +73,16 @@ for line in open(sys.argv[1]):
     name, c, test, rps = line.split()
     rows.setdefault((name, int(c), test), []).append(float(rps))
 med = {k: statistics.median(v) for k, v in rows.items()}
-disk = med[("disk", 1, "APPEND")]
+disk = {k: med[(f"disk-{k}", 1, "APPEND")] for k in ("redis", "ours")}
 print(f"medians of {sys.argv[2]} rounds (each server restarted and warmed up every round)")
-print(f"disk: {disk:.0f} durable 4 KiB appends/s (O_DIRECT pwrite + fdatasync, one after another; rounds: {' '.join(f'{x:.0f}' for x in rows[('disk', 1, 'APPEND')])})")
+for k in ("redis", "ours"):
+    print(f"disk next to {k}: {disk[k]:.0f} durable 4 KiB appends/s (O_DIRECT pwrite + fdatasync, one after another; rounds: {' '.join(f'{x:.0f}' for x in rows[(f'disk-{k}', 1, 'APPEND')])})")
 print(f"{'test':6} {'c':>3} {'redis always':>13} {'ours always':>12} {'ours no log':>12} {'redis no log':>13}   ratios")
 for test in ("SET", "INCR", "LPUSH"):
     for c in (1, 50):
         r, o, n, rn = (med.get((k, c, test), 0) for k in ("redis", "ours", "nolog", "rnolog"))
         if c == 1:
-            ratio = f"ours/disk {o / disk:.2f}  redis/disk {r / disk:.2f}  ours/redis {o / r:.2f}"
+            ratio = f"ours/disk {o / disk['ours']:.2f}  redis/disk {r / disk['redis']:.2f}  ours/redis {o / r:.2f}"
         else:
             ratio = f"ours/nolog {o / n:.2f}  redis/its-nolog {r / rn:.2f}  ours/redis {o / r:.2f}"
         print(f"{test:6} {c:>3} {r:>13.0f} {o:>12.0f} {n:>12.0f} {rn:>13.0f}   {ratio}")
