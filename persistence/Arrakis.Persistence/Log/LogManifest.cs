@@ -171,10 +171,12 @@ public sealed record LogManifest(string? BaseFile, long BaseSeq, IReadOnlyList<L
     /// <summary>
     /// Writes the manifest atomically and durably: a temporary file, fsynced, renamed over the old one,
     /// then <paramref name="syncDirectory"/> (fsync of the directory: 0 or -errno) so the rename survives a crash.
-    /// Returns 0 or -errno.
+    /// Returns 0 or -errno; <paramref name="replaced"/> says whether the rename happened (a failure after it leaves
+    /// the new manifest in place, maybe not yet durable: which one a crash would leave is unknown).
     /// </summary>
-    public int Save(string path, Func<string, int> syncDirectory)
+    public int Save(string path, Func<string, int> syncDirectory, out bool replaced)
     {
+        replaced = false;
         string temp = path + ".tmp";
         try
         {
@@ -184,6 +186,7 @@ public sealed record LogManifest(string? BaseFile, long BaseSeq, IReadOnlyList<L
                 fs.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            replaced = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

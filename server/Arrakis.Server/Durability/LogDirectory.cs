@@ -35,11 +35,19 @@ internal sealed class LogDirectory(string directory, string manifestPath, ILogSt
 
     public string PathOf(string file) => Path.IsPathRooted(file) ? file : Path.Combine(Directory, file);
 
-    /// <summary>Saves <paramref name="next"/> durably and makes it current; throws <see cref="IOException"/> when it cannot.</summary>
+    /// <summary>
+    /// Saves <paramref name="next"/> durably and makes it current; throws <see cref="IOException"/> when it cannot
+    /// (<see cref="ManifestUncertainException"/> when the new manifest replaced the old one but the directory could
+    /// not be synced: either may be the one a crash leaves).
+    /// </summary>
     public void Commit(LogManifest next)
     {
-        int rc = next.Save(ManifestPath, Storage.SyncDirectory);
+        int rc = next.Save(ManifestPath, Storage.SyncDirectory, out bool replaced);
+        if (rc < 0 && replaced) throw new ManifestUncertainException($"the manifest {ManifestPath} was replaced but its directory could not be synced (errno {-rc})");
         if (rc < 0) throw new IOException($"can't write the manifest {ManifestPath} (errno {-rc})");
         Manifest = next;
     }
+
+    /// <summary>The old or the new manifest may be the durable one.</summary>
+    public sealed class ManifestUncertainException(string message) : IOException(message);
 }

@@ -127,6 +127,14 @@ internal sealed class LogRewriter(ServerState server)
             {
                 dir.Commit(old with { Segments = [.. listed, segment] });
             }
+            catch (LogDirectory.ManifestUncertainException e)
+            {
+                // A crash may leave either manifest, and they disagree on where the log goes next: append no
+                // more (everything so far is durable in the current segment, which both describe alike).
+                failure = e.Message;
+                current.FailWith(5);
+                return lsn;
+            }
             catch (IOException e)
             {
                 failure = e.Message;

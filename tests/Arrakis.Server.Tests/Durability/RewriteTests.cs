@@ -39,7 +39,9 @@ public sealed class RewriteTests : IDisposable
             lock (disks) return disks[path].ZeroDurable(offset, bytes);
         }
 
-        public int SyncDirectory(string directory) => 0;
+        public static volatile bool FailSync;
+
+        public int SyncDirectory(string directory) => FailSync ? -5 : 0;
 
         private sealed class Nothing : IDisposable
         {
@@ -335,6 +337,43 @@ public sealed class RewriteTests : IDisposable
         var e = Assert.Throws<InvalidOperationException>(() => Start(Device));
         Assert.Contains("holds an Arrakis log (a frame at offset 0)", e.Message);
         Assert.NotEqual(new byte[4096], _disks[Device].ReadDurable(0, 4096)); // not zeroed
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/simulated/aof-device")]
+    public void AManifestThatMayOrMayNotBeDurable_StopsTheLog_AndEitherOneRestarts(string device)
+    {
+        var (server, network) = Start(device);
+        try
+        {
+            using var c = network.Connect();
+            for (int i = 0; i < 50; i++) Call(c, $"SET k{i} {i}");
+            SimulatedStorage.FailSync = true; // the switch's manifest replaces the old one, but its directory is not synced
+            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.Contains("aof_last_bgrewrite_status:err", Call(c, "INFO persistence"));
+            Assert.StartsWith("-MISCONF", Call(c, "SET after 1"));
+            Assert.Equal("$2\r\n49\r\n", Call(c, "GET k49"));
+        }
+        finally
+        {
+            SimulatedStorage.FailSync = false;
+            server.Stop();
+        }
+        (server, network) = Start(device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+            using var c = network.Connect();
+            Assert.Equal("$2\r\n49\r\n", Call(c, "GET k49"));
+            Assert.Equal("$-1\r\n", Call(c, "GET after"));
+        }
+        finally
+        {
+            server.Stop();
+        }
     }
 
     [Fact]
