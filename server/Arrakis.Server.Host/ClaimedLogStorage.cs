@@ -9,6 +9,8 @@ internal sealed class ClaimedLogStorage(ServerOptions options) : ILogStorage
 {
     public LogDevice Open(string path, long capacity)
     {
+        if (options.AofSqPoll && options.AofIo != "uring")
+            throw new InvalidOperationException($"--aof-sqpoll yes needs --aof-io uring (SQPOLL is io_uring's; with aof-io {options.AofIo} the sync path could be chosen)");
         var claim = StorageClaim.Claim(new StorageOptions(path)
         {
             Io = options.AofIo switch { "uring" => StorageIo.Uring, "sync" => StorageIo.Sync, _ => StorageIo.Auto },
