@@ -49,6 +49,11 @@ public sealed class KillNineTests : IDisposable
             sawSqPoll |= c.Call("INFO", "persistence").Text.Contains("eventfd, SQPOLL", StringComparison.Ordinal);
         });
         Assert.True(sawSqPoll, "INFO persistence never named SQPOLL in the log's storage line");
+
+        // SQPOLL is io_uring's: asked for where the sync path could be chosen, startup refuses and says why.
+        var (code, output) = ServerProcess.RunArrakisToExit("--appendonly", "yes", "--dir", _dir, "--aof-sqpoll", "yes", "--aof-io", "auto");
+        Assert.True(code != 0, output);
+        Assert.Contains("--aof-sqpoll yes needs --aof-io uring", output);
     }
 
     /// <summary>
