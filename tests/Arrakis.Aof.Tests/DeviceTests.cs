@@ -39,6 +39,18 @@ public sealed class DeviceTests : IDisposable
             Assert.Contains($"region-end {64 << 20})", output);
             Assert.Contains("result: valid", output);
 
+            // A torn tail on the device: check says so, fix cuts it within the segment's region, and the log reads back clean.
+            var (_, _, _, records) = Damage.LastSegment(appendDir);
+            var (path, end, next) = Damage.TearTail(appendDir);
+            Assert.Equal(device, path);
+            (code, output) = Tool.Run("check", appendDir);
+            Assert.True(code == 1, output);
+            (code, output) = Tool.Run("fix", "--yes", appendDir);
+            Assert.True(code == 0, output);
+            Assert.Contains($"cut 300 bytes at offset {end} of {device}; the log ends at LSN {next - 1}", output);
+            Assert.Equal(0, Tool.Run("check", appendDir).Code);
+            Assert.Equal(records, Damage.LastSegment(appendDir).Records);
+
             string outDir = Path.Combine(_dir, "export");
             (code, output) = Tool.Run("export", appendDir, outDir);
             Assert.True(code == 0, output);
