@@ -79,29 +79,11 @@ public sealed class RewriteTests : IDisposable
                 Call(c, "XREADGROUP GROUP g alice COUNT 10 STREAMS stream >");
                 Call(c, "XTRIM stream MAXLEN ~ 120");
             }
-            using var stop = new CancellationTokenSource();
-            var writer = new Thread(() =>
+            acked = RewriteWhileCounting(network, c =>
             {
-                using var w = network.Connect();
-                while (!stop.IsCancellationRequested)
-                {
-                    if (Call(w, "INCR counter").StartsWith(':')) acked++;
-                }
-            });
-            writer.Start();
-            using (var c = network.Connect())
-            {
-                Thread.Sleep(50);
-                Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-                var deadline = DateTime.UtcNow.AddSeconds(20);
-                while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-                Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
                 Call(c, "XREADGROUP GROUP g bob COUNT 3 STREAMS stream >");
                 Call(c, "XADD stream * after rewrite");
-                Thread.Sleep(50);
-            }
-            stop.Cancel();
-            writer.Join();
+            });
             using (var c = network.Connect()) Assert.Equal($"${acked.ToString().Length}\r\n{acked}\r\n", Call(c, "GET counter"));
             before = LogRecoveryServerTests.Dump(network.Connect());
         }
@@ -147,27 +129,7 @@ public sealed class RewriteTests : IDisposable
                     // Enough log that the next turn in this half lands on old frames.
                     for (int i = 0; i < 200; i++) Call(c, $"SET k{round}:{i} {new string((char)('a' + round), 500)}");
                 }
-                using var stop = new CancellationTokenSource();
-                var writer = new Thread(() =>
-                {
-                    using var w = network.Connect();
-                    while (!stop.IsCancellationRequested)
-                    {
-                        if (Call(w, "INCR counter").StartsWith(':')) Interlocked.Increment(ref acked);
-                    }
-                });
-                writer.Start();
-                using (var c = network.Connect())
-                {
-                    Thread.Sleep(30);
-                    Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-                    var deadline = DateTime.UtcNow.AddSeconds(20);
-                    while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-                    Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
-                    Thread.Sleep(30);
-                }
-                stop.Cancel();
-                writer.Join();
+                acked += RewriteWhileCounting(network);
                 using (var c = network.Connect()) Assert.Equal($"${acked.ToString().Length}\r\n{acked}\r\n", Call(c, "GET counter"));
                 before = LogRecoveryServerTests.Dump(network.Connect());
             }
@@ -183,16 +145,7 @@ public sealed class RewriteTests : IDisposable
             starts.Add(segment.StartOffset);
         }
         Assert.Equal([LogStartup.MinDeviceHalf, 0, LogStartup.MinDeviceHalf], starts);
-        var (last, network3) = Start(Device);
-        try
-        {
-            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, last.State.Recovery!.Status);
-            Assert.Equal(before, LogRecoveryServerTests.Dump(network3.Connect()));
-        }
-        finally
-        {
-            last.Stop();
-        }
+        RestartsCleanWith(Device, before);
     }
 
     [Fact]
@@ -210,10 +163,7 @@ public sealed class RewriteTests : IDisposable
             using var c = network.Connect();
             for (int i = 0; i < 100; i++) Call(c, $"SET a{i} {i}");
             Directory.CreateDirectory(blocker);
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-            Assert.Contains("aof_last_bgrewrite_status:err", Call(c, "INFO persistence"));
+            RewriteUntil(c, "aof_last_bgrewrite_status:err");
             for (int i = 0; i < 100; i++) Call(c, $"SET b{i} {i}");
         }
         finally
@@ -231,9 +181,7 @@ public sealed class RewriteTests : IDisposable
             Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
             using var c = network.Connect();
             Assert.Equal("$2\r\n99\r\n", Call(c, "GET b99"));
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            RewriteUntil(c, "aof_rewrites:1");
             Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
             for (int i = 0; i < 100; i++) Call(c, $"SET c{i} {i}");
             before = LogRecoveryServerTests.Dump(network.Connect());
@@ -253,9 +201,7 @@ public sealed class RewriteTests : IDisposable
             Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
             Assert.Equal(before, LogRecoveryServerTests.Dump(network.Connect()));
             using var c = network.Connect();
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            RewriteUntil(c, "aof_rewrites:1");
             Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
         }
         finally
@@ -263,16 +209,7 @@ public sealed class RewriteTests : IDisposable
             server.Stop();
         }
         Assert.Equal(0, Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments).StartOffset);
-        (server, network) = Start(Device);
-        try
-        {
-            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
-            Assert.Equal(before, LogRecoveryServerTests.Dump(network.Connect()));
-        }
-        finally
-        {
-            server.Stop();
-        }
+        RestartsCleanWith(Device, before);
     }
 
     [Theory]
@@ -288,14 +225,9 @@ public sealed class RewriteTests : IDisposable
         {
             using var c = network.Connect();
             Call(c, "SET a 1");
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            RewriteUntil(c, "aof_rewrites:1");
             Directory.CreateDirectory(blocker);
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-            Assert.Contains("aof_last_bgrewrite_status:err", Call(c, "INFO persistence"));
+            RewriteUntil(c, "aof_last_bgrewrite_status:err");
         }
         finally
         {
@@ -350,10 +282,7 @@ public sealed class RewriteTests : IDisposable
             using var c = network.Connect();
             for (int i = 0; i < 50; i++) Call(c, $"SET k{i} {i}");
             SimulatedStorage.FailSync = true; // the switch's manifest replaces the old one, but its directory is not synced
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-            Assert.Contains("aof_last_bgrewrite_status:err", Call(c, "INFO persistence"));
+            RewriteUntil(c, "aof_last_bgrewrite_status:err");
             Assert.StartsWith("-MISCONF", Call(c, "SET after 1"));
             Assert.Equal("$2\r\n49\r\n", Call(c, "GET k49"));
         }
@@ -385,14 +314,10 @@ public sealed class RewriteTests : IDisposable
             using var c = network.Connect();
             Call(c, "SET a 1");
             SimulatedStorage.RefuseNew = true;
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_last_bgrewrite_status:err", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            RewriteUntil(c, "aof_last_bgrewrite_status:err");
             Assert.Contains("aof_rewrite_in_progress:0", Call(c, "INFO persistence"));
             SimulatedStorage.RefuseNew = false;
-            Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
-            deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!Call(c, "INFO persistence").Contains("aof_rewrites:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            RewriteUntil(c, "aof_rewrites:1");
             Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
         }
         finally
@@ -400,6 +325,60 @@ public sealed class RewriteTests : IDisposable
             SimulatedStorage.RefuseNew = false;
             server.Stop();
         }
+    }
+
+    /// <summary>
+    /// Runs a BGREWRITEAOF to success while another client INCRs "counter"; <paramref name="after"/> runs right after
+    /// it, on the connection that asked. Returns how many INCRs were acknowledged meanwhile.
+    /// </summary>
+    private static long RewriteWhileCounting(InMemoryNetwork network, Action<InMemoryClient>? after = null)
+    {
+        long acked = 0;
+        using var stop = new CancellationTokenSource();
+        var writer = new Thread(() =>
+        {
+            using var w = network.Connect();
+            while (!stop.IsCancellationRequested)
+            {
+                if (Call(w, "INCR counter").StartsWith(':')) Interlocked.Increment(ref acked);
+            }
+        });
+        writer.Start();
+        using (var c = network.Connect())
+        {
+            Thread.Sleep(40);
+            RewriteUntil(c, "aof_rewrites:1");
+            Assert.Contains("aof_last_bgrewrite_status:ok", Call(c, "INFO persistence"));
+            after?.Invoke(c);
+            Thread.Sleep(40);
+        }
+        stop.Cancel();
+        writer.Join();
+        return Interlocked.Read(ref acked);
+    }
+
+    /// <summary>A restart on <paramref name="device"/> reads a clean log and serves <paramref name="dump"/>.</summary>
+    private void RestartsCleanWith(string device, string dump)
+    {
+        var (server, network) = Start(device);
+        try
+        {
+            Assert.Equal(Arrakis.Persistence.Log.LogReadStatus.Clean, server.State.Recovery!.Status);
+            Assert.Equal(dump, LogRecoveryServerTests.Dump(network.Connect()));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    /// <summary>Starts BGREWRITEAOF and waits (up to 20 s) until INFO persistence shows <paramref name="until"/>.</summary>
+    private static void RewriteUntil(InMemoryClient c, string until)
+    {
+        Assert.Equal("+Background append only file rewriting started\r\n", Call(c, "BGREWRITEAOF"));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!Call(c, "INFO persistence").Contains(until, StringComparison.Ordinal) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.Contains(until, Call(c, "INFO persistence"));
     }
 
     public void Dispose()
