@@ -91,9 +91,8 @@ public sealed class RewriteTests : IDisposable
         {
             server.Stop();
         }
-        var manifest = LogManifest.Load(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"), out var error);
-        Assert.Null(error);
-        Assert.Equal("appendonly.aof.2.base.rdb", manifest!.BaseFile);
+        var manifest = Manifest();
+        Assert.Equal("appendonly.aof.2.base.rdb", manifest.BaseFile);
         Assert.Single(manifest.Segments);
         Assert.Equal("appendonly.aof.2.incr.arkl", manifest.Segments[0].File);
 
@@ -137,9 +136,7 @@ public sealed class RewriteTests : IDisposable
             {
                 server.Stop();
             }
-            var manifest = LogManifest.Load(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"), out var error);
-            Assert.Null(error);
-            var segment = Assert.Single(manifest!.Segments);
+            var segment = Assert.Single(Manifest().Segments);
             Assert.Equal(Device, segment.File);
             Assert.Equal(LogStartup.MinDeviceHalf, segment.RegionEnd - segment.StartOffset);
             starts.Add(segment.StartOffset);
@@ -152,7 +149,6 @@ public sealed class RewriteTests : IDisposable
     public void AnInterruptedRewriteOnADevice_LeavesBothHalvesListed_AndTheNextContinuesInTheCurrentHalf()
     {
         const string Device = "/simulated/aof-device";
-        string manifestPath = Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest");
         string before;
         // The new base cannot be renamed into place (a directory holds its name): the rewrite fails after the
         // log moved to the upper half, so the manifest lists a segment in each half.
@@ -171,7 +167,7 @@ public sealed class RewriteTests : IDisposable
             server.Stop();
         }
         Directory.Delete(blocker);
-        var manifest = LogManifest.Load(manifestPath, out _)!;
+        var manifest = Manifest();
         Assert.Equal([0, LogStartup.MinDeviceHalf], manifest.Segments.Select(s => s.StartOffset));
 
         // Restarted on both segments; the next rewrite cannot zero the lower half (listed), so it continues in the upper one.
@@ -190,7 +186,7 @@ public sealed class RewriteTests : IDisposable
         {
             server.Stop();
         }
-        var continued = Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments);
+        var continued = Assert.Single(Manifest().Segments);
         Assert.InRange(continued.StartOffset, LogStartup.MinDeviceHalf + 4096, 2 * LogStartup.MinDeviceHalf - LogRewriter.MinDeviceRegion);
         Assert.Equal(2 * LogStartup.MinDeviceHalf, continued.RegionEnd);
 
@@ -208,7 +204,7 @@ public sealed class RewriteTests : IDisposable
         {
             server.Stop();
         }
-        Assert.Equal(0, Assert.Single(LogManifest.Load(manifestPath, out _)!.Segments).StartOffset);
+        Assert.Equal(0, Assert.Single(Manifest().Segments).StartOffset);
         RestartsCleanWith(Device, before);
     }
 
@@ -234,8 +230,7 @@ public sealed class RewriteTests : IDisposable
             server.Stop();
         }
         Directory.Delete(blocker);
-        var segments = LogManifest.Load(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"), out var error)!.Segments;
-        Assert.Null(error);
+        var segments = Manifest().Segments;
         Assert.Equal(2, segments.Count);
         Assert.Equal(segments[0].StartLsn, segments[1].StartLsn);
         (server, network) = Start(device);
@@ -355,6 +350,14 @@ public sealed class RewriteTests : IDisposable
         stop.Cancel();
         writer.Join();
         return Interlocked.Read(ref acked);
+    }
+
+    /// <summary>The manifest on disk now (it must parse).</summary>
+    private LogManifest Manifest()
+    {
+        var manifest = LogManifest.Load(Path.Combine(_dir, "appendonlydir", "appendonly.aof.manifest"), out var error);
+        Assert.True(error is null, error);
+        return manifest!;
     }
 
     /// <summary>A restart on <paramref name="device"/> reads a clean log and serves <paramref name="dump"/>.</summary>
