@@ -20,18 +20,13 @@ internal sealed class LogDirectory(string directory, string manifestPath, ILogSt
     /// The size of each half of a log device (--aof-device): segments take turns in [0, half) and [half, 2 half),
     /// so a rewrite's new segment never overlaps the one it replaces (a multiple of the block size and of 4096).
     /// </summary>
-    public static long DeviceHalf(Arrakis.IoBypass.Block.IQueuePair device)
-    {
-        long unit = Math.Max(device.BlockSize, 4096);
-        return device.Capacity / 2 / unit * unit;
-    }
+    public static long DeviceHalf(Arrakis.IoBypass.Block.IQueuePair device) => device.Capacity / 2 / Unit(device) * Unit(device);
 
     /// <summary><paramref name="offset"/> rounded up to the unit of <see cref="DeviceHalf"/>: where a segment may start.</summary>
-    public static long AlignUp(long offset, Arrakis.IoBypass.Block.IQueuePair device)
-    {
-        long unit = Math.Max(device.BlockSize, 4096);
-        return (offset + unit - 1) / unit * unit;
-    }
+    public static long AlignUp(long offset, Arrakis.IoBypass.Block.IQueuePair device) => (offset + Unit(device) - 1) / Unit(device) * Unit(device);
+
+    /// <summary>Segments on a device start at multiples of this: its block size, and at least 4096.</summary>
+    private static long Unit(Arrakis.IoBypass.Block.IQueuePair device) => Math.Max(device.BlockSize, 4096);
 
     public string PathOf(string file) => Path.IsPathRooted(file) ? file : Path.Combine(Directory, file);
 
