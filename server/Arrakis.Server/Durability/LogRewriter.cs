@@ -93,11 +93,12 @@ internal sealed class LogRewriter(ServerState server)
         var segment = new LogSegment(next.File, seq, next.Start, 0, next.End);
         string? failure = null;
         AppendLog? retiredLog = null;
+        var reserves = server.Snapshots.Reserve();
         var snapshot = server.Snapshots.Begin(() =>
         {
             // Every stripe and the switch lock are held: nothing appends. Drain, switch segments, name both in the manifest.
             lock (durable.SwitchLock) return Switch();
-        });
+        }, reserves);
 
         long Switch()
         {

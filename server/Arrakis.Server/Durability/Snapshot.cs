@@ -25,10 +25,73 @@ internal sealed class Snapshot
     private readonly BlockingCollection<CapturedKeys> _parts = new();
     private readonly IOffHeapMemory _memory;
 
-    private Snapshot(long lsn, IOffHeapMemory memory)
+    private readonly OffHeapBuffer?[]? _reserves;
+
+    private Snapshot(long lsn, IOffHeapMemory memory, OffHeapBuffer?[]? reserves)
     {
         Lsn = lsn;
         _memory = memory;
+        _reserves = reserves;
+    }
+
+    /// <summary>At most this much memory is reserved ahead of a snapshot (<see cref="Reserve"/>); stripes past it
+    /// are captured into memory allocated at the capture.</summary>
+    public const long MaxReserveBytes = 1L << 30;
+
+    /// <summary>
+    /// Memory for each stripe's capture, allocated and touched now, before the snapshot begins (the snapshot's own
+    /// thread; each stripe is held for an instant to size it): a command that captures a stripe then copies into
+    /// pages already mapped instead of taking a page fault per 4 KiB. Sized to the stripe now plus 1/16 for what
+    /// arrives before its capture; stripes past <see cref="MaxReserveBytes"/> in all get none. Pass to <see cref="Begin"/>.
+    /// </summary>
+    public static OffHeapBuffer?[] Reserve(Keyspace.Keyspace keyspace, IOffHeapMemory memory)
+    {
+        var reserves = new OffHeapBuffer?[Keyspace.Keyspace.StripeCount];
+        long total = 0;
+        try
+        {
+            for (int i = 0; i < reserves.Length; i++)
+            {
+                var stripe = keyspace[i];
+                long bytes = 0;
+                stripe.Gate.Enter();
+                try
+                {
+                    foreach (var table in stripe.Tables)
+                    {
+                        if (table is { Count: > 0 }) bytes += table.CaptureBytes + 16; // + the slots' alignment
+                    }
+                }
+                finally
+                {
+                    stripe.Gate.Exit();
+                }
+                if (bytes == 0) continue;
+                bytes += bytes / 16 + 4096;
+                if (bytes > int.MaxValue || total + bytes > MaxReserveBytes) break;
+                var buffer = memory.Allocate((int)bytes);
+                reserves[i] = buffer;
+                total += bytes;
+                var span = buffer.Span;
+                for (int b = 0; b < span.Length; b += 4096) span[b] = 0; // maps the page now
+            }
+            return reserves;
+        }
+        catch
+        {
+            Free(reserves);
+            throw;
+        }
+    }
+
+    /// <summary>Frees reserves no capture took (a snapshot that never began).</summary>
+    public static void Free(OffHeapBuffer?[] reserves)
+    {
+        for (int i = 0; i < reserves.Length; i++)
+        {
+            reserves[i]?.Dispose();
+            reserves[i] = null;
+        }
     }
 
     /// <summary>The log's last LSN when the snapshot was taken: the snapshot holds exactly the records up to it.</summary>
@@ -39,13 +102,15 @@ internal sealed class Snapshot
     /// <summary>
     /// Takes every stripe for an instant and installs the snapshot on the keyspace. <paramref name="whileHeld"/>
     /// runs while every stripe is held (nothing can append to the log) and returns the LSN the snapshot is at.
+    /// <paramref name="reserves"/> (from <see cref="Reserve"/>) then belong to the snapshot: each goes with its
+    /// stripe's capture.
     /// </summary>
-    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> whileHeld, IOffHeapMemory memory)
+    public static Snapshot Begin(Keyspace.Keyspace keyspace, Func<long> whileHeld, IOffHeapMemory memory, OffHeapBuffer?[]? reserves = null)
     {
         for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) keyspace[i].Gate.Enter();
         try
         {
-            var snap = new Snapshot(whileHeld(), memory);
+            var snap = new Snapshot(whileHeld(), memory, reserves);
             keyspace.Snapshot = snap;
             return snap;
         }
@@ -60,7 +125,13 @@ internal sealed class Snapshot
     {
         if (_captured[stripe.Index] != 0) return;
         _captured[stripe.Index] = 1;
-        var part = new CapturedKeys(_memory);
+        OffHeapBuffer? reserve = null;
+        if (_reserves is not null)
+        {
+            reserve = _reserves[stripe.Index];
+            _reserves[stripe.Index] = null;
+        }
+        var part = new CapturedKeys(_memory, reserve);
         try
         {
             for (int db = 0; db < stripe.Tables.Length; db++)

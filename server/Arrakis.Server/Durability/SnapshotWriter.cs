@@ -61,17 +61,37 @@ internal sealed class SnapshotWriter(ServerState server)
 
     private long _lastAttemptSeconds;
 
-    /// <summary>Starts a background save; false when one (or a rewrite) is already running.</summary>
-    public bool TryStartBackground()
+    /// <summary>
+    /// Starts a background save; false when one (or a rewrite) is already running. The snapshot begins on the save's
+    /// own thread once the memory for its captures is ready (<see cref="Reserve"/>), then <paramref name="begun"/>
+    /// runs there (also when the snapshot could not begin): BGSAVE answers its client from it, so the client's next
+    /// command comes after the point the snapshot is of, as after Redis's fork.
+    /// </summary>
+    public bool TryStartBackground(Action? begun = null)
     {
         if (!TryAcquire()) return false;
         Volatile.Write(ref _background, true);
-        var snapshot = Begin(() => server.Durable?.LastLsn ?? 0);
+        StartedUnixMs = ServerClock.UnixMs;
         var thread = new Thread(() =>
         {
             server.BackgroundThreadStart?.Invoke(BackgroundWork.Save);
             try
             {
+                Snapshot snapshot;
+                try
+                {
+                    snapshot = Begin(() => server.Durable?.LastLsn ?? 0, Reserve());
+                }
+                catch
+                {
+                    LastStatusOk = false;
+                    Release();
+                    throw;
+                }
+                finally
+                {
+                    begun?.Invoke();
+                }
                 SaveAndRelease(snapshot);
             }
             catch (Exception e)
@@ -81,6 +101,21 @@ internal sealed class SnapshotWriter(ServerState server)
         }) { IsBackground = true, Name = "arrakis-bgsave" };
         thread.Start();
         return true;
+    }
+
+    /// <summary>Memory for a snapshot's captures, made ready before it begins (<see cref="Snapshot.Reserve"/>; the
+    /// background thread), or null when there is not enough: the captures then allocate as they go.</summary>
+    public Arrakis.IoBypass.Memory.OffHeapBuffer?[]? Reserve()
+    {
+        try
+        {
+            return Snapshot.Reserve(server.Keyspace, server.OffHeap);
+        }
+        catch (OutOfMemoryException)
+        {
+            server.Log.LogWarning("No memory to reserve for the snapshot's copies ahead: they are allocated as stripes are captured");
+            return null;
+        }
     }
 
     /// <summary>Saves now on the calling thread; null when done, else the error. Fails when a save is running.</summary>
@@ -100,10 +135,10 @@ internal sealed class SnapshotWriter(ServerState server)
         Volatile.Write(ref _running, 0); // a scheduled BGSAVE or rewrite starts at the next cron tick
     }
 
-    public Snapshot Begin(Func<long> whileHeld)
+    public Snapshot Begin(Func<long> whileHeld, Arrakis.IoBypass.Memory.OffHeapBuffer?[]? reserves = null)
     {
         StartedUnixMs = ServerClock.UnixMs;
-        return Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap);
+        return Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap, reserves);
     }
 
     private bool SaveAndRelease(Snapshot snapshot)

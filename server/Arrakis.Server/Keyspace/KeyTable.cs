@@ -291,8 +291,7 @@ internal sealed class KeyTable
     /// </summary>
     internal void CaptureInto(CapturedKeys into, int db, Func<object, object> clone)
     {
-        long pageBytes = 0;
-        for (int p = 0; p < _heap.PageCount; p++) pageBytes += _heap.PageBytes(p).Length;
+        long pageBytes = PageBytesInUse();
         var slots = into.BeginTable(db, Count, VolatileCount, _used, _heap.PageCount, pageBytes, _objectsUsed, out var table);
         _slots.CopyBelow(_used, slots);
         for (int p = 0; p < _heap.PageCount; p++) into.AddPage(table, p, _heap.PageBytes(p));
@@ -300,6 +299,17 @@ internal sealed class KeyTable
         {
             if (_objects[h] is { } o) table.Objects[h] = clone(o);
         }
+    }
+
+    /// <summary>Off-heap bytes <see cref="CaptureInto"/> would copy now (slots and record pages): what a snapshot
+    /// reserves for the table before it begins.</summary>
+    internal long CaptureBytes => (long)_used * System.Runtime.CompilerServices.Unsafe.SizeOf<KeyEntry>() + PageBytesInUse();
+
+    private long PageBytesInUse()
+    {
+        long bytes = 0;
+        for (int p = 0; p < _heap.PageCount; p++) bytes += _heap.PageBytes(p).Length;
+        return bytes;
     }
 
     /// <summary>The key and inline value of the record at <paramref name="offset"/> in a page's bytes.</summary>

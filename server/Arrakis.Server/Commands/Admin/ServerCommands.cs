@@ -1,4 +1,6 @@
 using Arrakis.Protocol;
+using Arrakis.Server.Commands.Transactions;
+using Arrakis.Server.Sessions;
 
 namespace Arrakis.Server.Commands.Admin;
 
@@ -245,10 +247,20 @@ internal static class ServerCommands
             return;
         }
         // Inside EXEC a snapshot would hold part of the transaction: Redis 7.0 schedules it there too.
-        if (!c.InExec && snaps.TryStartBackground())
+        if (!c.InExec)
         {
-            c.Reply.WriteSimpleString("Background saving started");
-            return;
+            // The client waits (its next commands too) until the snapshot has begun on the save's thread: what it
+            // wrote before BGSAVE is in the file, nothing it sends after, as with Redis's fork. The others go on.
+            var session = c.Session;
+            byte[] reply = session.ReplyMode is ReplyMode.Off or ReplyMode.SkipThis ? [] : "+Background saving started\r\n"u8.ToArray();
+            var wait = new BlockedClient(session, c.Command, [], session.Db, [], long.MaxValue, BlockedOn.SnapshotStart, nullArrayOnTimeout: false);
+            session.Blocked = wait;
+            if (snaps.TryStartBackground(() =>
+                {
+                    if (wait.TryFinish()) session.Owner.Deliver(session, reply, wait); // false: the client went away
+                }))
+                return;
+            session.Blocked = null;
         }
         if (schedule || c.InExec)
         {

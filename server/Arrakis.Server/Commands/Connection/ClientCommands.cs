@@ -304,7 +304,7 @@ internal static class ClientCommands
             c.SyntaxError();
             return;
         }
-        if (!c.Server.Clients.TryGet(id, out var target) || target.Blocked is not { } b || !c.Server.Blocking.TryRemove(b))
+        if (!c.Server.Clients.TryGet(id, out var target) || target.Blocked is not { } b || b.On == BlockedOn.SnapshotStart || !c.Server.Blocking.TryRemove(b))
         {
             c.Reply.WriteInteger(0);
             return;

@@ -7,4 +7,6 @@ internal enum BlockedOn
     SortedSet,
     /// <summary>XREAD / XREADGROUP with BLOCK (Redis's BLOCKED_STREAM): re-run on every ready signal of the key.</summary>
     Stream,
+    /// <summary>BGSAVE until its snapshot has begun (no keys; nothing but the save's thread answers it, not CLIENT UNBLOCK).</summary>
+    SnapshotStart,
 }
