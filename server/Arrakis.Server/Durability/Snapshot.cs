@@ -11,7 +11,8 @@ namespace Arrakis.Server.Durability;
 /// own thread or by the first command that takes the stripe afterwards, before that command can change
 /// it (copy on first lock). The capture copies the stripe's slots and record pages into off-heap memory and
 /// deep-copies its object values (<see cref="CapturedKeys"/>); the writer thread serializes it (as RDB
-/// entries) after the stripe is let go. A command waits at most one stripe's capture. The parts arrive in
+/// entries) after the stripe is let go. A command waits at most one stripe's capture, a copy into memory the
+/// snapshot's thread made ready before the beginning (<see cref="Reserve"/>). The parts arrive in
 /// any order; an RDB file may switch databases freely. Until the writer has taken them, captures cost
 /// memory, up to a copy of the keyspace (what a forked child's copy-on-write costs Redis at worst).
 /// </summary>
