@@ -28,8 +28,11 @@ internal sealed class Snapshot
 
     private readonly OffHeapBuffer?[]? _reserves;
 
-    private Snapshot(long lsn, IOffHeapMemory memory, OffHeapBuffer?[]? reserves)
+    private readonly Keyspace.Keyspace _keyspace;
+
+    private Snapshot(Keyspace.Keyspace keyspace, long lsn, IOffHeapMemory memory, OffHeapBuffer?[]? reserves)
     {
+        _keyspace = keyspace;
         Lsn = lsn;
         _memory = memory;
         _reserves = reserves;
@@ -85,7 +88,7 @@ internal sealed class Snapshot
         }
     }
 
-    /// <summary>Frees reserves no capture took (a snapshot that never began).</summary>
+    /// <summary>Frees reserves a snapshot never took (it could not begin).</summary>
     public static void Free(OffHeapBuffer?[] reserves)
     {
         for (int i = 0; i < reserves.Length; i++)
@@ -111,7 +114,7 @@ internal sealed class Snapshot
         for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++) keyspace[i].Gate.Enter();
         try
         {
-            var snap = new Snapshot(whileHeld(), memory, reserves);
+            var snap = new Snapshot(keyspace, whileHeld(), memory, reserves);
             keyspace.Snapshot = snap;
             return snap;
         }
@@ -192,6 +195,26 @@ internal sealed class Snapshot
     public void DiscardParts()
     {
         while (_parts.TryTake(out var part)) part.Dispose();
+        if (_reserves is null) return;
+        // Reserves of stripes no capture took (a failed save or rewrite): each taken from under its stripe's lock,
+        // as a capture would take it, so none is freed while a command copies into it.
+        for (int i = 0; i < _reserves.Length; i++)
+        {
+            if (_reserves[i] is null) continue;
+            OffHeapBuffer? reserve;
+            var gate = _keyspace[i].Gate;
+            gate.Enter();
+            try
+            {
+                reserve = _reserves[i];
+                _reserves[i] = null;
+            }
+            finally
+            {
+                gate.Exit();
+            }
+            reserve?.Dispose();
+        }
     }
 
     private void Serialize(CapturedKeys part, RdbWriter writer)

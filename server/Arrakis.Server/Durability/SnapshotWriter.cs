@@ -64,34 +64,32 @@ internal sealed class SnapshotWriter(ServerState server)
     /// <summary>
     /// Starts a background save; false when one (or a rewrite) is already running. The snapshot begins on the save's
     /// own thread once the memory for its captures is ready (<see cref="Reserve"/>), then <paramref name="begun"/>
-    /// runs there (also when the snapshot could not begin): BGSAVE answers its client from it, so the client's next
-    /// command comes after the point the snapshot is of, as after Redis's fork.
+    /// runs there, with false when the snapshot could not begin: BGSAVE answers its client from it, so the client's
+    /// next command comes after the point the snapshot is of, as after Redis's fork.
     /// </summary>
-    public bool TryStartBackground(Action? begun = null)
+    public bool TryStartBackground(Action<bool>? begun = null)
     {
         if (!TryAcquire()) return false;
         Volatile.Write(ref _background, true);
         StartedUnixMs = ServerClock.UnixMs;
         var thread = new Thread(() =>
         {
-            server.BackgroundThreadStart?.Invoke(BackgroundWork.Save);
             try
             {
                 Snapshot snapshot;
                 try
                 {
+                    server.BackgroundThreadStart?.Invoke(BackgroundWork.Save);
                     snapshot = Begin(() => server.Durable?.LastLsn ?? 0, Reserve());
                 }
                 catch
                 {
                     LastStatusOk = false;
                     Release();
+                    begun?.Invoke(false);
                     throw;
                 }
-                finally
-                {
-                    begun?.Invoke();
-                }
+                begun?.Invoke(true);
                 SaveAndRelease(snapshot);
             }
             catch (Exception e)
@@ -99,7 +97,15 @@ internal sealed class SnapshotWriter(ServerState server)
                 server.Log.LogError(e, "Background save failed");
             }
         }) { IsBackground = true, Name = "arrakis-bgsave" };
-        thread.Start();
+        try
+        {
+            thread.Start();
+        }
+        catch
+        {
+            Release();
+            throw;
+        }
         return true;
     }
 
@@ -138,7 +144,15 @@ internal sealed class SnapshotWriter(ServerState server)
     public Snapshot Begin(Func<long> whileHeld, Arrakis.IoBypass.Memory.OffHeapBuffer?[]? reserves = null)
     {
         StartedUnixMs = ServerClock.UnixMs;
-        return Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap, reserves);
+        try
+        {
+            return Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap, reserves);
+        }
+        catch
+        {
+            if (reserves is not null) Snapshot.Free(reserves);
+            throw;
+        }
     }
 
     private bool SaveAndRelease(Snapshot snapshot)

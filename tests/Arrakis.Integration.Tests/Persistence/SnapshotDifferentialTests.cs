@@ -104,17 +104,8 @@ public sealed class SnapshotDifferentialTests : IDisposable
         using (var server = which == "arrakis" ? ServerProcess.StartArrakis("--dir", dir, "--save", "") : ServerProcess.StartRedis("--dir", dir, "--save", ""))
         {
             using var c = new RespConnection(server.Port, timeoutMs: 60000);
-            var fill = new MemoryStream();
-            var value = new byte[2000];
-            Array.Fill(value, (byte)'v');
-            const int keys = 20_000;
-            for (int i = 0; i < keys; i++) fill.Write(RespConnection.Encode([System.Text.Encoding.ASCII.GetBytes("SET"), System.Text.Encoding.ASCII.GetBytes("key:" + i), value]));
-            c.SendRaw(fill.ToArray());
-            for (int i = 0; i < keys; i++) Assert.Equal("OK", c.ReadReply().Value.Text);
-            var pipeline = new MemoryStream();
-            foreach (var command in new[] { new[] { "SET", "probe", "before" }, ["BGSAVE"], ["SET", "probe", "after"], ["SET", "late", "x"] })
-                pipeline.Write(RespConnection.Encode(command.Select(a => System.Text.Encoding.ASCII.GetBytes(a)).ToArray()));
-            c.SendRaw(pipeline.ToArray());
+            FillLarge(c);
+            c.SendRaw(Pipeline(["SET", "probe", "before"], ["BGSAVE"], ["SET", "probe", "after"], ["SET", "late", "x"]));
             Assert.Equal("OK", c.ReadReply().Value.Text);
             Assert.Equal("Background saving started", c.ReadReply().Value.Text);
             Assert.Equal("OK", c.ReadReply().Value.Text);
@@ -126,6 +117,47 @@ public sealed class SnapshotDifferentialTests : IDisposable
         Assert.Equal("before", a.Call("GET", "probe").Text);
         Assert.Equal(0, a.Call("EXISTS", "late").Integer);
         Assert.Equal(20_001, a.Call("DBSIZE").Integer);
+    }
+
+    /// <summary>While BGSAVE's client waits for the snapshot to begin: CLIENT REPLY SKIP still silences its answer,
+    /// and a client that leaves meanwhile takes nothing down (the save completes, the server serves).</summary>
+    [Theory]
+    [InlineData("arrakis")]
+    [InlineData("redis")]
+    public void Bgsave_AnswersPerReplyMode_AndOutlivesItsClient(string which)
+    {
+        using var server = which == "arrakis" ? ServerProcess.StartArrakis("--dir", _ours, "--save", "") : ServerProcess.StartRedis("--dir", _theirs, "--save", "");
+        using var c = new RespConnection(server.Port, timeoutMs: 60000);
+        FillLarge(c);
+        c.SendRaw(Pipeline(["CLIENT", "REPLY", "SKIP"], ["BGSAVE"], ["PING"]));
+        Assert.Equal("PONG", c.ReadReply().Value.Text);
+        WaitSaved(c);
+        using (var leaving = new RespConnection(server.Port))
+            leaving.SendRaw(Pipeline(["BGSAVE"], ["SET", "after-leaving", "x"]));
+        Thread.Sleep(100);
+        WaitSaved(c);
+        Assert.Equal("PONG", c.Call("PING").Text);
+        long ran = c.Call("EXISTS", "after-leaving").Integer; // Redis runs it; ours drops what a client that left while waiting sent after
+        Assert.Equal(20_000 + ran, c.Call("DBSIZE").Integer);
+    }
+
+    /// <summary>20,000 keys of 2,000 bytes, pipelined: big enough that our snapshot's memory takes a while to ready.</summary>
+    private static void FillLarge(RespConnection c)
+    {
+        var fill = new MemoryStream();
+        var value = new byte[2000];
+        Array.Fill(value, (byte)'v');
+        const int keys = 20_000;
+        for (int i = 0; i < keys; i++) fill.Write(RespConnection.Encode([System.Text.Encoding.ASCII.GetBytes("SET"), System.Text.Encoding.ASCII.GetBytes("key:" + i), value]));
+        c.SendRaw(fill.ToArray());
+        for (int i = 0; i < keys; i++) Assert.Equal("OK", c.ReadReply().Value.Text);
+    }
+
+    private static byte[] Pipeline(params string[][] commands)
+    {
+        var pipeline = new MemoryStream();
+        foreach (var command in commands) pipeline.Write(RespConnection.Encode(command.Select(a => System.Text.Encoding.ASCII.GetBytes(a)).ToArray()));
+        return pipeline.ToArray();
     }
 
     [Fact]

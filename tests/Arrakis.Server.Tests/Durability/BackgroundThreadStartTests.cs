@@ -19,7 +19,9 @@ public sealed class BackgroundThreadStartTests
             var seen = new ConcurrentBag<(BackgroundWork Work, string? Thread)>();
             h.State.BackgroundThreadStart = work => seen.Add((work, Thread.CurrentThread.Name));
             h.Run("SET", "k", "v");
-            Assert.Contains("Background saving started", h.Run("BGSAVE"));
+            // BGSAVE's client waits for the snapshot to begin; the answer comes through the data-plane thread's
+            // mailbox, which this harness does not run (SnapshotDifferentialTests sees it on a real server).
+            Assert.Equal("", h.Run("BGSAVE"));
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (h.State.Snapshots.BackgroundSaveInProgress && DateTime.UtcNow < deadline) Thread.Sleep(10);
             Assert.False(h.State.Snapshots.BackgroundSaveInProgress);

@@ -251,16 +251,25 @@ internal static class ServerCommands
         {
             // The client waits (its next commands too) until the snapshot has begun on the save's thread: what it
             // wrote before BGSAVE is in the file, nothing it sends after, as with Redis's fork. The others go on.
+            // A snapshot that could not begin answers Redis's reply to a failed fork.
             var session = c.Session;
-            byte[] reply = session.ReplyMode is ReplyMode.Off or ReplyMode.SkipThis ? [] : "+Background saving started\r\n"u8.ToArray();
+            bool silent = session.ReplyMode is ReplyMode.Off or ReplyMode.SkipThis;
             var wait = new BlockedClient(session, c.Command, [], session.Db, [], long.MaxValue, BlockedOn.SnapshotStart, nullArrayOnTimeout: false);
             session.Blocked = wait;
-            if (snaps.TryStartBackground(() =>
+            bool started = false;
+            try
+            {
+                started = snaps.TryStartBackground(begun =>
                 {
+                    byte[] reply = silent ? [] : begun ? "+Background saving started\r\n"u8.ToArray() : "-ERR\r\n"u8.ToArray();
                     if (wait.TryFinish()) session.Owner.Deliver(session, reply, wait); // false: the client went away
-                }))
-                return;
-            session.Blocked = null;
+                });
+            }
+            finally
+            {
+                if (!started) session.Blocked = null;
+            }
+            if (started) return;
         }
         if (schedule || c.InExec)
         {
