@@ -102,9 +102,6 @@ internal sealed class CapturedKeys(IOffHeapMemory memory, OffHeapBuffer? reserve
         return buffer;
     }
 
-    /// <summary>Bytes of the reserve the copies took.</summary>
-    public int ReserveUsed => _reserveUsed;
-
     /// <summary>A part of the reserve; the reserve is freed with the part, not with the slice.</summary>
     private sealed class Slice(OffHeapBuffer whole, int offset, int length) : OffHeapBuffer
     {
