@@ -277,10 +277,10 @@ public sealed class ScriptedDifferentialTests(ServerPairFixture servers)
         h.Run("GETBIT", "b", "100000");
         h.Run("GETBIT", "nope", "1");
         h.Run("SET", "fb", "foobar");
-        foreach (var args in new[] { new[] { "fb" }, ["fb", "0", "0"], ["fb", "1", "1"], ["fb", "1", "-2"], ["fb", "5", "30", "BIT"], ["fb", "-3", "-1", "BYTE"], ["fb", "0"], ["fb", "0", "1", "BOGUS"], ["fb", "2", "1"], ["nope", "0", "1"] })
-            h.Run(["BITCOUNT", .. args]);
+        foreach (var args in new[] { new[] { "fb" }, ["fb", "0", "0"], ["fb", "1", "1"], ["fb", "1", "-2"], ["fb", "5", "30", "BIT"], ["fb", "-3", "-1", "BYTE"], ["fb", "0"], ["fb", "0", "1", "BOGUS"], ["fb", "2", "1"], ["nope", "0", "1"], ["fb", "-1", "-3", "v8"], ["fb", "-3", "-1", "v8"], ["fb", "0", "-3", "v8"] })
+            h.Run(["BITCOUNT", .. args]); // an empty negative range answers 0 before the unit is read (fuzz/commands.sh seed 983455)
         h.Run("SET", "bp", "\u00ff\u00f0\u0000");
-        foreach (var args in new[] { new[] { "bp", "0" }, ["bp", "1"], ["bp", "0", "1"], ["bp", "1", "2"], ["bp", "0", "0", "0"], ["bp", "1", "7", "15", "BIT"], ["bp", "0", "7", "15", "BIT"], ["bp", "2", "0"], ["bp", "0", "-1", "-1", "BYTE"], ["nope", "0"], ["nope", "1"], ["bp", "1", "0", "-1", "BOGUS"] })
+        foreach (var args in new[] { new[] { "bp", "0" }, ["bp", "1"], ["bp", "0", "1"], ["bp", "1", "2"], ["bp", "0", "0", "0"], ["bp", "1", "7", "15", "BIT"], ["bp", "0", "7", "15", "BIT"], ["bp", "2", "0"], ["bp", "0", "-1", "-1", "BYTE"], ["nope", "0"], ["nope", "1"], ["bp", "1", "0", "-1", "BOGUS"], ["bp", "1", "-1", "-3", "v8"] })
             h.Run(["BITPOS", .. args]);
         h.Run("SET", "x1", "abc");
         h.Run("SET", "x2", "ab");

@@ -116,6 +116,12 @@ internal static class BitCommands
         if (c.ArgCount is 4 or 5)
         {
             if (!c.TryArgLong(2, out start) || !c.TryArgLong(3, out end)) return;
+            // Redis 7.0.15 answers an empty negative range before it reads the unit (BITCOUNT k -1 -3 junk is 0).
+            if (start < 0 && end < 0 && start > end)
+            {
+                c.Reply.WriteInteger(0);
+                return;
+            }
             if (c.ArgCount == 5)
             {
                 if (c.ArgIs(4, "BIT")) isBit = true;
@@ -136,11 +142,6 @@ internal static class BitCommands
         if (ranged)
         {
             long total = isBit ? (long)v.Length << 3 : v.Length;
-            if (start < 0 && end < 0 && start > end)
-            {
-                c.Reply.WriteInteger(0);
-                return;
-            }
             NormalizeRange(ref start, ref end, total, isBit, out firstMask, out lastMask);
         }
         else
