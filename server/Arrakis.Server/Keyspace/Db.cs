@@ -40,6 +40,16 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         return true;
     }
 
+    /// <summary>Finds a key whether or not its time has passed, removing nothing and counting nothing (MEMORY USAGE:
+    /// Redis 7.0 looks into the dict itself, so a key past its expiry that no lookup removed yet still has a size).</summary>
+    public bool TryFindStored(ReadOnlySpan<byte> key, out KeyTable table, out int slot)
+    {
+        int hash = KeyTable.Hash(key);
+        table = Keyspace[Keyspace.StripeOf(hash)].Tables[Index]!;
+        slot = table is null ? -1 : table.Find(key, hash);
+        return slot >= 0;
+    }
+
     /// <summary>The value of a live key, or null; counts a keyspace hit or miss. A string comes back as an
     /// array: a copy of an inline one (hot paths read strings in place through <see cref="TryFindCounted"/>).</summary>
     public object? Get(ReadOnlySpan<byte> key) => TryFindCounted(key, out var table, out int slot) ? table.ValueObject(slot) : null;

@@ -61,6 +61,15 @@ public sealed class IntrospectionDifferentialTests(ServerPairFixture servers)
         Assert.InRange(ours.Call("MEMORY", "USAGE", "mem:l", "SAMPLES", "0").Integer, 24, 1000);
         foreach (var args in new[] { new[] { "MEMORY", "USAGE", "mem:none" }, ["MEMORY", "USAGE", "mem:s", "SAMPLES", "-1"], ["MEMORY", "USAGE", "mem:s", "FOO"], ["MEMORY", "NOSUCH"] })
             Assert.Equal(theirs.Call(args).ToString(), ours.Call(args).ToString());
+        foreach (var c in new[] { ours, theirs })
+        {
+            // MEMORY USAGE looks at the stored key: no keyspace hit or miss, as Redis 7.0 (nor does it expire the key).
+            string Counters() => string.Join(",", c.Call("INFO", "stats").Text.Split("\r\n").Where(l => l.StartsWith("keyspace_hits:", StringComparison.Ordinal) || l.StartsWith("keyspace_misses:", StringComparison.Ordinal)));
+            string before = Counters();
+            c.Call("MEMORY", "USAGE", "mem:s");
+            c.Call("MEMORY", "USAGE", "mem:none");
+            Assert.Equal(before, Counters());
+        }
         var stats = ours.Call("MEMORY", "STATS");
         var names = stats.Items!.Where((_, i) => i % 2 == 0).Select(x => x.Text).ToList();
         Assert.Contains("total.allocated", names);

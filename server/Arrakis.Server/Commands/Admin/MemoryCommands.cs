@@ -65,14 +65,12 @@ internal static class MemoryCommands
                 return;
             }
         }
-        var db = c.Db;
-        if (!db.TryFind(c.Arg(2), out var table, out int slot, touch: false))
+        // As Redis 7.0: the stored key, expired or not, and no keyspace hit or miss.
+        if (!c.Db.TryFindStored(c.Arg(2), out var table, out int slot))
         {
-            c.Stats.KeyspaceMisses++;
             c.Reply.WriteNull();
             return;
         }
-        c.Stats.KeyspaceHits++;
         c.Reply.WriteInteger(MemoryUsage.OfKey(table, slot));
     }
 
