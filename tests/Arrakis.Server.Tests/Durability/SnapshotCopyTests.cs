@@ -75,13 +75,7 @@ public sealed class SnapshotCopyTests
             snapshot.CaptureRemaining(keyspace);
             if (addedAfterReserve == 0) Assert.Equal(reserved, memory.Calls); // nothing allocated at a capture
             else Assert.True(memory.Calls > reserved); // the keyspace doubled: the slack did not hold it
-            using var ms = new MemoryStream();
-            var writer = new RdbWriter(ms);
-            writer.WriteHeader();
-            for (int i = 0; i < Arrakis.Server.Keyspace.Keyspace.StripeCount; i++) snapshot.WriteNextPart(writer);
-            writer.Finish();
-            Assert.Null(snapshot.Failure);
-            Assert.Equal(expected, Entries(ms.ToArray()));
+            Assert.Equal(expected, Entries(Serialize(snapshot)));
         }
         finally
         {
@@ -156,18 +150,24 @@ public sealed class SnapshotCopyTests
         {
             foreach (var c in changes ?? []) Assert.DoesNotContain("-ERR", h.Run(c));
             snapshot.CaptureRemaining(keyspace);
-            using var ms = new MemoryStream();
-            var writer = new RdbWriter(ms);
-            writer.WriteHeader();
-            for (int i = 0; i < Arrakis.Server.Keyspace.Keyspace.StripeCount; i++) snapshot.WriteNextPart(writer);
-            writer.Finish();
-            Assert.Null(snapshot.Failure);
-            return ms.ToArray();
+            return Serialize(snapshot);
         }
         finally
         {
             keyspace.Snapshot = null;
         }
+    }
+
+    /// <summary>The RDB file of a snapshot whose stripes were all captured.</summary>
+    private static byte[] Serialize(Snapshot snapshot)
+    {
+        using var ms = new MemoryStream();
+        var writer = new RdbWriter(ms);
+        writer.WriteHeader();
+        for (int i = 0; i < Arrakis.Server.Keyspace.Keyspace.StripeCount; i++) snapshot.WriteNextPart(writer);
+        writer.Finish();
+        Assert.Null(snapshot.Failure);
+        return ms.ToArray();
     }
 
     private static Dictionary<string, string> Entries(byte[] rdb)
