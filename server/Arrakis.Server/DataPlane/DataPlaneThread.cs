@@ -78,12 +78,26 @@ internal sealed partial class DataPlaneThread
     public void Stop()
     {
         _stopping = true;
-        _source.Wake();
+        Wake();
     }
 
     public void Join(TimeSpan timeout) => _thread?.Join(timeout);
 
-    public void Wake() => _source.Wake();
+    /// <summary>
+    /// Wakes the loop from its idle wait. Any thread, also after the loop ended: the source is disposed under the same
+    /// lock, so a late wakeup (a Deliver, the log's completion, Stop racing the loop's own exit) never reaches a closed
+    /// descriptor, whose number the process may have reused for a file by then.
+    /// </summary>
+    public void Wake()
+    {
+        lock (_wakeLock)
+        {
+            if (!_sourceDisposed) _source.Wake();
+        }
+    }
+
+    private readonly Lock _wakeLock = new();
+    private bool _sourceDisposed;
 
     private int _killSweep;
     private long _releasedAt = -1;
@@ -103,7 +117,7 @@ internal sealed partial class DataPlaneThread
     public void RequestKillSweep()
     {
         Interlocked.Exchange(ref _killSweep, 1);
-        _source.Wake();
+        Wake();
     }
 
     /// <summary>True while some reply of this thread waits for the log (other threads then wake it when the log advances).</summary>
@@ -120,7 +134,7 @@ internal sealed partial class DataPlaneThread
     public void Deliver(ClientSession session, byte[] bytes, BlockedClient? unblock = null, long lsn = 0)
     {
         _mailbox.Enqueue((session, bytes, unblock, lsn));
-        if (Thread.CurrentThread != _thread) _source.Wake();
+        if (Thread.CurrentThread != _thread) Wake();
     }
 
     private void Run()
@@ -218,7 +232,11 @@ internal sealed partial class DataPlaneThread
                 Flush(ctx);
                 Close(ctx, reason: null);
             }
-            _source.Dispose();
+            lock (_wakeLock)
+            {
+                _sourceDisposed = true;
+                _source.Dispose();
+            }
         }
     }
 

@@ -28,6 +28,24 @@ public sealed class InMemoryServerTests : IDisposable
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A wakeup after the loop ended (a Deliver or the log's completion late at shutdown, or Stop racing the loop's own
+    /// exit, seen once in CI) is harmless: on the epoll source it used to write to a closed descriptor, whose number
+    /// the process may already have reused for a file.
+    /// </summary>
+    [Fact]
+    public void Wakeups_after_the_loop_ended_are_harmless()
+    {
+        var state = new ServerState(new ServerOptions { Threads = 1 });
+        var thread = new Arrakis.Server.DataPlane.DataPlaneThread(0, 1, state, new InMemoryNetwork().CreateSource(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        thread.Start();
+        thread.Stop();
+        thread.Join(TimeSpan.FromSeconds(10));
+        thread.Wake();
+        thread.Stop();
+        thread.RequestKillSweep();
+    }
+
     [Fact]
     public void Pipelined_requests_are_answered_in_order()
     {
