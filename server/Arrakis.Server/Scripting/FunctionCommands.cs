@@ -57,13 +57,17 @@ internal static class FunctionCommands
             }
             replace = true;
         }
-        var name = c.Server.Functions.Load(c.ArgBytes(c.ArgCount - 1), replace, out string? error);
+        byte[] code = c.ArgBytes(c.ArgCount - 1);
+        var name = c.Server.Functions.Load(code, replace, out string? error);
         if (name is null)
         {
             c.Error(error!);
             return;
         }
         c.Stats.Dirty++;
+        // Logged as LOAD REPLACE, whose replay is the same whether or not the library is there: a snapshot reads the
+        // libraries when its writer starts, after its beginning, so a load in between is in the base and the log both.
+        Durability.EffectRecorder.Replace(c, "FUNCTION"u8.ToArray(), "LOAD"u8.ToArray(), "REPLACE"u8.ToArray(), code);
         c.Reply.WriteBulk(name);
     }
 

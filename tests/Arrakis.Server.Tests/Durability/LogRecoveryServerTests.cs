@@ -1,3 +1,4 @@
+using System.Text;
 using Arrakis.IoBypass.Block.Simulated;
 using Arrakis.Persistence.Log;
 using static Arrakis.Server.Tests.Durability.LoggedServer;
@@ -157,6 +158,30 @@ public sealed class LogRecoveryServerTests
         }
         using var again = new LoggedServer(dev);
         Assert.Equal(before, Dump(again));
+    }
+
+    /// <summary>
+    /// FUNCTION LOAD is logged as LOAD REPLACE: a snapshot reads the libraries after its beginning, so a load in between
+    /// is in the base and in the log after it, and its replay must not fail on the library the base already holds.
+    /// </summary>
+    [Fact]
+    public void FunctionLoad_IsLoggedAsLoadReplace_SoItsReplayFindsTheLibraryAlreadyThere()
+    {
+        var dev = Device();
+        const string code = "#!lua name=lib\nredis.register_function('f', function() return 7 end)";
+        using (var s = new LoggedServer(dev))
+        {
+            using var c = s.Connect();
+            c.Write(Encoding.ASCII.GetBytes($"*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n${code.Length}\r\n{code}\r\n"));
+            Assert.Equal("$3\r\nlib\r\n", ReadReply(c, 10_000));
+        }
+        var records = new List<LogRecord>();
+        new LogReader(dev).Read(0, 1, records.Add);
+        var load = records.SelectMany(r => r.Commands).Single(cmd => cmd.Args.Length > 0 && Encoding.ASCII.GetString(cmd.Args[0]) == "FUNCTION");
+        Assert.Equal(["FUNCTION", "LOAD", "REPLACE", code], load.Args.Select(a => Encoding.ASCII.GetString(a)));
+        using var again = new LoggedServer(dev);
+        using var a = again.Connect();
+        Assert.Equal(":7\r\n", Call(a, "FCALL f 0"));
     }
 
     [Fact]
