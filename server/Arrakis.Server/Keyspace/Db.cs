@@ -17,13 +17,7 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
     /// <summary>Finds a live key. Returns false (and removes it) when it has expired.</summary>
     public bool TryFind(ReadOnlySpan<byte> key, out KeyTable table, out int slot, bool touch = true)
     {
-        int hash = KeyTable.Hash(key);
-        var stripe = Keyspace[Keyspace.StripeOf(hash)];
-        table = stripe.Tables[Index]!;
-        slot = -1;
-        if (table is null) return false;
-        slot = table.Find(key, hash);
-        if (slot < 0) return false;
+        if (!TryFindStored(key, out table, out slot)) return false;
         ref var e = ref table.Slot(slot);
         if (e.ExpireAt != 0 && e.ExpireAt <= NowMs && !Keyspace.Loading)
         {
@@ -40,8 +34,10 @@ internal readonly struct Db(Keyspace keyspace, int index, long nowMs, ThreadStat
         return true;
     }
 
-    /// <summary>Finds a key whether or not its time has passed, removing nothing and counting nothing (MEMORY USAGE:
-    /// Redis 7.0 looks into the dict itself, so a key past its expiry that no lookup removed yet still has a size).</summary>
+    /// <summary>Finds a key whether or not its time has passed, removing nothing and counting nothing (<see cref="TryFind"/>
+    /// starts here; MEMORY USAGE stops here: Redis 7.0 looks into the dict itself, so a key past its expiry that no lookup
+    /// removed yet still has a size).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryFindStored(ReadOnlySpan<byte> key, out KeyTable table, out int slot)
     {
         int hash = KeyTable.Hash(key);
