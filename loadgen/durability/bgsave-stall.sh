@@ -3,7 +3,7 @@
 # shipped native build; redis-server 7.0, which forks), a fresh process loaded with ~1M keys of 16-byte values,
 # then redis-benchmark SET -c 50 (~5 s) with BGSAVE sent 1.5 s in; and the same without a save, the machine's own
 # tail. Prints redis-benchmark's latency summary per run (the last column, max, is the stall) and, for ours, the
-# collections the runtime counted during the run.
+# collections the runtime counted during the run; for both, latest_fork_usec (how long the save's beginning stopped writers).
 # With bgrewriteaof as the third argument, the same for BGREWRITEAOF: both servers run appendonly yes, appendfsync
 # everysec (Redis's default), automatic rewrites off; the "save" rows are then the rewrite.
 # Usage: loadgen/durability/bgsave-stall.sh [rounds (3)] [keys (1000000)] [bgsave|bgrewriteaof]
@@ -40,9 +40,11 @@ for _ in $(seq 1 "$rounds"); do
       sleep 1
       for _ in $(seq 1 100); do redis-cli -p "$port" info persistence | grep -q "$inprogress:0" && break; sleep 0.1; done
       status=$(redis-cli -p "$port" info persistence | tr -d '\r' | grep "$laststatus" | cut -d: -f2 || true)
+      # latest_fork_usec: how long the save's beginning stopped writers (Redis: the fork; ours: every stripe held).
+      fork=$(redis-cli -p "$port" info stats | tr -d '\r' | grep "^latest_fork_usec:" || true)
       gc=""
       [ "$server" = arrakis ] && gc=$(redis-cli -p "$port" info stats | tr -d '\r' | grep -E "arrakis_gc_(pauses|pause_max_us):" | tr '\n' ' ' || true)
-      printf "%-8s %-7s %s | %s %s\n" "$server" "$mode" "$summary" "$status" "$gc"
+      printf "%-8s %-7s %s | %s %s %s\n" "$server" "$mode" "$summary" "$status" "$fork" "$gc"
       kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
     done
   done

@@ -453,6 +453,8 @@ internal sealed partial class DataPlaneThread
     {
         long until = Math.Min(nextCron, _source.NextTimerMs);
         foreach (var b in _blocked) until = Math.Min(until, b.DeadlineMs);
+        // Under everysec and no, records the log staged inside its write window are written when the window ends.
+        if (_server.Durable is { } durable && durable.WriteDelayMs() is >= 0 and var delay) until = Math.Min(until, ServerClock.MonotonicMs + delay);
         return (int)Math.Clamp(until - ServerClock.MonotonicMs, 0, 1000);
     }
 

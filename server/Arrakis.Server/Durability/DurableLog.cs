@@ -94,6 +94,9 @@ internal sealed class DurableLog : IDisposable
 
     public bool HasWork => Log.HasWork;
 
+    /// <summary>Milliseconds until staged records are due to be written (everysec and no), -1 when nothing waits for that.</summary>
+    public int WriteDelayMs() => Log.WriteDelayMs();
+
     private void WakeWaiters()
     {
         DataPlaneThread[] threads;

@@ -30,6 +30,14 @@ internal sealed class SnapshotWriter(ServerState server)
     public long LastDurationSeconds { get; private set; } = -1;
     public long StartedUnixMs { get; private set; }
 
+    /// <summary>Background snapshots begun (BGSAVE, scheduled saves, log rewrites): INFO's total_forks, as each is a fork in Redis.</summary>
+    public long TotalForks => Volatile.Read(ref _totalForks);
+
+    /// <summary>How long the last background snapshot's beginning held every stripe, in microseconds (INFO's
+    /// latest_fork_usec: writers wait that long, as Redis's clients wait for its fork).</summary>
+    public long LatestForkMicros => Volatile.Read(ref _latestForkMicros);
+
+    private long _totalForks, _latestForkMicros;
 
     public string Path => System.IO.Path.Combine(server.Options.Dir, server.Options.DbFilename);
 
@@ -128,7 +136,7 @@ internal sealed class SnapshotWriter(ServerState server)
     public string? SaveNow()
     {
         if (!TryAcquire()) return "ERR Background save already in progress";
-        return SaveAndRelease(Begin(() => server.Durable?.LastLsn ?? 0)) ? null : "ERR";
+        return SaveAndRelease(Begin(() => server.Durable?.LastLsn ?? 0, background: false)) ? null : "ERR";
     }
 
     /// <summary>One snapshot at a time (SAVE, BGSAVE, BGREWRITEAOF share the keyspace's snapshot slot).</summary>
@@ -141,12 +149,19 @@ internal sealed class SnapshotWriter(ServerState server)
         Volatile.Write(ref _running, 0); // a scheduled BGSAVE or rewrite starts at the next cron tick
     }
 
-    public Snapshot Begin(Func<long> whileHeld, Arrakis.IoBypass.Memory.OffHeapBuffer?[]? reserves = null)
+    public Snapshot Begin(Func<long> whileHeld, Arrakis.IoBypass.Memory.OffHeapBuffer?[]? reserves = null, bool background = true)
     {
         StartedUnixMs = ServerClock.UnixMs;
         try
         {
-            return Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap, reserves);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var snapshot = Snapshot.Begin(server.Keyspace, whileHeld, server.OffHeap, reserves);
+            if (background)
+            {
+                Volatile.Write(ref _latestForkMicros, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                Interlocked.Increment(ref _totalForks);
+            }
+            return snapshot;
         }
         catch
         {

@@ -90,6 +90,28 @@ public sealed class SnapshotDifferentialTests : IDisposable
         Assert.Equal(ours, Dump(r));
     }
 
+    /// <summary>INFO's total_forks counts background snapshots (BGSAVE: Redis's fork), not SAVE; latest_fork_usec is how long the
+    /// last one stopped writers (ours: every stripe held at its beginning).</summary>
+    [Theory]
+    [InlineData("arrakis")]
+    [InlineData("redis")]
+    public void TotalForks_CountsBgsave_NotSave(string which)
+    {
+        string dir = which == "arrakis" ? _ours : _theirs;
+        using var server = which == "arrakis" ? ServerProcess.StartArrakis("--dir", dir, "--save", "") : ServerProcess.StartRedis("--dir", dir, "--save", "");
+        using var c = new RespConnection(server.Port);
+        long Stat(string name) => long.Parse(c.Call("INFO", "stats").Text.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, Stat("total_forks"));
+        Assert.Equal(0, Stat("latest_fork_usec"));
+        for (int i = 0; i < 1000; i++) c.Call("SET", "k" + i, "v");
+        Assert.Equal("OK", c.Call("SAVE").Text);
+        Assert.Equal(0, Stat("total_forks"));
+        Assert.Equal("Background saving started", c.Call("BGSAVE").Text);
+        WaitSaved(c);
+        Assert.Equal(1, Stat("total_forks"));
+        Assert.InRange(Stat("latest_fork_usec"), 1, 10_000_000);
+    }
+
     /// <summary>
     /// BGSAVE is a point in its client's stream: what the client wrote before is in the file, what it sends after is
     /// not, though it comes in the same packet (Redis forks inside the command). Our snapshot begins on the save's

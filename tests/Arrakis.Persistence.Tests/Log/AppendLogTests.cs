@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Arrakis.IoBypass.Block.Simulated;
 using Arrakis.Persistence.Log;
@@ -94,21 +95,59 @@ public sealed class AppendLogTests
     }
 
     [Fact]
-    public void EverySec_WritesAtOnce_ButFlushesOncePerSecond()
+    public void EverySec_WritesWithinAMillisecond_ButFlushesOncePerSecond()
     {
         var dev = new SimulatedNvme(1 << 20);
         var log = new AppendLog(dev, 0, 1, FsyncPolicy.EverySec);
+        Assert.Equal(-1, log.WriteDelayMs());
         log.Append(Set("a", "1"));
+        Assert.Equal(0, log.WriteDelayMs()); // the first write after a quiet window starts at once
         log.Pump(1000);
         Assert.Equal(1, log.DurableLsn);
+        var written = Stopwatch.StartNew();
         log.Append(Set("b", "2"));
+        log.Pump(1500);
+        if (written.Elapsed.TotalMicroseconds < AppendLog.WriteWindowMicros)
+        {
+            // Inside the window of the first write: staged, and the caller learns when to come back.
+            Assert.Equal(1, dev.Writes);
+            Assert.InRange(log.WriteDelayMs(), 0, 1);
+        }
+        while (written.Elapsed.TotalMicroseconds < AppendLog.WriteWindowMicros) Thread.Sleep(1);
+        Assert.Equal(0, log.WriteDelayMs());
         log.Pump(1500);
         Assert.Equal(1, log.DurableLsn);
         Assert.Equal(2, dev.Writes);
         Assert.Equal(1, dev.DirtyBlocks);
+        Assert.Equal(-1, log.WriteDelayMs());
         log.Pump(2100);
         Assert.Equal(2, log.DurableLsn);
         Assert.Equal(0, dev.DirtyBlocks);
+    }
+
+    [Fact]
+    public void EverySec_WritesAtOnce_WhenTheWindowHoldsEnough_OrAFlushIsDue()
+    {
+        var dev = new SimulatedNvme(4 << 20);
+        var log = new AppendLog(dev, 0, 1, FsyncPolicy.No);
+        log.Append(Set("a", "1"));
+        log.Pump(0);
+        Assert.Equal(1, dev.Writes);
+        // A write just began: a big record goes out at once all the same.
+        log.Append(Set("big", new string('x', AppendLog.WriteWindowBytes)));
+        log.Pump(0);
+        Assert.Equal(2, dev.Writes);
+        log.Policy = FsyncPolicy.EverySec;
+        log.Append(Set("b", "2"));
+        log.Pump(5000); // the second's flush is due: written with it
+        Assert.Equal(3, dev.Writes);
+        Assert.Equal(3, log.DurableLsn);
+        log.Policy = FsyncPolicy.Always;
+        log.Append(Set("c", "3"));
+        Assert.Equal(-1, log.WriteDelayMs());
+        log.Pump(5001); // always never waits
+        Assert.Equal(4, dev.Writes);
+        Assert.Equal(4, log.DurableLsn);
     }
 
     [Fact]

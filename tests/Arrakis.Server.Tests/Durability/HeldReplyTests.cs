@@ -56,6 +56,26 @@ public sealed class HeldReplyTests
         dev.Open = true;
     }
 
+    /// <summary>Under everysec the log writes at most once a millisecond; what it staged inside that window is written when
+    /// the window ends, though no request comes to wake the loop (not at the next cron tick: a second here).</summary>
+    [Fact]
+    public void EverySec_WritesWhatTheWindowHeld_WhenTheLoopGoesQuiet()
+    {
+        var sim = new SimulatedNvme(16L << 20);
+        using var s = new LoggedServer(sim, FsyncPolicy.EverySec, threads: 1, hz: 1);
+        using var c = s.Connect();
+        var log = s.Server.State.Durable!;
+        for (int round = 0; round < 5; round++)
+        {
+            // The first write starts at once; the second, a round trip later, lands inside its window.
+            Assert.Equal("+OK\r\n", Call(c, "SET a 1"));
+            Assert.Equal("+OK\r\n", Call(c, "SET b 2"));
+            var deadline = DateTime.UtcNow.AddMilliseconds(500);
+            while (log.Log.Counters.Records < log.LastLsn && DateTime.UtcNow < deadline) Thread.Sleep(1);
+            Assert.Equal(log.LastLsn, log.Log.Counters.Records);
+        }
+    }
+
     [Fact]
     public void AFailedLog_RefusesWrites_WithMisconf_AndClosesClientsItStillOwes()
     {

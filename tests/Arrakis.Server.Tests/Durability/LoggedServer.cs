@@ -13,9 +13,9 @@ internal sealed class LoggedServer : IDisposable
 {
     private readonly InMemoryNetwork _network = new();
 
-    public LoggedServer(IQueuePair device, FsyncPolicy policy = FsyncPolicy.Always, int threads = 2, bool loadCorrupt = false)
+    public LoggedServer(IQueuePair device, FsyncPolicy policy = FsyncPolicy.Always, int threads = 2, bool loadCorrupt = false, int hz = 10)
     {
-        Server = new ArrakisServer(new ServerOptions { Threads = threads }, _ => _network.CreateSource());
+        Server = new ArrakisServer(new ServerOptions { Threads = threads, Hz = hz }, _ => _network.CreateSource());
         Recovery = Server.OpenLog(device, "test device", new LogOpenOptions(policy, LoadCorrupt: loadCorrupt));
         Server.Start();
     }

@@ -185,6 +185,8 @@ internal static class InfoCommand
                 F("keyspace_misses", s.Sum(t => t.KeyspaceMisses));
                 F("pubsub_channels", s.PubSub.ChannelCount);
                 F("pubsub_patterns", s.PubSub.PatternCount);
+                F("latest_fork_usec", s.Snapshots.LatestForkMicros);
+                F("total_forks", s.Snapshots.TotalForks);
                 F("total_error_replies", s.Sum(t => t.ErrorReplies));
                 F("unexpected_error_replies", 0);
                 F("arrakis_command_failures", s.Sum(t => t.HandlerFailures));
