@@ -34,6 +34,10 @@ internal sealed class Snapshot
     {
         _keyspace = keyspace;
         Lsn = lsn;
+        for (int i = 0; i < Keyspace.Keyspace.StripeCount; i++)
+        {
+            foreach (var table in keyspace[i].Tables) KeysAtBegin += table?.Count ?? 0;
+        }
         _memory = memory;
         _reserves = reserves;
     }
@@ -101,7 +105,11 @@ internal sealed class Snapshot
     /// <summary>The log's last LSN when the snapshot was taken: the snapshot holds exactly the records up to it.</summary>
     public long Lsn { get; }
 
+    /// <summary>Keys written so far (INFO's current_save_keys_processed).</summary>
     public long Keys;
+
+    /// <summary>Keys in the keyspace when the snapshot began (INFO's current_save_keys_total).</summary>
+    public long KeysAtBegin { get; }
 
     /// <summary>
     /// Takes every stripe for an instant and installs the snapshot on the keyspace. <paramref name="whileHeld"/>

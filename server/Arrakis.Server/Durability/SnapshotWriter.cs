@@ -39,6 +39,11 @@ internal sealed class SnapshotWriter(ServerState server)
 
     private long _totalForks, _latestForkMicros;
 
+    /// <summary>The background snapshot being written (BGSAVE, scheduled save or rewrite), for INFO's current_save_keys_* and current_fork_perc.</summary>
+    public Snapshot? Current => Volatile.Read(ref _current);
+
+    private Snapshot? _current;
+
     public string Path => System.IO.Path.Combine(server.Options.Dir, server.Options.DbFilename);
 
     /// <summary>Cron: a BGSAVE when a save point is reached (Redis's serverCron rule; after a failed save, not before 5 s).</summary>
@@ -146,6 +151,7 @@ internal sealed class SnapshotWriter(ServerState server)
     {
         server.Keyspace.Snapshot = null;
         Volatile.Write(ref _background, false);
+        Volatile.Write(ref _current, null); // after: while rdb_bgsave_in_progress says 1, INFO finds the snapshot
         Volatile.Write(ref _running, 0); // a scheduled BGSAVE or rewrite starts at the next cron tick
     }
 
@@ -160,6 +166,7 @@ internal sealed class SnapshotWriter(ServerState server)
             {
                 Volatile.Write(ref _latestForkMicros, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                 Interlocked.Increment(ref _totalForks);
+                Volatile.Write(ref _current, snapshot);
             }
             return snapshot;
         }

@@ -112,6 +112,36 @@ public sealed class SnapshotDifferentialTests : IDisposable
         Assert.InRange(Stat("latest_fork_usec"), 1, 10_000_000);
     }
 
+    /// <summary>During a background save INFO shows its progress: keys at its beginning, keys written so far, and the
+    /// percentage; all 0 again once it is over.</summary>
+    [Theory]
+    [InlineData("arrakis")]
+    [InlineData("redis")]
+    public void CurrentSaveKeys_ShowABackgroundSavesProgress(string which)
+    {
+        string dir = which == "arrakis" ? _ours : _theirs;
+        using var server = which == "arrakis" ? ServerProcess.StartArrakis("--dir", dir, "--save", "") : ServerProcess.StartRedis("--dir", dir, "--save", "");
+        using var c = new RespConnection(server.Port, timeoutMs: 60000);
+        FillLarge(c);
+        static string Field(string info, string name) => info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
+        Assert.Equal("Background saving started", c.Call("BGSAVE").Text);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            string info = c.Call("INFO", "persistence").Text;
+            if (Field(info, "rdb_bgsave_in_progress") != "1") break;
+            // Redis's child reports its count now and then: the total is there from the start, the count may lag.
+            Assert.Equal("20000", Field(info, "current_save_keys_total"));
+            Assert.InRange(long.Parse(Field(info, "current_save_keys_processed"), System.Globalization.CultureInfo.InvariantCulture), 0, 20000);
+            Assert.InRange(double.Parse(Field(info, "current_fork_perc"), System.Globalization.CultureInfo.InvariantCulture), 0, 100);
+        }
+        WaitSaved(c);
+        string after = c.Call("INFO", "persistence").Text;
+        Assert.Equal("0", Field(after, "current_save_keys_total"));
+        Assert.Equal("0", Field(after, "current_save_keys_processed"));
+        Assert.Equal("0.00", Field(after, "current_fork_perc"));
+    }
+
     /// <summary>
     /// BGSAVE is a point in its client's stream: what the client wrote before is in the file, what it sends after is
     /// not, though it comes in the same packet (Redis forks inside the command). Our snapshot begins on the save's

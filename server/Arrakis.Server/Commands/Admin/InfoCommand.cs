@@ -145,10 +145,13 @@ internal static class InfoCommand
                 F("async_loading", 0);
                 F("current_cow_peak", 0);
                 F("current_cow_size", 0);
-                F("current_fork_perc", "0.00");
-                F("current_save_keys_processed", 0);
-                F("current_save_keys_total", 0);
                 var snaps = s.Snapshots;
+                // A background snapshot's progress (Redis: its fork child's), 0 when none runs.
+                var current = snaps.BackgroundSaveInProgress || s.Rewriter.InProgress ? snaps.Current : null;
+                long processed = current is null ? 0 : Volatile.Read(ref current.Keys), total = current?.KeysAtBegin ?? 0;
+                F("current_fork_perc", (total == 0 ? 0 : 100.0 * processed / total).ToString("F2", inv));
+                F("current_save_keys_processed", processed);
+                F("current_save_keys_total", total);
                 F("rdb_changes_since_last_save", s.Sum(t => t.Dirty) - s.DirtyAtLastSave);
                 F("rdb_bgsave_in_progress", snaps.BackgroundSaveInProgress ? 1 : 0);
                 F("rdb_last_save_time", snaps.LastSaveUnixSeconds);
