@@ -11,7 +11,7 @@ namespace Arrakis.Persistence.Log;
 /// <see cref="DurableLsn"/> when the flush completes. One write is in flight at a time: what arrives
 /// meanwhile goes into the next frame. Under <see cref="FsyncPolicy.EverySec"/> and <see cref="FsyncPolicy.No"/>,
 /// where no reply waits for the device, writes start at most once per <see cref="WriteWindowMicros"/> (sooner
-/// when <see cref="WriteWindowBytes"/> are staged): see <see cref="WriteDelayMs"/>.
+/// when <see cref="WriteWindowBytes"/> are staged or the second's flush is due): see <see cref="WriteDelayMs"/>.
 /// </summary>
 /// <remarks>
 /// Threading: <see cref="Append"/> from any thread (short lock: a copy into the staging buffer).
@@ -152,12 +152,14 @@ public sealed class AppendLog : IDisposable
 
     /// <summary>
     /// Milliseconds (rounded up) until records staged now are due to be written, for the caller's idle wait: -1 when
-    /// nothing waits for the write window (nothing staged, a write in flight: its completion wakes the caller, or
-    /// <see cref="FsyncPolicy.Always"/>, which never waits), 0 when due now.
+    /// no write is owed (nothing staged; a write in flight, whose completion wakes the caller; a failed or retired
+    /// log, which writes no more), 0 when due now (always under <see cref="FsyncPolicy.Always"/>, which never waits).
     /// </summary>
     public int WriteDelayMs()
     {
-        if (Policy == FsyncPolicy.Always || Volatile.Read(ref _inFlight) || Volatile.Read(ref _lastLsn) <= Volatile.Read(ref _writtenLsn)) return -1;
+        if (Volatile.Read(ref _failed) != 0 || Volatile.Read(ref _retired) || Volatile.Read(ref _inFlight)
+            || Volatile.Read(ref _lastLsn) <= Volatile.Read(ref _writtenLsn)) return -1;
+        if (Policy == FsyncPolicy.Always) return 0;
         long left = Volatile.Read(ref _lastWriteTicks) + WriteWindowTicks - Stopwatch.GetTimestamp();
         return left <= 0 ? 0 : (int)((left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
     }

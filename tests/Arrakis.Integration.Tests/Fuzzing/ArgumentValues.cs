@@ -35,6 +35,8 @@ internal sealed class ArgumentValues(ValuePools pools, IReadOnlyList<string> com
     {
         if (a.Type == "unix-time") return pools.UnixTime();
         if (spec.IsBlocking && a.Name == "timeout") return pools.BlockingTimeout();
+        // XREAD/XREADGROUP BLOCK: relative times would block for "0" (forever) or 2^31 ms (seen: both servers hung).
+        if (spec.IsBlocking && a.Name == "milliseconds") return pools.BlockingMilliseconds();
         if (a.Name is "seconds" or "milliseconds") return pools.RelativeTime();
         // RESTORE's ttl (milliseconds, or a Unix time in ms with ABSTTL): a short one expires at slightly
         // different moments on the two servers (seen: RESTORE k4 4 ... REPLACE, then the key on one only).

@@ -15,6 +15,9 @@ public sealed class FuzzerSelfTests
              new("score_member", "block", null, false, true, false, [new("score", "double", null, false, false, false, []), new("member", "string", null, false, false, false, [])])]),
         new("expire", ["EXPIRE"], -3, new HashSet<string>(), "generic",
             [new("key", "key", null, false, false, false, []), new("seconds", "integer", null, false, false, false, [])]),
+        new("xread", ["XREAD"], -4, new HashSet<string> { "readonly", "blocking", "movablekeys" }, "stream",
+            [new("count", "integer", "COUNT", true, false, false, []), new("milliseconds", "integer", "BLOCK", true, false, false, []),
+             new("streams", "block", "STREAMS", false, false, false, [new("key", "key", null, false, true, false, []), new("id", "string", null, false, true, false, [])])]),
     ];
 
     [Fact]
@@ -34,6 +37,12 @@ public sealed class FuzzerSelfTests
             var c = g.Next();
             string last = Encoding.Latin1.GetString(c.Args[^1]);
             if (c.Name == "blpop") Assert.DoesNotContain(last, new[] { "0", "-0", "0.0", "inf", "+inf", "1e-400" });
+            if (c.Name is "xread" or "xreadgroup")
+            {
+                int at = System.Array.FindIndex(c.Args, x => Encoding.Latin1.GetString(x).Equals("block", StringComparison.OrdinalIgnoreCase));
+                if (at >= 0 && at + 1 < c.Args.Length && long.TryParse(Encoding.Latin1.GetString(c.Args[at + 1]), out long ms))
+                    Assert.False(ms is 0 or > 1000, c.ToString());
+            }
             if (c.Name == "expire" && c.Args.Length == 3 && long.TryParse(last, out long s)) Assert.False(s is > 0 and < 100_000, c.ToString());
             if (c.Name == "restore" && c.Args.Length >= 3 && long.TryParse(Encoding.Latin1.GetString(c.Args[2]), out long ttl)) Assert.False(ttl is > 0 and < 100_000, c.ToString());
         }

@@ -104,6 +104,9 @@ internal sealed class ValuePools(Random rng)
     /// <summary>A blocking timeout: always tiny or invalid, never 0 (or anything that rounds to "forever").</summary>
     public byte[] BlockingTimeout() => Utf8(Pick(new[] { "0.01", "0.02", "0.01", "-1", "-0.5", "abc", "nan", "1e400", "" }));
 
+    /// <summary>A blocking timeout in milliseconds (XREAD BLOCK): tiny or invalid, never 0 (forever) nor a long wait.</summary>
+    public byte[] BlockingMilliseconds() => Utf8(Pick(new[] { "10", "20", "10", "-1", "-100", "1.5", "abc", "nan", "1e400", "" }));
+
     public byte[] UnknownToken() => Utf8(Pick(UnknownTokens));
 
     public byte[] Binary()

@@ -38,6 +38,42 @@ public sealed class KillNineTests : IDisposable
         Assert.Matches(@"file appendonly\.aof\.\d+\.base\.rdb seq \d+ type b", manifest); // rewrites did run
     }
 
+    /// <summary>
+    /// appendfsync everysec holds no reply, and writes the log at most once a millisecond: what a burst staged inside
+    /// that window is written when it ends, though no request follows. So after a quiet moment a kill -9 loses nothing
+    /// acknowledged (the writes are on the device; only a power loss could take the unflushed second).
+    /// </summary>
+    [Fact]
+    public void EverySec_AQuietMomentBeforeKillNine_LosesNothingAcknowledged()
+    {
+        var server = ServerProcess.StartArrakis("--appendonly", "yes", "--appendfsync", "everysec", "--dir", _dir, "--aof-log-size", "32mb", "--aof-io", "uring", "--hz", "1");
+        try
+        {
+            for (int trial = 0; trial < 5; trial++)
+            {
+                long acked = 0;
+                using (var c = new RespConnection(server.Port))
+                {
+                    // Bursts a round trip apart: all but the first of each land inside the previous write's window.
+                    for (int burst = 0; burst < 50; burst++)
+                    {
+                        c.SendRaw(System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("INCR n\r\n", 20))));
+                        for (int i = 0; i < 20; i++) acked = c.ReadReply().Value.Integer;
+                    }
+                }
+                Thread.Sleep(100); // the window (1 ms) is long over; the cron (hz 1) may not have ticked
+                server.Dispose(); // SIGKILL
+                server = ServerProcess.StartArrakis("--appendonly", "yes", "--appendfsync", "everysec", "--dir", _dir, "--aof-log-size", "32mb", "--aof-io", "uring", "--hz", "1");
+                using var r = new RespConnection(server.Port);
+                Assert.Equal(acked.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Call("GET", "n").Text);
+            }
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
+
     /// <summary>The trials with io_uring's submission-polling thread (--aof-sqpoll yes: write + linked fdatasync for every frame), fewer of them.</summary>
     [Fact]
     public void EveryAcknowledgedWrite_SurvivesKillNine_WithSqPoll()
