@@ -90,6 +90,14 @@ public sealed class SnapshotDifferentialTests : IDisposable
         Assert.Equal(ours, Dump(r));
     }
 
+    /// <summary>Our server or redis-server on its own directory, with no save points.</summary>
+    private ServerProcess StartWithoutSavePoints(string which) => which == "arrakis"
+        ? ServerProcess.StartArrakis("--dir", _ours, "--save", "")
+        : ServerProcess.StartRedis("--dir", _theirs, "--save", "");
+
+    private static string InfoField(string info, string name) =>
+        info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
+
     /// <summary>INFO's total_forks counts background snapshots (BGSAVE: Redis's fork), not SAVE; latest_fork_usec is how long the
     /// last one stopped writers (ours: every stripe held at its beginning).</summary>
     [Theory]
@@ -97,10 +105,9 @@ public sealed class SnapshotDifferentialTests : IDisposable
     [InlineData("redis")]
     public void TotalForks_CountsBgsave_NotSave(string which)
     {
-        string dir = which == "arrakis" ? _ours : _theirs;
-        using var server = which == "arrakis" ? ServerProcess.StartArrakis("--dir", dir, "--save", "") : ServerProcess.StartRedis("--dir", dir, "--save", "");
+        using var server = StartWithoutSavePoints(which);
         using var c = new RespConnection(server.Port);
-        long Stat(string name) => long.Parse(c.Call("INFO", "stats").Text.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        long Stat(string name) => long.Parse(InfoField(c.Call("INFO", "stats").Text, name), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(0, Stat("total_forks"));
         Assert.Equal(0, Stat("latest_fork_usec"));
         for (int i = 0; i < 1000; i++) c.Call("SET", "k" + i, "v");
@@ -119,11 +126,10 @@ public sealed class SnapshotDifferentialTests : IDisposable
     [InlineData("redis")]
     public void CurrentSaveKeys_ShowABackgroundSavesProgress(string which)
     {
-        string dir = which == "arrakis" ? _ours : _theirs;
-        using var server = which == "arrakis" ? ServerProcess.StartArrakis("--dir", dir, "--save", "") : ServerProcess.StartRedis("--dir", dir, "--save", "");
+        using var server = StartWithoutSavePoints(which);
         using var c = new RespConnection(server.Port, timeoutMs: 60000);
         FillLarge(c);
-        static string Field(string info, string name) => info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
+        static string Field(string info, string name) => InfoField(info, name);
         Assert.Equal("Background saving started", c.Call("BGSAVE").Text);
         int seen = 0; // a 40 MB save runs for tens of ms at least (and Redis reaps its child at a cron tick)
         var deadline = DateTime.UtcNow.AddSeconds(30);
