@@ -146,20 +146,21 @@ public sealed class ArrakisServer : IDisposable
         return report;
     }
 
-    /// <summary>
-    /// Loads <c>dir/dbfilename</c> when it exists (appendonly no, as Redis). Call before <see cref="Start"/>.
-    /// Returns a line for the startup report; throws <see cref="InvalidOperationException"/> for a file it cannot load.
-    /// </summary>
     /// <summary>Loads the log's base snapshot (expired keys kept: later records may still touch them). Throws when it cannot.</summary>
     internal string LoadBase(string path)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var result = Durability.RdbLoader.Load(State, path, _threads[0].Stats, skipExpired: false);
         if (result.Error is not null) throw new InvalidOperationException($"Can't load the log's base {path}: {result.Error}. Refusing to start with part of the data.");
+        State.LastRdbLoad = (result.Keys, result.Expired);
         State.Rewriter.BaseBytes = new FileInfo(path).Length;
         return $"base {Path.GetFileName(path)}: {result.Keys} keys in {started.ElapsedMilliseconds} ms";
     }
 
+    /// <summary>
+    /// Loads <c>dir/dbfilename</c> when it exists (appendonly no, as Redis). Call before <see cref="Start"/>.
+    /// Returns a line for the startup report; throws <see cref="InvalidOperationException"/> for a file it cannot load.
+    /// </summary>
     public string LoadSnapshotIfPresent()
     {
         string path = State.Snapshots.Path;
@@ -167,6 +168,7 @@ public sealed class ArrakisServer : IDisposable
         var started = System.Diagnostics.Stopwatch.StartNew();
         var result = Durability.RdbLoader.Load(State, path, _threads[0].Stats);
         if (result.Error is not null) throw new InvalidOperationException($"Can't load {path}: {result.Error}. Refusing to start with part of the data.");
+        State.LastRdbLoad = (result.Keys, result.Expired);
         return $"loaded {path}: {result.Keys} keys ({result.Expired} already expired, skipped) in {started.ElapsedMilliseconds} ms";
     }
 

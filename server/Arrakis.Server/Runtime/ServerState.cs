@@ -81,6 +81,10 @@ internal sealed class ServerState
 
     /// <summary>What startup recovery found (null without a log).</summary>
     public Durability.LogRecoveryReport? Recovery { get; set; }
+
+    /// <summary>Keys the last RDB load at startup (dump.rdb or the log's base) stored, and skipped as already expired
+    /// (INFO's rdb_last_load_keys_loaded and rdb_last_load_keys_expired).</summary>
+    public (long Loaded, long Expired) LastRdbLoad { get; set; }
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public SlowLog SlowLog { get; } = new();

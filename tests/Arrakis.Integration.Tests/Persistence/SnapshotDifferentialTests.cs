@@ -98,6 +98,29 @@ public sealed class SnapshotDifferentialTests : IDisposable
     private static string InfoField(string info, string name) =>
         info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..];
 
+    /// <summary>INFO's rdb_last_load_keys_loaded and _expired: what the startup load of dump.rdb stored and skipped.</summary>
+    [Theory]
+    [InlineData("arrakis")]
+    [InlineData("redis")]
+    public void LastLoadKeys_CountWhatTheStartupLoadStoredAndSkipped(string which)
+    {
+        using (var server = StartWithoutSavePoints(which))
+        {
+            using var c = new RespConnection(server.Port);
+            Assert.Equal("0", InfoField(c.Call("INFO", "persistence").Text, "rdb_last_load_keys_loaded"));
+            c.Call("SET", "a", "1");
+            c.Call("HSET", "h", "f", "v");
+            c.Call("SET", "soon-gone", "v", "PX", "1000"); // saved (SAVE is the next command), expired by the restart
+            Assert.Equal("OK", c.Call("SAVE").Text);
+        }
+        Thread.Sleep(1100);
+        using var again = StartWithoutSavePoints(which);
+        using var r = new RespConnection(again.Port);
+        string info = r.Call("INFO", "persistence").Text;
+        Assert.Equal("2", InfoField(info, "rdb_last_load_keys_loaded"));
+        Assert.Equal("1", InfoField(info, "rdb_last_load_keys_expired"));
+    }
+
     /// <summary>INFO's total_forks counts background snapshots (BGSAVE: Redis's fork), not SAVE; latest_fork_usec is how long the
     /// last one stopped writers (ours: every stripe held at its beginning).</summary>
     [Theory]

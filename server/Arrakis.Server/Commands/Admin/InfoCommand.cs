@@ -159,6 +159,8 @@ internal static class InfoCommand
                 F("rdb_last_bgsave_time_sec", snaps.LastDurationSeconds);
                 F("rdb_current_bgsave_time_sec", snaps.BackgroundSaveInProgress ? (Runtime.ServerClock.UnixMs - snaps.StartedUnixMs) / 1000 : -1);
                 F("rdb_saves", snaps.Saves);
+                F("rdb_last_load_keys_expired", s.LastRdbLoad.Expired);
+                F("rdb_last_load_keys_loaded", s.LastRdbLoad.Loaded);
                 var log = s.Durable;
                 var rw = s.Rewriter;
                 F("aof_enabled", log is null ? 0 : 1);
