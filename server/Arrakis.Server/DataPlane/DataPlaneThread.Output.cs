@@ -61,6 +61,7 @@ internal sealed partial class DataPlaneThread
         if (s.Closed) return;
         int sendable = Sendable(s);
         bool full = false;
+        if (sendable > 0) Stats.WritesProcessed++;
         while (sendable > 0)
         {
             int n = _source.Send(s.Connection, s.Output.PendingSpan[..sendable]);

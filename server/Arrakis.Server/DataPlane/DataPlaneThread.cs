@@ -394,6 +394,7 @@ internal sealed partial class DataPlaneThread
         }
         s.Input.End += n;
         Stats.NetInputBytes += n;
+        Stats.ReadsProcessed++;
         s.LastInteractionMs = ServerClock.MonotonicMs;
         Pump(ctx);
     }

@@ -33,6 +33,9 @@ internal sealed class ThreadStats
     public long HeldReplies;
     public long NetInputBytes;
     public long NetOutputBytes;
+
+    /// <summary>Reads that brought bytes, and flushes of a client's replies (INFO's total_reads_processed, total_writes_processed).</summary>
+    public long ReadsProcessed, WritesProcessed;
     public long ErrorReplies;
     public long UnknownCommandErrors;
     public long ActiveExpiryCycles;
@@ -111,7 +114,7 @@ internal sealed class ThreadStats
     public void Reset()
     {
         Commands = Connections = RejectedConnections = ExpiredKeys = KeyspaceHits = KeyspaceMisses = 0;
-        NetInputBytes = NetOutputBytes = ErrorReplies = UnknownCommandErrors = ActiveExpiryCycles = ExpiredStaleChecks = 0;
+        NetInputBytes = NetOutputBytes = ReadsProcessed = WritesProcessed = ErrorReplies = UnknownCommandErrors = ActiveExpiryCycles = ExpiredStaleChecks = 0;
         HandlerFailures = LoopFailures = ErrorMark = 0;
         Array.Clear(PerCommand);
         Array.Clear(Latency);

@@ -99,6 +99,28 @@ public sealed class IntrospectionDifferentialTests(ServerPairFixture servers)
             Assert.Contains(header, all);
     }
 
+    /// <summary>total_reads_processed and total_writes_processed: one read and one reply flush per round trip, on both servers.</summary>
+    [Fact]
+    public void Reads_and_writes_processed_count_round_trips()
+    {
+        foreach (var server in new[] { servers.Arrakis, servers.Redis })
+        {
+            using var c = new RespConnection(server.Port);
+            (long Reads, long Writes) Read()
+            {
+                var fields = c.Call("INFO", "stats").Text.Split("\r\n");
+                long Field(string name) => long.Parse(fields.Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                return (Field("total_reads_processed"), Field("total_writes_processed"));
+            }
+            var before = Read();
+            for (int i = 0; i < 10; i++) Assert.Equal("PONG", c.Call("PING").Text);
+            var after = Read();
+            // Other clients of the shared servers may add a few; the INFO calls themselves add one each way.
+            Assert.InRange(after.Reads - before.Reads, 11, 30);
+            Assert.InRange(after.Writes - before.Writes, 11, 30);
+        }
+    }
+
     [Fact]
     public void Client_list_has_redis_fields_in_redis_order()
     {

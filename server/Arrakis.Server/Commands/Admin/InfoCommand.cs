@@ -192,8 +192,10 @@ internal static class InfoCommand
                 F("pubsub_patterns", s.PubSub.PatternCount);
                 F("latest_fork_usec", s.Snapshots.LatestForkMicros);
                 F("total_forks", s.Snapshots.TotalForks);
-                F("total_error_replies", s.Sum(t => t.ErrorReplies));
                 F("unexpected_error_replies", 0);
+                F("total_error_replies", s.Sum(t => t.ErrorReplies));
+                F("total_reads_processed", s.Sum(t => t.ReadsProcessed));
+                F("total_writes_processed", s.Sum(t => t.WritesProcessed));
                 F("arrakis_command_failures", s.Sum(t => t.HandlerFailures));
                 F("arrakis_loop_failures", s.Sum(t => t.LoopFailures));
                 var gc = Runtime.GcPauses.Instance.Read();
