@@ -152,26 +152,25 @@ public sealed class SnapshotDifferentialTests : IDisposable
         using var server = StartWithoutSavePoints(which);
         using var c = new RespConnection(server.Port, timeoutMs: 60000);
         FillLarge(c);
-        static string Field(string info, string name) => InfoField(info, name);
         Assert.Equal("Background saving started", c.Call("BGSAVE").Text);
         int seen = 0; // a 40 MB save runs for tens of ms at least (and Redis reaps its child at a cron tick)
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             string info = c.Call("INFO", "persistence").Text;
-            if (Field(info, "rdb_bgsave_in_progress") != "1") break;
+            if (InfoField(info, "rdb_bgsave_in_progress") != "1") break;
             // Redis's child reports its count now and then: the total is there from the start, the count may lag.
-            Assert.Equal("20000", Field(info, "current_save_keys_total"));
-            Assert.InRange(long.Parse(Field(info, "current_save_keys_processed"), System.Globalization.CultureInfo.InvariantCulture), 0, 20000);
-            Assert.InRange(double.Parse(Field(info, "current_fork_perc"), System.Globalization.CultureInfo.InvariantCulture), 0, 100);
+            Assert.Equal("20000", InfoField(info, "current_save_keys_total"));
+            Assert.InRange(long.Parse(InfoField(info, "current_save_keys_processed"), System.Globalization.CultureInfo.InvariantCulture), 0, 20000);
+            Assert.InRange(double.Parse(InfoField(info, "current_fork_perc"), System.Globalization.CultureInfo.InvariantCulture), 0, 100);
             seen++;
         }
         Assert.True(seen > 0, "the save was never seen in progress");
         WaitSaved(c);
         string after = c.Call("INFO", "persistence").Text;
-        Assert.Equal("0", Field(after, "current_save_keys_total"));
-        Assert.Equal("0", Field(after, "current_save_keys_processed"));
-        Assert.Equal("0.00", Field(after, "current_fork_perc"));
+        Assert.Equal("0", InfoField(after, "current_save_keys_total"));
+        Assert.Equal("0", InfoField(after, "current_save_keys_processed"));
+        Assert.Equal("0.00", InfoField(after, "current_fork_perc"));
     }
 
     /// <summary>
